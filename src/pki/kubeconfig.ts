@@ -74,7 +74,7 @@ export function buildKubeconfig(credentials: KubeconfigCredentials): Kubeconfig 
 
 /** Serialises a kubeconfig to YAML. */
 export function serializeKubeconfig(config: Kubeconfig): string {
-  return stringify(config, { lineWidth: 0 });
+  return stringify(config, { lineWidth: 0, indentSeq: false });
 }
 
 /** Writes a kubeconfig file (mode 0600 unless told otherwise, as k3s's --write-kubeconfig-mode). */
