@@ -45,7 +45,7 @@ export function toStoreError(err: unknown, endpoints: readonly string[]): Error 
   if (detail.includes(compactedText)) return new StoreError('compacted', `etcd: ${compactedText}`);
   if (detail.includes(futureRevisionText)) return new StoreError('invalid', `etcd: ${futureRevisionText}`);
   if (tooLargeTexts.some((text) => detail.includes(text))) {
-    return new StoreError('tooLarge', `etcd refused the request as too large: ${detail}`);
+    return new StoreError('tooLarge', `etcd refused the request as too large (see etcd's --max-request-bytes): ${detail}`);
   }
   if (err instanceof ClientClosedError) return new StoreError('unavailable', 'the etcd store is closed');
   if (isTransient(err)) {

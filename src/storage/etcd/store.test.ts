@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, Socket, type Server } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { Etcd3 } from 'etcd3';
 import { startEtcd, type EtcdServer } from '../../../test/helpers/etcd.js';
 import { tempDir } from '../../../test/helpers/tmp.js';
 import { isStoreError, type Store, type Watch, type WatchEvent } from '../store.js';
@@ -211,7 +212,7 @@ describe('etcd store faults', () => {
         try {
           acknowledged.push((await store.create(`${p}${String(i).padStart(5, '0')}`, text('x'))).modRevision);
         } catch (err) {
-          assert.ok(isStoreError(err, 'unavailable') || isStoreError(err, 'exists'), String(err));
+          assert.ok(isStoreError(err, 'unavailable'), String(err));
           await sleep(50);
         }
       }
@@ -226,12 +227,57 @@ describe('etcd store faults', () => {
     await writer;
 
     const stored = await store.list(p);
-    await seen.until(stored.revision > from ? Math.max(...stored.items.map((kv) => kv.modRevision)) : from);
+    assert.ok(stored.items.length > 0);
+    await seen.until(Math.max(...stored.items.map((kv) => kv.modRevision)));
     const delivered = seen.events.map((e) => e.kv.key);
     assert.deepEqual(delivered, stored.items.map((kv) => kv.key), 'one ADDED event per stored key, in order');
     for (const revision of acknowledged) {
       assert.ok(seen.events.some((e) => e.kv.modRevision === revision), `acknowledged write ${revision} delivered`);
     }
+  });
+});
+
+describe('etcd store leases for TTLs', () => {
+  let etcd: EtcdServer;
+  let store: EtcdStore;
+  let admin: Etcd3;
+
+  before(async () => {
+    etcd = await startEtcd();
+    store = await openEtcdStore([etcd.endpoint]);
+    admin = new Etcd3({ hosts: etcd.endpoint });
+  });
+  after(async () => {
+    await store?.close();
+    admin?.close();
+    await etcd?.stop();
+  });
+
+  const leaseIds = async () => (await admin.leaseClient.leaseLeases()).leases.map((lease) => lease.ID);
+
+  test('keys written with the same long TTL share one lease; a revoked lease is replaced', async () => {
+    await store.create('/leases/a', text('a'), { ttlSeconds: 3600 });
+    await store.create('/leases/b', text('b'), { ttlSeconds: 3600 });
+    const [shared, ...others] = await leaseIds();
+    assert.deepEqual(others, [], 'one lease for both keys');
+
+    await admin.leaseClient.leaseRevoke({ ID: shared });
+    assert.equal(await store.get('/leases/a'), undefined, 'revoking the lease deleted its keys');
+    await store.create('/leases/c', text('c'), { ttlSeconds: 3600 });
+    const [replacement, ...more] = await leaseIds();
+    assert.notEqual(replacement, shared);
+    assert.deepEqual(more, []);
+  });
+
+  test('an update without a TTL keeps the key past the old TTL', async () => {
+    const kept = await store.create('/leases/kept', text('1'), { ttlSeconds: 2 });
+    await store.update('/leases/kept', text('2'), kept.modRevision);
+    const watch = store.watch('/leases/gone', { afterRevision: await store.currentRevision(), prefix: false });
+    await store.create('/leases/gone', text('x'), { ttlSeconds: 2 });
+    const seen = reader(watch);
+    await eventually(async () => assert.ok(seen.events.some((e) => e.type === 'DELETED')), 15_000);
+    watch.close();
+    assert.equal(new TextDecoder().decode((await store.get('/leases/kept'))!.value), '2');
   });
 });
 

@@ -50,7 +50,7 @@ export class EtcdWatch {
     this.retryTimer = undefined;
     const stream = this.stream;
     this.stream = undefined;
-    stream?.cancel();
+    if (stream) cancel(stream);
   }
 
   private get stopped(): boolean {
@@ -66,7 +66,7 @@ export class EtcdWatch {
       return;
     }
     if (this.stopped) {
-      stream.cancel();
+      cancel(stream);
       return;
     }
     this.stream = stream;
@@ -121,4 +121,14 @@ export class EtcdWatch {
     this.delivered = batch[batch.length - 1].kv.modRevision;
     this.queue.push(batch);
   }
+}
+
+/**
+ * Ends a stream we no longer need. Half-closing first matters: etcd3 treats
+ * an error on a still-writable stream as a broken connection and resets every
+ * client of that etcd member, which would disturb requests in flight.
+ */
+function cancel(stream: WatchStream): void {
+  stream.end();
+  stream.cancel();
 }
