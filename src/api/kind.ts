@@ -1,0 +1,106 @@
+// How one kind behaves in the API server (upstream pkg/registry/*/strategy.go):
+// a generic registry does storage, concurrency and watch; each kind says how it
+// is named, defaulted, validated, prepared for writes, selected and printed.
+import type { FieldError } from '../machinery/field.js';
+import type { KubernetesObject } from '../machinery/meta.js';
+
+/** A stored object of any kind; kind-specific fields are plain JSON. */
+export interface ApiObject extends KubernetesObject {
+  [field: string]: unknown;
+}
+
+export interface KindNames {
+  group: string;
+  version: string;
+  kind: string;
+  /** Resource name, lower-case plural: `deployments`. */
+  plural: string;
+  singular: string;
+  shortNames?: string[];
+  /** `all` puts the kind in `kubectl get all`. */
+  categories?: string[];
+  namespaced: boolean;
+}
+
+export type ColumnType = 'string' | 'integer' | 'number' | 'boolean' | 'date';
+
+/** A column of `kubectl get` (metav1.TableColumnDefinition). */
+export interface TableColumn {
+  name: string;
+  type: ColumnType;
+  format?: string;
+  description: string;
+  /** 0 shows always; 1 only with `-o wide`. */
+  priority: number;
+}
+
+export type TableCell = string | number | boolean | null;
+
+/** Where a kind keeps the numbers of its `scale` subresource. */
+export interface ScalePaths {
+  /** JSON path of desired replicas, e.g. `spec.replicas`. */
+  specReplicas: string;
+  statusReplicas: string;
+  /** Label selector of the pods, as a string in autoscaling/v1 Scale (`status.selector`). */
+  selector(obj: ApiObject): string;
+}
+
+/** Why a write is being made, for strategies that need to know. */
+export interface WriteContext {
+  /** The namespace object the request targets, when namespaced. */
+  namespace?: string;
+}
+
+export interface KindStrategy {
+  names: KindNames;
+  /** Whether the kind has a `status` subresource (spec and status written apart). */
+  statusSubresource?: boolean;
+  scale?: ScalePaths;
+  /** Whether `metadata.generation` is kept (starts at 1, bumps on spec changes). */
+  generation?: boolean;
+  /** Validator for `metadata.name`: a DNS-1123 subdomain unless the kind says otherwise. */
+  nameValidation?: (name: string, prefix: boolean) => string[];
+  /** Fills unset fields with upstream's defaults, in place. */
+  defaults?(obj: ApiObject): void;
+  /** On create: clears what clients may not set (status, for most kinds). */
+  prepareForCreate?(obj: ApiObject): void;
+  /** On update of the main resource: e.g. keeps the old status. */
+  prepareForUpdate?(obj: ApiObject, old: ApiObject): void;
+  /** On update of the status subresource: keeps everything but status. */
+  prepareForStatusUpdate?(obj: ApiObject, old: ApiObject): void;
+  /** Validation of a new object (metadata is validated by the registry). */
+  validate?(obj: ApiObject, ctx: WriteContext): FieldError[];
+  /** Validation of an update, e.g. immutable fields. Runs after `validate`. */
+  validateUpdate?(obj: ApiObject, old: ApiObject): FieldError[];
+  validateStatusUpdate?(obj: ApiObject, old: ApiObject): FieldError[];
+  /** Table output: columns and one row of cells per object (name is the first cell). */
+  table?: { columns: TableColumn[]; cells(obj: ApiObject): TableCell[] };
+  /** Field selector values beyond metadata.name and metadata.namespace. */
+  selectableFields?(obj: ApiObject): Record<string, string>;
+}
+
+/** Reads a dotted path such as `spec.replicas` from an object. */
+export function fieldAt(obj: unknown, path: string): unknown {
+  let current = obj;
+  for (const part of path.split('.')) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[part];
+  }
+  return current;
+}
+
+/** Sets a dotted path, creating objects on the way. */
+export function setFieldAt(obj: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let current = obj;
+  for (const part of parts.slice(0, -1)) {
+    const next = current[part];
+    if (next === null || typeof next !== 'object') current[part] = {};
+    current = current[part] as Record<string, unknown>;
+  }
+  current[parts[parts.length - 1]] = value;
+}
+
+export function apiVersionOf(names: KindNames): string {
+  return names.group === '' ? names.version : `${names.group}/${names.version}`;
+}
