@@ -1,5 +1,5 @@
-// Go's fmt renderings that leak into upstream error texts (%q, %v, %#v and
-// encoding/json), so messages built here read byte-for-byte like the Go ones.
+// Go's renderings that leak into upstream error texts (fmt's %q, %v, %#v,
+// encoding/json, strconv.Atoi), so messages here read byte-for-byte like Go's.
 import { isJsonObject } from './json.js';
 
 const printable = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
@@ -97,4 +97,14 @@ function sortKeys(value: unknown): unknown {
 export function goJson(value: unknown): string {
   const text = JSON.stringify(sortKeys(value) ?? null);
   return text.replace(/[<>&\u2028\u2029]/g, (c) => '\\u' + hex(c.charCodeAt(0), 4));
+}
+
+const MAX_INT64 = 2n ** 63n - 1n;
+
+/** strconv.Atoi, with Go's error text. */
+export function atoi(s: string): number {
+  if (!/^[+-]?[0-9]+$/.test(s)) throw new Error(`strconv.Atoi: parsing ${goQuote(s)}: invalid syntax`);
+  const n = BigInt(s);
+  if (n > MAX_INT64 || n < -MAX_INT64 - 1n) throw new Error(`strconv.Atoi: parsing ${goQuote(s)}: value out of range`);
+  return Number(n);
 }

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FieldPath } from './field.js';
+import { atoi } from './gofmt.js';
 import {
-  atoi,
   getScaledValueFromIntOrPercent,
   intValue,
   isIntOrString,

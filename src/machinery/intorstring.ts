@@ -1,23 +1,13 @@
 // intstr.IntOrString: a JSON number or string, used for ports and for
 // "25%"-style amounts scaled against a total (maxSurge, maxUnavailable, ...).
 import { FieldError, type FieldPath } from './field.js';
-import { goQuote } from './gofmt.js';
+import { atoi, goQuote } from './gofmt.js';
 import { isValidPercent, validateNonnegativeField } from './validation.js';
 
 export type IntOrString = number | string;
 
 export function isIntOrString(value: unknown): value is IntOrString {
   return typeof value === 'string' || (typeof value === 'number' && Number.isInteger(value));
-}
-
-const MAX_INT64 = 2n ** 63n - 1n;
-
-/** strconv.Atoi, with Go's error text. */
-export function atoi(s: string): number {
-  if (!/^[+-]?[0-9]+$/.test(s)) throw new Error(`strconv.Atoi: parsing ${goQuote(s)}: invalid syntax`);
-  const n = BigInt(s);
-  if (n > MAX_INT64 || n < -MAX_INT64 - 1n) throw new Error(`strconv.Atoi: parsing ${goQuote(s)}: value out of range`);
-  return Number(n);
 }
 
 /** IntValue: a string that is not a number counts as 0. */
