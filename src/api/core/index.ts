@@ -1,4 +1,7 @@
 import type { KindStrategy } from '../kind.js';
+import { configMapStrategy } from './configmap.js';
+import { namespaceStrategy } from './namespace.js';
+import { podStrategy } from './pod.js';
 
 /** The kinds of the core group (apiVersion v1). */
-export const coreKinds: KindStrategy[] = [];
+export const coreKinds: KindStrategy[] = [namespaceStrategy, configMapStrategy, podStrategy];
