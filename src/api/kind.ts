@@ -58,7 +58,10 @@ export interface KindStrategy {
   scale?: ScalePaths;
   /** Whether `metadata.generation` is kept (starts at 1, bumps on spec changes). */
   generation?: boolean;
-  /** Validator for `metadata.name`: a DNS-1123 subdomain unless the kind says otherwise. */
+  /**
+   * Validator for `metadata.name` (and, with prefix, generateName): machinery's
+   * nameIsDNSSubdomain unless the kind says otherwise (nameIsDNSLabel, ...).
+   */
   nameValidation?: (name: string, prefix: boolean) => string[];
   /** Fills unset fields with upstream's defaults, in place. */
   defaults?(obj: ApiObject): void;

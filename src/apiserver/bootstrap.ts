@@ -1,0 +1,48 @@
+// Objects every cluster starts with: the system namespaces and the
+// `kubernetes` Service that points at the API server.
+import type { ApiObject } from '../api/kind.js';
+import { isApiError } from '../machinery/status.js';
+import type { ResourceMap } from './server.js';
+
+export const systemNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+export interface BootstrapOptions {
+  /** The first address of the service range: the `kubernetes` Service's ClusterIP. */
+  kubernetesServiceIP: string;
+  /** Where the API server listens, for the `kubernetes` Endpoints. */
+  apiServerIP: string;
+  apiServerPort: number;
+}
+
+async function ensure(resources: ResourceMap, plural: string, namespace: string, obj: ApiObject): Promise<void> {
+  if (!resources.has('', plural)) return;
+  try {
+    await resources.get('', plural).create(namespace, obj);
+  } catch (err) {
+    if (!isApiError(err) || err.status.code !== 409) throw err;
+  }
+}
+
+export async function bootstrapCluster(resources: ResourceMap, options: BootstrapOptions): Promise<void> {
+  for (const name of systemNamespaces) await ensure(resources, 'namespaces', '', { metadata: { name } });
+  const labels = { component: 'apiserver', provider: 'kubernetes' };
+  await ensure(resources, 'services', 'default', {
+    metadata: { name: 'kubernetes', labels },
+    spec: {
+      clusterIP: options.kubernetesServiceIP,
+      clusterIPs: [options.kubernetesServiceIP],
+      ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: options.apiServerPort }],
+      sessionAffinity: 'None',
+      type: 'ClusterIP',
+    },
+  });
+  await ensure(resources, 'endpoints', 'default', {
+    metadata: { name: 'kubernetes', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
+    subsets: [
+      {
+        addresses: [{ ip: options.apiServerIP }],
+        ports: [{ name: 'https', port: options.apiServerPort, protocol: 'TCP' }],
+      },
+    ],
+  });
+}

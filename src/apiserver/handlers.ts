@@ -1,0 +1,213 @@
+// The verbs of a resource over HTTP: decode the request, call the registry,
+// encode the answer as JSON or as a Table.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApiObject } from '../api/kind.js';
+import { badRequest, methodNotSupported, unsupportedMediaType } from '../machinery/status.js';
+import { parseJson, readBody, sendJson } from './http.js';
+import { applyPatch } from './patch.js';
+import type { DeleteOptions, Resource, WriteOptions } from './registry/resource.js';
+import { parseSelection } from './registry/selection.js';
+import type { ResourceRequest } from './request-info.js';
+import { checkFields, type FieldValidation } from './field-validation.js';
+import { scaleHandler } from './subresources/scale.js';
+import { includeObjectParam, toTable, wantsTable } from './table.js';
+import { serveWatch } from './watch.js';
+
+export interface HandlerInput {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  info: ResourceRequest;
+  resource: Resource;
+}
+
+export async function handleResource(input: HandlerInput): Promise<void> {
+  const { info } = input;
+  if (info.subresource === 'scale' && input.resource.strategy.scale) return scaleHandler(input);
+  if (info.subresource !== '' && info.subresource !== 'status') {
+    throw methodNotSupported(input.resource.groupResource, info.verb);
+  }
+  if (info.subresource === 'status' && !input.resource.strategy.statusSubresource) {
+    throw methodNotSupported(input.resource.groupResource, info.verb);
+  }
+  switch (info.verb) {
+    case 'get':
+      return respondObject(input, 200, await input.resource.get(info.namespace, info.name));
+    case 'list':
+      return list(input);
+    case 'watch':
+      return watch(input);
+    case 'create':
+      return create(input);
+    case 'update':
+      return update(input);
+    case 'patch':
+      return patch(input);
+    case 'delete':
+      return remove(input);
+    case 'deletecollection':
+      return deleteCollection(input);
+  }
+}
+
+function respondObject({ req, res, url, resource }: HandlerInput, code: number, obj: ApiObject): void {
+  if (wantsTable(req.headers.accept)) {
+    sendJson(res, code, toTable(resource.strategy, [obj], { includeObject: includeObjectParam(url.searchParams.get('includeObject')) }));
+    return;
+  }
+  sendJson(res, code, obj);
+}
+
+function intParam(url: URL, name: string): number | undefined {
+  const raw = url.searchParams.get(name);
+  if (raw === null || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n)) throw badRequest(`invalid ${name} value "${raw}"`);
+  return n;
+}
+
+async function list(input: HandlerInput): Promise<void> {
+  const { req, res, url, info, resource } = input;
+  const params = url.searchParams;
+  const result = await resource.list(info.namespace, {
+    selection: parseSelection(resource.strategy, params),
+    limit: intParam(url, 'limit'),
+    continue: params.get('continue') || undefined,
+    resourceVersion: params.get('resourceVersion') ?? undefined,
+    resourceVersionMatch: params.get('resourceVersionMatch') ?? undefined,
+  });
+  const listMeta = {
+    resourceVersion: result.resourceVersion,
+    ...(result.continue ? { continue: result.continue } : {}),
+    ...(result.remainingItemCount !== undefined ? { remainingItemCount: result.remainingItemCount } : {}),
+  };
+  if (wantsTable(req.headers.accept)) {
+    const include = includeObjectParam(params.get('includeObject'));
+    sendJson(res, 200, toTable(resource.strategy, result.items, { includeObject: include }, listMeta));
+    return;
+  }
+  sendJson(res, 200, {
+    kind: `${resource.names.kind}List`,
+    apiVersion: resource.apiVersion,
+    metadata: listMeta,
+    items: result.items.map((item) => ({ ...item, apiVersion: resource.apiVersion, kind: resource.names.kind })),
+  });
+}
+
+async function watch({ req, res, url, info, resource }: HandlerInput): Promise<void> {
+  const params = url.searchParams;
+  const table = wantsTable(req.headers.accept);
+  const include = includeObjectParam(params.get('includeObject'));
+  const sendInitial = params.get('sendInitialEvents');
+  await serveWatch(resource, req, res, {
+    namespace: info.namespace,
+    selection: parseSelection(resource.strategy, params),
+    resourceVersion: params.get('resourceVersion') ?? undefined,
+    timeoutSeconds: intParam(url, 'timeoutSeconds'),
+    allowWatchBookmarks: params.get('allowWatchBookmarks') === 'true',
+    sendInitialEvents: sendInitial === null ? undefined : sendInitial === 'true',
+    render: (obj) => (table ? toTable(resource.strategy, [obj], { includeObject: include }) : obj),
+  });
+}
+
+function writeOptions(url: URL): WriteOptions {
+  const dryRun = url.searchParams.getAll('dryRun');
+  for (const value of dryRun) {
+    if (value !== 'All') throw badRequest(`Invalid dry run value "${value}": supported values: "All"`);
+  }
+  return { dryRun: dryRun.length > 0, fieldManager: url.searchParams.get('fieldManager') ?? undefined };
+}
+
+function fieldValidation(url: URL): FieldValidation {
+  const value = url.searchParams.get('fieldValidation') ?? 'Warn';
+  if (value === 'Strict' || value === 'Warn' || value === 'Ignore') return value;
+  throw badRequest(`fieldValidation parameter unsupported: ${value}`);
+}
+
+/** Media types a request body may have; others (protobuf, CBOR) get 415 and clients fall back to JSON. */
+const bodyTypes = ['application/json', 'application/yaml'];
+
+async function readObject(input: HandlerInput): Promise<ApiObject> {
+  const contentType = (input.req.headers['content-type'] ?? 'application/json').split(';')[0].trim();
+  if (!bodyTypes.includes(contentType)) throw unsupportedMediaType(bodyTypes);
+  const body = parseJson(await readBody(input.req));
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw badRequest('the body of the request was in an unknown format - expected an object');
+  }
+  checkFields(input.resource, body as ApiObject, fieldValidation(input.url), input.res);
+  return body as ApiObject;
+}
+
+async function create(input: HandlerInput): Promise<void> {
+  const obj = await readObject(input);
+  const created = await input.resource.create(input.info.namespace, obj, writeOptions(input.url));
+  respondObject(input, 201, created);
+}
+
+async function update(input: HandlerInput): Promise<void> {
+  const { info, resource } = input;
+  const obj = await readObject(input);
+  const updated = await resource.update(info.namespace, info.name, obj, info.subresource, writeOptions(input.url));
+  respondObject(input, 200, updated);
+}
+
+async function patch(input: HandlerInput): Promise<void> {
+  const { req, info, resource } = input;
+  const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim();
+  const body = await readBody(req);
+  const options = writeOptions(input.url);
+  const validation = fieldValidation(input.url);
+  const updated = await resource.guaranteedUpdate(
+    info.namespace,
+    info.name,
+    (current) => {
+      const next = applyPatch(resource, contentType, current, body);
+      checkFields(resource, next, validation, input.res);
+      return next;
+    },
+    info.subresource,
+    options,
+  );
+  respondObject(input, 200, updated);
+}
+
+async function deleteOptions(input: HandlerInput): Promise<DeleteOptions> {
+  const body = await readBody(input.req);
+  const fromBody = body.length > 0 ? (parseJson(body) as Record<string, unknown>) : {};
+  const params = input.url.searchParams;
+  const grace = intParam(input.url, 'gracePeriodSeconds') ?? (fromBody.gracePeriodSeconds as number | undefined);
+  const policy = params.get('propagationPolicy') ?? (fromBody.propagationPolicy as string | undefined);
+  if (policy !== undefined && policy !== 'Orphan' && policy !== 'Background' && policy !== 'Foreground') {
+    throw badRequest(`propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`);
+  }
+  const orphan = fromBody.orphanDependents as boolean | undefined;
+  return {
+    ...writeOptions(input.url),
+    gracePeriodSeconds: grace,
+    propagationPolicy: policy ?? (orphan === true ? 'Orphan' : orphan === false ? 'Background' : undefined),
+    preconditions: fromBody.preconditions as DeleteOptions['preconditions'],
+  };
+}
+
+async function remove(input: HandlerInput): Promise<void> {
+  const { info, resource } = input;
+  const deleted = await resource.delete(info.namespace, info.name, await deleteOptions(input));
+  respondObject(input, deleted.metadata?.deletionTimestamp ? 202 : 200, deleted);
+}
+
+async function deleteCollection(input: HandlerInput): Promise<void> {
+  const { res, url, info, resource } = input;
+  const options = await deleteOptions(input);
+  const { items, resourceVersion } = await resource.list(info.namespace, {
+    selection: parseSelection(resource.strategy, url.searchParams),
+  });
+  const deleted: ApiObject[] = [];
+  for (const item of items) {
+    try {
+      deleted.push(await resource.delete(item.metadata?.namespace ?? '', item.metadata?.name ?? '', options));
+    } catch (err) {
+      if ((err as { status?: { code?: number } }).status?.code !== 404) throw err;
+    }
+  }
+  sendJson(res, 200, { kind: `${resource.names.kind}List`, apiVersion: resource.apiVersion, metadata: { resourceVersion }, items: deleted });
+}

@@ -1,0 +1,377 @@
+// The generic registry (upstream genericregistry.Store): storage, optimistic
+// concurrency, metadata, validation and deletion for any kind, driven by the
+// kind's strategy.
+import { apiVersionOf, type ApiObject, type KindStrategy } from '../../api/kind.js';
+import { FieldPath, type FieldError } from '../../machinery/field.js';
+import {
+  alreadyExists,
+  badRequest,
+  conflict,
+  expiredContinue,
+  forbidden,
+  invalid,
+  notFound,
+  tooOldResourceVersion,
+  type ApiError,
+  type GroupResource,
+} from '../../machinery/status.js';
+import { nameIsDNSSubdomain, validateObjectMeta, validateObjectMetaUpdate } from '../../machinery/validation.js';
+import { isStoreError, type KeyValue, type Store } from '../../storage/store.js';
+import { carryUpdateMeta, fillCreateMeta, generateName, jsonEqual, metaOf, nowTimestamp } from './metadata.js';
+import { selects, type Selection } from './selection.js';
+
+export interface WriteOptions {
+  dryRun?: boolean;
+  fieldManager?: string;
+}
+
+export interface DeleteOptions extends WriteOptions {
+  gracePeriodSeconds?: number;
+  propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+export interface ListOptions {
+  selection: Selection;
+  limit?: number;
+  continue?: string;
+  resourceVersion?: string;
+  resourceVersionMatch?: string;
+}
+
+export interface ListResult {
+  items: ApiObject[];
+  resourceVersion: string;
+  continue?: string;
+  remainingItemCount?: number;
+}
+
+/** Side effects some kinds need around their writes (allocations, graceful deletion). */
+export interface ResourceHooks {
+  /** Before the first write of a new object (not on dry run); may throw an ApiError. */
+  beforeCreate?(obj: ApiObject): Promise<void>;
+  /** Before an update is written (not on dry run). */
+  beforeUpdate?(obj: ApiObject, old: ApiObject): Promise<void>;
+  /** After an object is gone from storage, or a create failed after beforeCreate. */
+  released?(obj: ApiObject): Promise<void>;
+  /** Seconds a delete waits for the object's owner (the kubelet) to finish; 0 deletes now. */
+  gracePeriodSeconds?(obj: ApiObject, requested: number | undefined): number;
+}
+
+/** What the registry asks of the rest of the server. */
+export interface RegistryContext {
+  store: Store;
+  /** The phase of a namespace, or undefined when it does not exist. */
+  namespacePhase(name: string): Promise<string | undefined>;
+}
+
+const maxUpdateRetries = 8;
+
+export class Resource {
+  readonly groupResource: GroupResource;
+  private readonly prefix: string;
+
+  constructor(
+    readonly strategy: KindStrategy,
+    private readonly ctx: RegistryContext,
+    readonly hooks: ResourceHooks = {},
+  ) {
+    const { group, plural } = strategy.names;
+    this.groupResource = { group, resource: plural };
+    this.prefix = `/registry/${group || 'core'}/${plural}/`;
+  }
+
+  get names() {
+    return this.strategy.names;
+  }
+
+  storeOf(): Store {
+    return this.ctx.store;
+  }
+
+  get apiVersion(): string {
+    return apiVersionOf(this.strategy.names);
+  }
+
+  /** The storage key of an object, or of the prefix of a namespace (name ''). */
+  key(namespace: string, name: string): string {
+    return this.names.namespaced ? `${this.prefix}${namespace}/${name}` : `${this.prefix}${name}`;
+  }
+
+  listPrefix(namespace: string): string {
+    return this.names.namespaced && namespace ? `${this.prefix}${namespace}/` : this.prefix;
+  }
+
+  decode(kv: KeyValue): ApiObject {
+    const obj = JSON.parse(Buffer.from(kv.value).toString('utf8')) as ApiObject;
+    metaOf(obj).resourceVersion = String(kv.modRevision);
+    return obj;
+  }
+
+  private encode(obj: ApiObject): Uint8Array {
+    const { resourceVersion: _rv, ...metadata } = obj.metadata ?? {};
+    return Buffer.from(JSON.stringify({ ...obj, metadata }));
+  }
+
+  async get(namespace: string, name: string): Promise<ApiObject> {
+    const kv = await this.ctx.store.get(this.key(namespace, name));
+    if (!kv) throw notFound(this.groupResource, name);
+    return this.decode(kv);
+  }
+
+  async list(namespace: string, options: ListOptions): Promise<ListResult> {
+    const revision = this.listRevision(options);
+    let result;
+    try {
+      result = await this.ctx.store.list(this.listPrefix(namespace), {
+        limit: options.limit,
+        continue: options.continue,
+        revision,
+      });
+    } catch (err) {
+      if (isStoreError(err, 'compacted')) {
+        throw options.continue ? expiredContinue() : tooOldResourceVersion(revision ?? 0, await this.ctx.store.compactedRevision());
+      }
+      if (isStoreError(err, 'invalid')) throw badRequest(err.message);
+      throw err;
+    }
+    const items = result.items.map((kv) => this.decode(kv)).filter((obj) => selects(this.strategy, options.selection, obj));
+    return {
+      items,
+      resourceVersion: String(result.revision),
+      continue: result.continue,
+      remainingItemCount: options.selection.labels || options.selection.fields ? undefined : result.remaining,
+    };
+  }
+
+  /** resourceVersion with resourceVersionMatch=Exact reads at that revision; otherwise the latest. */
+  private listRevision(options: ListOptions): number | undefined {
+    if (options.resourceVersionMatch === 'Exact' && options.resourceVersion) {
+      const rv = Number(options.resourceVersion);
+      if (!Number.isInteger(rv) || rv <= 0) throw badRequest(`invalid resource version "${options.resourceVersion}"`);
+      return rv;
+    }
+    return undefined;
+  }
+
+  async create(namespace: string, obj: ApiObject, options: WriteOptions = {}): Promise<ApiObject> {
+    this.checkTypeMeta(obj);
+    await this.checkNamespace(namespace, obj);
+    const meta = metaOf(obj);
+    if (!meta.name && meta.generateName) meta.name = generateName(meta.generateName);
+    this.strategy.defaults?.(obj);
+    this.strategy.prepareForCreate?.(obj);
+    fillCreateMeta(this.strategy, obj);
+    this.validateCreate(obj, namespace);
+    if (options.dryRun) return obj;
+    await this.hooks.beforeCreate?.(obj);
+    try {
+      const kv = await this.ctx.store.create(this.key(namespace, meta.name!), this.encode(obj));
+      return this.decode(kv);
+    } catch (err) {
+      await this.hooks.released?.(obj);
+      if (isStoreError(err, 'exists')) throw alreadyExists(this.groupResource, meta.name!);
+      throw this.storeFailure(err, meta.name!);
+    }
+  }
+
+  /** PUT: replaces the object (or its status), guarded by resourceVersion when the client sends one. */
+  async update(namespace: string, name: string, obj: ApiObject, subresource: string, options: WriteOptions = {}): Promise<ApiObject> {
+    this.checkTypeMeta(obj);
+    const meta = metaOf(obj);
+    if (meta.name !== undefined && meta.name !== name) {
+      throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
+    }
+    meta.name = name;
+    this.checkNamespaceField(namespace, obj);
+    return this.guaranteedUpdate(namespace, name, () => obj, subresource, options, meta.resourceVersion);
+  }
+
+  /**
+   * Reads, transforms and writes with compare-and-swap, retrying on conflict
+   * unless the new object pins a resourceVersion.
+   */
+  async guaranteedUpdate(
+    namespace: string,
+    name: string,
+    transform: (current: ApiObject) => ApiObject | Promise<ApiObject>,
+    subresource = '',
+    options: WriteOptions = {},
+    pinnedResourceVersion?: string,
+  ): Promise<ApiObject> {
+    for (let attempt = 0; ; attempt++) {
+      const current = await this.get(namespace, name);
+      const next = await transform(structuredClone(current));
+      const pinned = pinnedResourceVersion ?? next.metadata?.resourceVersion;
+      if (pinned && pinned !== current.metadata?.resourceVersion) throw conflict(this.groupResource, name);
+      try {
+        return await this.writeUpdate(namespace, current, next, subresource, options);
+      } catch (err) {
+        const retry = isStoreError(err, 'conflict') && !pinnedResourceVersion && attempt < maxUpdateRetries;
+        if (!retry) throw isStoreError(err, 'conflict') ? conflict(this.groupResource, name) : err;
+      }
+    }
+  }
+
+  private async writeUpdate(
+    namespace: string,
+    old: ApiObject,
+    obj: ApiObject,
+    subresource: string,
+    options: WriteOptions,
+  ): Promise<ApiObject> {
+    const name = old.metadata!.name!;
+    metaOf(obj).resourceVersion = old.metadata?.resourceVersion;
+    metaOf(obj).namespace = old.metadata?.namespace;
+    obj.apiVersion = this.apiVersion;
+    obj.kind = this.names.kind;
+    this.strategy.defaults?.(obj);
+    if (subresource === 'status') this.strategy.prepareForStatusUpdate?.(obj, old);
+    else this.strategy.prepareForUpdate?.(obj, old);
+    carryUpdateMeta(this.strategy, obj, old);
+    this.validateUpdate(obj, old, subresource);
+    if (jsonEqual(obj, old)) return old;
+    if (options.dryRun) return obj;
+    if (obj.metadata?.deletionTimestamp && (obj.metadata.finalizers ?? []).length === 0) {
+      return this.remove(namespace, obj, Number(old.metadata!.resourceVersion));
+    }
+    await this.hooks.beforeUpdate?.(obj, old);
+    const kv = await this.ctx.store.update(this.key(namespace, name), this.encode(obj), Number(old.metadata!.resourceVersion));
+    return this.decode(kv);
+  }
+
+  async delete(namespace: string, name: string, options: DeleteOptions = {}): Promise<ApiObject> {
+    for (let attempt = 0; ; attempt++) {
+      const current = await this.get(namespace, name);
+      this.checkPreconditions(current, options);
+      try {
+        return await this.deleteOnce(namespace, current, options);
+      } catch (err) {
+        if (!isStoreError(err, 'conflict') || attempt >= maxUpdateRetries) throw this.storeFailure(err, name);
+      }
+    }
+  }
+
+  private async deleteOnce(namespace: string, current: ApiObject, options: DeleteOptions): Promise<ApiObject> {
+    const meta = metaOf(current);
+    const revision = Number(meta.resourceVersion);
+    const finalizers = new Set(meta.finalizers ?? []);
+    if (options.propagationPolicy === 'Orphan') finalizers.add('orphan');
+    if (options.propagationPolicy === 'Foreground') finalizers.add('foregroundDeletion');
+    const grace = this.hooks.gracePeriodSeconds?.(current, options.gracePeriodSeconds) ?? 0;
+    if (finalizers.size === 0 && grace === 0) {
+      if (options.dryRun) return current;
+      return this.remove(namespace, current, revision);
+    }
+    const next = structuredClone(current);
+    const nextMeta = metaOf(next);
+    if (finalizers.size > 0) nextMeta.finalizers = [...finalizers];
+    if (!nextMeta.deletionTimestamp || grace < (nextMeta.deletionGracePeriodSeconds ?? Infinity)) {
+      nextMeta.deletionTimestamp = nowTimestamp(new Date(Date.now() + grace * 1000));
+      nextMeta.deletionGracePeriodSeconds = grace;
+    }
+    if (options.dryRun || jsonEqual(next, current)) return current;
+    const kv = await this.ctx.store.update(this.key(namespace, meta.name!), this.encode(next), revision);
+    return this.decode(kv);
+  }
+
+  private async remove(namespace: string, obj: ApiObject, revision: number): Promise<ApiObject> {
+    const kv = await this.ctx.store.delete(this.key(namespace, obj.metadata!.name!), revision);
+    await this.hooks.released?.(obj);
+    return this.decode(kv);
+  }
+
+  private checkPreconditions(current: ApiObject, options: DeleteOptions): void {
+    const { uid, resourceVersion } = options.preconditions ?? {};
+    const meta = current.metadata ?? {};
+    const name = meta.name ?? '';
+    if (uid && uid !== meta.uid) {
+      throw conflict(this.groupResource, name, `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${meta.uid}`);
+    }
+    if (resourceVersion && resourceVersion !== meta.resourceVersion) {
+      throw conflict(
+        this.groupResource,
+        name,
+        `Precondition failed: ResourceVersion in precondition: ${resourceVersion}, ResourceVersion in object meta: ${meta.resourceVersion}`,
+      );
+    }
+  }
+
+  /** A body's apiVersion and kind must be this kind's, or absent. */
+  private checkTypeMeta(obj: ApiObject): void {
+    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
+      throw badRequest('the body of the request was in an unknown format - expected an object');
+    }
+    const want = this.apiVersion;
+    if (obj.apiVersion && obj.apiVersion !== want) {
+      throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${want})`);
+    }
+    if (obj.kind && obj.kind !== this.names.kind) {
+      throw badRequest(`the kind in the data (${obj.kind}) does not match the expected kind (${this.names.kind})`);
+    }
+    obj.apiVersion = want;
+    obj.kind = this.names.kind;
+  }
+
+  private checkNamespaceField(namespace: string, obj: ApiObject): void {
+    const meta = metaOf(obj);
+    if (!this.names.namespaced) {
+      delete meta.namespace;
+      return;
+    }
+    if (meta.namespace && meta.namespace !== namespace) {
+      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    }
+    meta.namespace = namespace;
+  }
+
+  private async checkNamespace(namespace: string, obj: ApiObject): Promise<void> {
+    this.checkNamespaceField(namespace, obj);
+    if (!this.names.namespaced) return;
+    const phase = await this.ctx.namespacePhase(namespace);
+    if (phase === undefined) throw notFound({ group: '', resource: 'namespaces' }, namespace);
+    if (phase === 'Terminating') {
+      throw forbidden(
+        this.groupResource,
+        obj.metadata?.name ?? '',
+        `unable to create new content in namespace ${namespace} because it is being terminated`,
+      );
+    }
+  }
+
+  private validateCreate(obj: ApiObject, namespace: string): void {
+    const validateName = this.strategy.nameValidation ?? nameIsDNSSubdomain;
+    const errors: FieldError[] = [
+      ...validateObjectMeta(obj.metadata ?? {}, this.names.namespaced, validateName, FieldPath.of('metadata')),
+      ...(this.strategy.validate?.(obj, { namespace }) ?? []),
+    ];
+    this.throwIfInvalid(obj, errors);
+  }
+
+  private validateUpdate(obj: ApiObject, old: ApiObject, subresource: string): void {
+    const errors: FieldError[] = [...validateObjectMetaUpdate(obj.metadata ?? {}, old.metadata ?? {}, FieldPath.of('metadata'))];
+    if (subresource === 'status') {
+      errors.push(...(this.strategy.validateStatusUpdate?.(obj, old) ?? []));
+    } else {
+      errors.push(...(this.strategy.validate?.(obj, { namespace: old.metadata?.namespace }) ?? []));
+      errors.push(...(this.strategy.validateUpdate?.(obj, old) ?? []));
+    }
+    this.throwIfInvalid(obj, errors);
+  }
+
+  private throwIfInvalid(obj: ApiObject, errors: FieldError[]): void {
+    if (errors.length === 0) return;
+    throw invalid({ group: this.names.group, kind: this.names.kind }, obj.metadata?.name ?? '', errors);
+  }
+
+  private storeFailure(err: unknown, name: string): unknown {
+    if (isStoreError(err, 'notFound')) return notFound(this.groupResource, name);
+    if (isStoreError(err, 'conflict')) return conflict(this.groupResource, name);
+    if (isStoreError(err, 'tooLarge')) return requestTooLarge(err.message);
+    return err;
+  }
+}
+
+function requestTooLarge(message: string): ApiError {
+  return badRequest(`etcdserver: request is too large (${message})`);
+}

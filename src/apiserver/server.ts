@@ -1,0 +1,206 @@
+// The API server: HTTPS, authentication, then discovery, health, OpenAPI and
+// the resource handlers, over one Store.
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import { allKinds } from '../api/all.js';
+import type { KindStrategy } from '../api/kind.js';
+import { internalError, isApiError, notFound, unauthorized } from '../machinery/status.js';
+import { userFromClientCertificate, type CertificateUser } from '../pki/authn.js';
+import type { Store } from '../storage/store.js';
+import {
+  aggregatedDiscovery,
+  aggregatedDiscoveryType,
+  apiGroupList,
+  apiGroupOf,
+  apiResourceList,
+  apiVersions,
+  groupVersions,
+  wantsAggregated,
+  type GroupVersion,
+} from './discovery.js';
+import { handleResource } from './handlers.js';
+import { sendError, sendJson } from './http.js';
+import { Resource, type ResourceHooks } from './registry/resource.js';
+import { requestInfo, type ResourceRequest } from './request-info.js';
+import { versionInfo } from './version.js';
+
+export interface ApiServerOptions {
+  store: Store;
+  tls: { cert: string; key: string; ca: string };
+  /** host:port clients use, for /api's serverAddressByClientCIDRs. */
+  advertiseAddress: string;
+  kinds?: readonly KindStrategy[];
+  /** Extra behaviour of particular resources, by `group/plural`. */
+  hooks?: (resources: ResourceMap) => Record<string, ResourceHooks>;
+  log?: (message: string) => void;
+}
+
+/** Resources by "group/version/plural" and by "group/plural" (the preferred version). */
+export class ResourceMap {
+  private readonly byVersion = new Map<string, Resource>();
+  private readonly preferred = new Map<string, Resource>();
+
+  add(resource: Resource): void {
+    const { group, version, plural } = resource.names;
+    this.byVersion.set(`${group}/${version}/${plural}`, resource);
+    if (!this.preferred.has(`${group}/${plural}`)) this.preferred.set(`${group}/${plural}`, resource);
+  }
+
+  lookup(group: string, version: string, plural: string): Resource | undefined {
+    return this.byVersion.get(`${group}/${version}/${plural}`);
+  }
+
+  has(group: string, plural: string): boolean {
+    return this.preferred.has(`${group}/${plural}`);
+  }
+
+  /** The resource of a group by plural name, in its preferred version. */
+  get(group: string, plural: string): Resource {
+    const resource = this.preferred.get(`${group}/${plural}`);
+    if (!resource) throw new Error(`resource ${plural}.${group} is not served`);
+    return resource;
+  }
+
+  all(): Resource[] {
+    return [...this.byVersion.values()];
+  }
+}
+
+export class ApiServer {
+  readonly resources = new ResourceMap();
+  readonly groupVersions: GroupVersion[];
+  private readonly server: Server;
+  private readonly log: (message: string) => void;
+
+  constructor(private readonly options: ApiServerOptions) {
+    this.log = options.log ?? (() => {});
+    const kinds = options.kinds ?? allKinds;
+    this.groupVersions = groupVersions(kinds);
+    const ctx = { store: options.store, namespacePhase: (name: string) => this.namespacePhase(name) };
+    for (const gv of this.groupVersions) {
+      for (const kind of gv.kinds) this.resources.add(new Resource(kind, ctx));
+    }
+    const hooks = options.hooks?.(this.resources) ?? {};
+    for (const resource of this.resources.all()) {
+      const h = hooks[`${resource.names.group}/${resource.names.plural}`];
+      if (h) Object.assign(resource.hooks, h);
+    }
+    this.server = createServer(
+      { cert: options.tls.cert, key: options.tls.key, ca: options.tls.ca, requestCert: true, rejectUnauthorized: false },
+      (req, res) => void this.serve(req, res),
+    );
+    this.server.keepAliveTimeout = 65_000;
+  }
+
+  listen(port: number, host?: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        const address = this.server.address();
+        resolve(typeof address === 'object' && address ? address.port : port);
+      });
+    });
+  }
+
+  /** Stops accepting connections; in-flight requests finish, idle connections close, watches end. */
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeIdleConnections();
+    setTimeout(() => this.server.closeAllConnections(), 5000).unref();
+    await closed;
+  }
+
+  private async namespacePhase(name: string): Promise<string | undefined> {
+    const kv = await this.options.store.get(this.resources.get('', 'namespaces').key('', name));
+    if (!kv) return undefined;
+    const ns = JSON.parse(Buffer.from(kv.value).toString('utf8')) as { status?: { phase?: string } };
+    return ns.status?.phase ?? 'Active';
+  }
+
+  private authenticate(req: IncomingMessage): CertificateUser | undefined {
+    return userFromClientCertificate(req.socket as TLSSocket);
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = Date.now();
+    try {
+      const url = new URL(req.url ?? '/', 'https://k8ts');
+      if (!this.authenticate(req)) throw unauthorized('Unauthorized');
+      await this.route(req, res, url);
+    } catch (err) {
+      try {
+        sendError(res, isApiError(err) ? err : internalError(err as Error));
+      } catch {
+        res.destroy();
+      }
+      if (!isApiError(err)) this.log(`internal error on ${req.method} ${req.url}: ${(err as Error).stack}`);
+    } finally {
+      this.log(`${req.method} ${req.url} ${res.statusCode} ${Date.now() - started}ms`);
+    }
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const info = requestInfo(req.method ?? 'GET', url);
+    if (info.isResourceRequest) {
+      const resource = this.resources.lookup(info.group, info.version, info.resource);
+      if (!resource || (info.namespace !== '' && !resource.names.namespaced)) throw pageNotFound();
+      if (resource.names.namespaced && info.namespace === '' && !['list', 'watch'].includes(info.verb)) throw pageNotFound();
+      await handleResource({ req, res, url, info: info as ResourceRequest, resource });
+      return;
+    }
+    if (req.method !== 'GET') throw pageNotFound();
+    this.serveNonResource(req, res, url);
+  }
+
+  private serveNonResource(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    const parts = path.split('/').filter(Boolean);
+    const aggregated = wantsAggregated(req.headers.accept);
+    if (path === '/version') return sendJson(res, 200, versionInfo());
+    if (['/healthz', '/livez', '/readyz'].includes(path)) return this.health(res, url, path);
+    if (path === '/api' || path === '/apis') {
+      if (aggregated) {
+        const body = JSON.stringify(aggregatedDiscovery(this.groupVersions, path === '/api'));
+        res.writeHead(200, { 'Content-Type': aggregatedDiscoveryType, 'Content-Length': Buffer.byteLength(body) });
+        res.end(body);
+        return;
+      }
+      return sendJson(res, 200, path === '/api' ? apiVersions(this.options.advertiseAddress) : apiGroupList(this.groupVersions));
+    }
+    if (parts[0] === 'api' && parts.length === 2) return this.sendResourceList(res, '', parts[1]);
+    if (parts[0] === 'apis' && parts.length === 2) {
+      const group = apiGroupOf(this.groupVersions, parts[1]);
+      if (!group) throw pageNotFound();
+      return sendJson(res, 200, group);
+    }
+    if (parts[0] === 'apis' && parts.length === 3) return this.sendResourceList(res, parts[1], parts[2]);
+    throw pageNotFound();
+  }
+
+  private sendResourceList(res: ServerResponse, group: string, version: string): void {
+    const gv = this.groupVersions.find((g) => g.group === group && g.version === version);
+    if (!gv) throw pageNotFound();
+    sendJson(res, 200, apiResourceList(gv));
+  }
+
+  private health(res: ServerResponse, url: URL, path: string): void {
+    const checks = ['ping', 'etcd', 'poststarthook/bootstrap-controller'];
+    if (!url.searchParams.has('verbose')) {
+      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('ok');
+      return;
+    }
+    const lines = checks.map((c) => `[+]${c} ok`);
+    res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end(`${lines.join('\n')}\n${path.slice(1)} check passed\n`);
+  }
+}
+
+/** The 404 for a path nothing serves, with upstream's text. */
+function pageNotFound() {
+  const err = notFound('', '');
+  err.status.message = 'the server could not find the requested resource';
+  err.status.details = {};
+  return err;
+}

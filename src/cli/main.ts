@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+// The k8ts command: `k8ts server` runs the control plane.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createLogger } from './log.js';
+import { startServer } from './server.js';
+
+const usage = `Usage: k8ts server [flags]
+
+Flags (k3s names):
+  --data-dir DIR              state, certificates and kubeconfig (default /var/lib/k8ts as root, else ~/.k8ts)
+  --https-listen-port PORT    API server port (default 6443)
+  --bind-address ADDR         address to listen on (default all)
+  --datastore-endpoint URL    http(s)://HOST:PORT[,...] for etcd; sqlite://PATH; empty for the embedded SQLite
+  --write-kubeconfig PATH     also write the admin kubeconfig here
+  --service-cidr CIDR         Service ClusterIP range (default 10.43.0.0/16)
+  --cluster-cidr CIDR         Pod IP range (default 10.42.0.0/16)
+  -v LEVEL                    log verbosity (2 logs every request)
+`;
+
+function defaultDataDir(): string {
+  return process.getuid?.() === 0 ? '/var/lib/k8ts' : join(homedir(), '.k8ts');
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (command !== 'server') {
+    process.stderr.write(usage);
+    process.exit(command === undefined || command === '--help' || command === '-h' ? 0 : 2);
+  }
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      'data-dir': { type: 'string' },
+      'https-listen-port': { type: 'string' },
+      'bind-address': { type: 'string' },
+      'datastore-endpoint': { type: 'string' },
+      'write-kubeconfig': { type: 'string' },
+      'service-cidr': { type: 'string' },
+      'cluster-cidr': { type: 'string' },
+      v: { type: 'string', short: 'v' },
+    },
+  });
+  const log = createLogger(Number(values.v ?? 0));
+  const server = await startServer(
+    {
+      dataDir: values['data-dir'] ?? defaultDataDir(),
+      httpsListenPort: Number(values['https-listen-port'] ?? 6443),
+      bindAddress: values['bind-address'] ?? '::',
+      datastoreEndpoint: values['datastore-endpoint'],
+      writeKubeconfig: values['write-kubeconfig'],
+      serviceCidr: values['service-cidr'] ?? '10.43.0.0/16',
+      clusterCidr: values['cluster-cidr'] ?? '10.42.0.0/16',
+    },
+    log,
+  );
+  const shutdown = (signal: string) => {
+    log.info('server', `${signal}: shutting down`);
+    server.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+main(process.argv.slice(2)).catch((err: Error) => {
+  process.stderr.write(`k8ts: ${err.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,55 @@
+// `k8ts server`: the control plane on one machine.
+import { mkdirSync } from 'node:fs';
+import { bootstrapCluster } from '../apiserver/bootstrap.js';
+import { ApiServer } from '../apiserver/server.js';
+import { ensureClusterPki, hostAddresses, writeAdminKubeconfig } from '../pki/index.js';
+import { Compactor } from '../storage/compactor.js';
+import { openStore } from '../storage/open.js';
+import { firstServiceIP } from './cidr.js';
+import type { Logger } from './log.js';
+
+export interface ServerFlags {
+  dataDir: string;
+  httpsListenPort: number;
+  bindAddress: string;
+  datastoreEndpoint?: string;
+  writeKubeconfig?: string;
+  serviceCidr: string;
+  clusterCidr: string;
+}
+
+export interface RunningServer {
+  port: number;
+  kubeconfigPath: string;
+  stop(): Promise<void>;
+}
+
+export async function startServer(flags: ServerFlags, log: Logger): Promise<RunningServer> {
+  mkdirSync(flags.dataDir, { recursive: true, mode: 0o700 });
+  const store = await openStore({ dataDir: flags.dataDir, datastoreEndpoint: flags.datastoreEndpoint });
+  const serviceIP = firstServiceIP(flags.serviceCidr);
+  const pki = await ensureClusterPki(flags.dataDir, { serviceIPs: [serviceIP] });
+  const advertiseIP = hostAddresses().find((a) => !a.includes(':')) ?? '127.0.0.1';
+  const apiserver = new ApiServer({
+    store,
+    tls: { cert: pki.servingCertPem, key: pki.servingKeyPem, ca: pki.caCertPem },
+    advertiseAddress: `${advertiseIP}:${flags.httpsListenPort}`,
+    log: (m) => log.debug('apiserver', m),
+  });
+  const port = await apiserver.listen(flags.httpsListenPort, flags.bindAddress);
+  await bootstrapCluster(apiserver.resources, { kubernetesServiceIP: serviceIP, apiServerIP: advertiseIP, apiServerPort: port });
+  const compactor = new Compactor(store, { intervalMs: 5 * 60_000 });
+  compactor.start();
+  const serverURL = `https://127.0.0.1:${port}`;
+  const [kubeconfigPath] = await writeAdminKubeconfig(pki, serverURL, { extraPath: flags.writeKubeconfig });
+  log.info('server', `API server listening on ${serverURL}; kubeconfig written to ${kubeconfigPath}`);
+  return {
+    port,
+    kubeconfigPath,
+    async stop() {
+      compactor.stop();
+      await apiserver.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import { startServer, type RunningServer } from '../../src/cli/server.js';
+import { createLogger } from '../../src/cli/log.js';
+import { kubectl, type KubectlOptions, type KubectlResult } from './kubectl.js';
+import { tempDir } from './tmp.js';
+
+export interface TestCluster {
+  server: RunningServer;
+  dataDir: string;
+  kubeconfig: string;
+  /** kubectl that fails the test on a non-zero exit. */
+  kubectl(args: string[], options?: KubectlOptions): Promise<string>;
+  /** kubectl whose exit code the test checks itself. */
+  kubectlResult(args: string[], options?: KubectlOptions): Promise<KubectlResult>;
+  stop(): Promise<void>;
+}
+
+/** A real k8ts server on a temp data dir and a free loopback port. */
+export async function startTestCluster(options: { datastoreEndpoint?: string } = {}): Promise<TestCluster> {
+  const dataDir = tempDir('k8ts-cluster');
+  const logs: string[] = [];
+  const server = await startServer(
+    {
+      dataDir,
+      httpsListenPort: 0,
+      bindAddress: '127.0.0.1',
+      datastoreEndpoint: options.datastoreEndpoint,
+      serviceCidr: '10.43.0.0/16',
+      clusterCidr: '10.42.0.0/16',
+    },
+    createLogger(process.env.K8TS_TEST_VERBOSE ? 2 : 0, (line) => logs.push(line)),
+  );
+  const kubeconfig = server.kubeconfigPath;
+  return {
+    server,
+    dataDir,
+    kubeconfig,
+    async kubectl(args, opts) {
+      const result = await kubectl(kubeconfig, args, opts);
+      if (result.code !== 0) {
+        throw new Error(`kubectl ${args.join(' ')} exited ${result.code}: ${result.stderr}${result.stdout}`);
+      }
+      return result.stdout;
+    },
+    kubectlResult: (args, opts) => kubectl(kubeconfig, args, opts),
+    stop: () => server.stop(),
+  };
+}
