@@ -2,12 +2,12 @@
 // error texts of the library the API server uses (evanphx/json-patch v4).
 import { atoi } from './gofmt.js';
 import { cloneJson, deepEqualJson, isJsonObject, type JsonObject, type JsonValue } from './json.js';
-import { ApiError, badRequest, genericServerResponse, internalError, requestEntityTooLarge } from './status.js';
+import { ApiError, badRequest, genericServerResponse, requestEntityTooLarge, unknownError } from './status.js';
 
 /**
  * A patch that cannot be decoded or applied. `code` is the HTTP status the
  * API server answers with: 400 undecodable, 413 too many operations, 422
- * inapplicable, 500 for a document the server itself produced wrongly.
+ * inapplicable, 500 for anything else (upstream returns those errors raw).
  */
 export class PatchError extends Error {
   constructor(
@@ -28,7 +28,7 @@ export class PatchError extends Error {
       case 422:
         return genericServerResponse(422, '', { group: '', resource: '' }, '', this.message);
       default:
-        return internalError(this.message);
+        return unknownError(this.message);
     }
   }
 }

@@ -135,7 +135,10 @@ test('genericServerResponse uses fixed messages per code', () => {
 
 test('toStatus and successStatus', () => {
   assert.equal(toStatus(notFound('pods', 'x')).code, 404);
-  assert.equal(toStatus(new Error('x')).message, 'Internal error occurred: x');
+  const unknown = toStatus(new Error('x'));
+  assert.equal(unknown.message, 'x');
+  assert.equal(unknown.code, 500);
+  assert.equal(unknown.reason, undefined);
   assert.deepEqual(successStatus({ name: 'x', kind: 'pods', group: '', uid: 'u' }), {
     kind: 'Status',
     apiVersion: 'v1',

@@ -317,9 +317,16 @@ export function successStatus(details?: StatusDetails): Status {
   return status;
 }
 
-/** Any thrown value as the Status a client should see; unknown errors become 500s. */
+/**
+ * An error that never became a Status: upstream answers 500 with the bare
+ * error text and no reason (ErrorToAPIStatus).
+ */
+export function unknownError(message: string, code = 500): ApiError {
+  return failure(code, '', message);
+}
+
+/** Any thrown value as the Status a client sees; errors that are not ApiErrors become unknownError. */
 export function toStatus(err: unknown): Status {
   if (err instanceof ApiError) return err.status;
-  if (err instanceof Error) return internalError(err).status;
-  return internalError(String(err)).status;
+  return unknownError(err instanceof Error ? err.message : String(err)).status;
 }
