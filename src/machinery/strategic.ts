@@ -163,14 +163,12 @@ function findByMergeKey(list: readonly JsonValue[], mergeKey: string, value: Jso
 
 /** sort.SliceStable with upstream's comparison, which calls unknown items "less". */
 function sortByOrder(items: JsonValue[], order: readonly JsonValue[], mergeKey: string, kind: ElementKind): void {
-  const less = (a: JsonValue, b: JsonValue): boolean => {
-    const ia = indexIn(order, a, mergeKey, kind);
-    const ib = indexIn(order, b, mergeKey, kind);
-    return ia < 0 || ib < 0 || ia < ib;
-  };
-  for (let i = 1; i < items.length; i++) {
-    for (let j = i; j > 0 && less(items[j], items[j - 1]); j--) [items[j], items[j - 1]] = [items[j - 1], items[j]];
+  const ranked = items.map((item) => ({ item, rank: indexIn(order, item, mergeKey, kind) }));
+  const less = (a: { rank: number }, b: { rank: number }): boolean => a.rank < 0 || b.rank < 0 || a.rank < b.rank;
+  for (let i = 1; i < ranked.length; i++) {
+    for (let j = i; j > 0 && less(ranked[j], ranked[j - 1]); j--) [ranked[j], ranked[j - 1]] = [ranked[j - 1], ranked[j]];
   }
+  ranked.forEach((r, i) => (items[i] = r.item));
 }
 
 function normalizeSliceOrder(toSort: JsonValue[], order: readonly JsonValue[], mergeKey: string, kind: ElementKind): JsonValue[] {
