@@ -1,4 +1,5 @@
+import { appsKinds } from './apps/index.js';
 import type { KindStrategy } from './kind.js';
 
 /** The kinds of every named API group (apps, batch, ...). */
-export const groupKinds: KindStrategy[] = [];
+export const groupKinds: KindStrategy[] = [...appsKinds];
