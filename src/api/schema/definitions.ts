@@ -162,13 +162,17 @@ export function definitions(): Readonly<Definitions> {
   return cached;
 }
 
+let byKind: Map<string, string> | undefined;
+
 /** The definition name of a kind: io.k8s.api.apps.v1.Deployment for apps/v1 Deployment. */
 export function definitionOf(group: string, version: string, kind: string): string | undefined {
-  for (const [name, schema] of Object.entries(definitions())) {
-    const gvks = schema['x-kubernetes-group-version-kind'] ?? [];
-    if (gvks.some((g) => g.group === group && g.version === version && g.kind === kind)) return name;
+  if (!byKind) {
+    byKind = new Map();
+    for (const [name, schema] of Object.entries(definitions())) {
+      for (const g of schema['x-kubernetes-group-version-kind'] ?? []) byKind.set(`${g.group}/${g.version}/${g.kind}`, name);
+    }
   }
-  return undefined;
+  return byKind.get(`${group}/${version}/${kind}`);
 }
 
 /** The definitions a schema refers to, directly or not. */

@@ -1,0 +1,186 @@
+// What strict decoding finds in an object against its kind's schema: fields the
+// schema does not have, fields given twice, and values of the wrong JSON type.
+// Paths are written as upstream's decoder writes them:
+// `spec.template.spec.containers[0].imagePullPolcy`.
+import { definitionOf, definitions } from './definitions.js';
+import { resolveSchema } from './patch-meta.js';
+import { refName, refTo, type Schema } from './types.js';
+
+function rootSchema(group: string, version: string, kind: string): Schema | undefined {
+  const definition = definitionOf(group, version, kind);
+  return definition ? { $ref: refTo(definition) } : undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A schema that takes any fields: RawExtension, FieldsV1, JSON, preserve-unknown-fields. */
+function isFreeForm(schema: Schema): boolean {
+  return (
+    schema['x-kubernetes-preserve-unknown-fields'] === true ||
+    (!schema.properties && !schema.additionalProperties && schema.type !== 'array')
+  );
+}
+
+function join(path: string, field: string): string {
+  return path ? `${path}.${field}` : field;
+}
+
+function collectUnknown(schema: Schema, value: unknown, path: string, found: string[]): void {
+  const s = resolveSchema(schema);
+  if (Array.isArray(value)) {
+    if (s.items) value.forEach((item, i) => collectUnknown(s.items!, item, `${path}[${i}]`, found));
+    return;
+  }
+  if (!isObject(value) || isFreeForm(s)) return;
+  for (const [key, child] of Object.entries(value)) {
+    const property = s.properties?.[key] ?? s.additionalProperties;
+    if (property) collectUnknown(property, child, join(path, key), found);
+    else found.push(join(path, key));
+  }
+}
+
+/**
+ * Dotted paths of the fields of `obj` that its kind's schema does not know, in
+ * document order, as upstream's strict decoding reports them; empty for a kind
+ * without a schema. Maps (labels, data) and free-form fields are never reported.
+ */
+export function unknownFields(group: string, version: string, kind: string, obj: unknown): string[] {
+  const root = rootSchema(group, version, kind);
+  const found: string[] = [];
+  if (root) collectUnknown(root, obj, '', found);
+  return found;
+}
+
+/** A value whose JSON type the field cannot hold. */
+export interface FieldTypeError {
+  path: string;
+  /** Upstream's decoder message: `json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32`. */
+  message: string;
+}
+
+function jsonTypeName(value: unknown): string {
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'boolean') return 'bool';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'number' : `number ${value}`;
+  return typeof value === 'string' ? 'string' : 'object';
+}
+
+/** The Go type upstream decodes a schema into: int32, []v1.Container, map[string]string. */
+function goType(schema: Schema): string {
+  if (schema.$ref) {
+    const name = refName(schema.$ref).split('.');
+    return `${name[name.length - 2]}.${name[name.length - 1]}`;
+  }
+  switch (schema.type) {
+    case 'string':
+      return schema.format === 'byte' ? '[]uint8' : 'string';
+    case 'integer':
+      return schema.format ?? 'int';
+    case 'number':
+      return 'float64';
+    case 'boolean':
+      return 'bool';
+    case 'array':
+      return `[]${schema.items ? goType(schema.items) : 'interface {}'}`;
+    default:
+      return schema.additionalProperties ? `map[string]${goType(schema.additionalProperties)}` : 'map[string]interface {}';
+  }
+}
+
+function fits(schema: Schema, value: unknown): boolean {
+  switch (schema.type) {
+    case 'string':
+      return typeof value === 'string' || (schema.format === 'int-or-string' && Number.isInteger(value));
+    case 'integer':
+      return Number.isInteger(value);
+    case 'number':
+      return typeof value === 'number';
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'array':
+      return Array.isArray(value);
+    case 'object':
+      return isObject(value);
+    default:
+      return true;
+  }
+}
+
+const QUANTITY = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
+const QUANTITY_ERROR = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+
+interface TypeWalk {
+  /** The innermost struct's Go name, for `Go struct field DeploymentSpec.spec.replicas`. */
+  struct: string;
+  /** The field path without list indexes, as Go's decoder keeps it. */
+  fieldStack: string;
+  path: string;
+  found: FieldTypeError[];
+}
+
+function isQuantity(schema: Schema): boolean {
+  return schema.$ref !== undefined && refName(schema.$ref) === QUANTITY;
+}
+
+/** The message for a value a referenced scalar type (IntOrString, Time) refuses. */
+function scalarMismatch(schema: Schema, value: unknown): string | undefined {
+  const name = schema.$ref && refName(schema.$ref);
+  const target = resolveSchema(schema);
+  if (target.type === 'object' || target.type === 'array' || fits(target, value)) return undefined;
+  if (target.format === 'int-or-string') return `json: cannot unmarshal ${jsonTypeName(value)} into Go value of type int32`;
+  if (name) return `json: cannot unmarshal ${jsonTypeName(value)} into Go value of type string`;
+  return undefined;
+}
+
+function checkValue(schema: Schema, value: unknown, walk: TypeWalk): void {
+  if (value === null) return;
+  if (isQuantity(schema)) {
+    if (typeof value !== 'string' && typeof value !== 'number') walk.found.push({ path: walk.path, message: QUANTITY_ERROR });
+    return;
+  }
+  const target = resolveSchema(schema);
+  const scalar = scalarMismatch(schema, value);
+  if (scalar) {
+    walk.found.push({ path: walk.path, message: scalar });
+    return;
+  }
+  if (!fits(target, value)) {
+    const field = walk.fieldStack ? `Go struct field ${walk.struct}.${walk.fieldStack}` : `Go value`;
+    walk.found.push({ path: walk.path, message: `json: cannot unmarshal ${jsonTypeName(value)} into ${field} of type ${goType(schema)}` });
+    return;
+  }
+  if (Array.isArray(value) && target.items) {
+    value.forEach((item, i) => checkValue(target.items!, item, { ...walk, path: `${walk.path}[${i}]` }));
+  } else if (isObject(value) && !isFreeForm(target)) {
+    checkFields(target, schema, value, walk);
+  }
+}
+
+function checkFields(target: Schema, schema: Schema, value: Record<string, unknown>, walk: TypeWalk): void {
+  const struct = schema.$ref ? refName(schema.$ref).split('.').pop()! : walk.struct;
+  for (const [key, child] of Object.entries(value)) {
+    const property = target.properties?.[key];
+    if (property) {
+      const next = { ...walk, struct, fieldStack: join(walk.fieldStack, key), path: join(walk.path, key) };
+      checkValue(property, child, next);
+    } else if (target.additionalProperties) {
+      checkValue(target.additionalProperties, child, { ...walk, struct, path: join(walk.path, key) });
+    }
+  }
+}
+
+/** Values whose JSON type their field cannot hold, in document order (upstream reports the first). */
+export function fieldTypeErrors(group: string, version: string, kind: string, obj: unknown): FieldTypeError[] {
+  const root = rootSchema(group, version, kind);
+  const found: FieldTypeError[] = [];
+  if (root) checkValue(root, obj, { struct: kind, fieldStack: '', path: '', found });
+  return found;
+}
+
+/** Whether a kind has a schema here. */
+export function hasSchema(group: string, version: string, kind: string): boolean {
+  const definition = definitionOf(group, version, kind);
+  return definition !== undefined && definitions()[definition] !== undefined;
+}
