@@ -1,7 +1,8 @@
 import type { KindStrategy } from '../kind.js';
 import { configMapStrategy } from './configmap.js';
 import { namespaceStrategy } from './namespace.js';
+import { persistentVolumeClaimStrategy } from './persistentvolumeclaim.js';
 import { podStrategy } from './pod.js';
 
 /** The kinds of the core group (apiVersion v1). */
-export const coreKinds: KindStrategy[] = [namespaceStrategy, configMapStrategy, podStrategy];
+export const coreKinds: KindStrategy[] = [namespaceStrategy, configMapStrategy, podStrategy, persistentVolumeClaimStrategy];

@@ -2,6 +2,7 @@
 // JSON of any shape, so every reader here tolerates a wrong type.
 import type { FieldPath } from '../../machinery/field.js';
 import { FieldError } from '../../machinery/field.js';
+import { goStringSlice } from '../../machinery/gofmt.js';
 
 export type JsonMap = Record<string, unknown>;
 
@@ -86,4 +87,28 @@ export function cloneJson<T>(value: T): T {
 /** Required non-empty string field. */
 export function requireString(value: unknown, path: FieldPath): FieldError[] {
   return stringOf(value) === '' ? [FieldError.required(path)] : [];
+}
+
+/** An Invalid error whose value upstream prints with Go's %#v (slices, structs). */
+class GoValueFieldError extends FieldError {
+  constructor(
+    field: string,
+    private readonly rendered: string,
+    detail: string,
+  ) {
+    super('FieldValueInvalid', field, rendered, detail);
+  }
+
+  override body(): string {
+    return `Invalid value: ${this.rendered}${this.detail ? ': ' + this.detail : ''}`;
+  }
+}
+
+export function invalidRendered(path: FieldPath, rendered: string, detail: string): FieldError {
+  return new GoValueFieldError(path.toString(), rendered, detail);
+}
+
+/** %#v of a []string, as upstream prints slices in field errors. */
+export function goStrings(values: unknown): string {
+  return goStringSlice(listOf(values).map(stringOf));
 }
