@@ -4,7 +4,7 @@
 import type { ApiObject, TableColumn } from './kind.js';
 import { FieldError, FieldPath } from '../machinery/field.js';
 import { goQuote } from '../machinery/gofmt.js';
-import { isValidPercent, validateNonnegativeField } from '../machinery/validation.js';
+import { isDNS1123Subdomain, isValidPercent, regexError, validateNonnegativeField } from '../machinery/validation.js';
 import { labelSelectorAsSelector, type Selector } from '../machinery/labels.js';
 import type { LabelSelector, LabelSelectorRequirement } from '../machinery/meta.js';
 import { cloneJson, invalidRendered, isMap, listOf, mapOf, numberOf, stringOf, type JsonMap } from './core/util.js';
@@ -245,4 +245,54 @@ class RenderedNotSupported extends FieldError {
 /** field.NotSupported for a value upstream prints with %#v. */
 export function notSupportedRendered(path: FieldPath, rendered: string, validValues: readonly string[]): FieldError {
   return new RenderedNotSupported(path, rendered, validValues);
+}
+
+class OmittedValueInvalid extends FieldError {
+  constructor(path: FieldPath, detail: string) {
+    super('FieldValueInvalid', path.toString(), '', detail);
+  }
+
+  override body(): string {
+    return `Invalid value${this.detail ? ': ' + this.detail : ''}`;
+  }
+}
+
+/** field.Invalid with field.OmitValueType{}: the value is left out of the message. */
+export function invalidOmitted(path: FieldPath, detail: string): FieldError {
+  return new OmittedValueInvalid(path, detail);
+}
+
+// ---- names and paths (k8s.io/apimachinery/pkg/util/validation) ----
+
+const HTTP_PATH_FMT = "[A-Za-z0-9/\\-._~%!$&'()*+,;=:]+";
+const httpPathRe = new RegExp(`^(?:${HTTP_PATH_FMT})$`);
+
+/** IsDomainPrefixedPath: `acme.io/foo`. */
+export function validateDomainPrefixedPath(path: FieldPath, value: string): FieldError[] {
+  if (value.length === 0) return [FieldError.required(path, '')];
+  const slash = value.indexOf('/');
+  const host = slash < 0 ? value : value.slice(0, slash);
+  const rest = slash < 0 ? '' : value.slice(slash + 1);
+  if (slash < 0 || host.length === 0 || rest.length === 0) {
+    return [FieldError.invalid(path, value, 'must be a domain-prefixed path (such as "acme.io/foo")')];
+  }
+  const errs = isDNS1123Subdomain(host).map((msg) => FieldError.invalid(path, host, msg));
+  if (!httpPathRe.test(rest)) errs.push(FieldError.invalid(path, rest, regexError('Invalid path', HTTP_PATH_FMT)));
+  return errs;
+}
+
+/**
+ * IsFullyQualifiedName (three or more segments) and IsFullyQualifiedDomainName
+ * (two or more): a DNS subdomain, a trailing dot allowed.
+ */
+export function validateFullyQualifiedName(path: FieldPath, value: string, minSegments: 2 | 3): FieldError[] {
+  if (value.length === 0) return [FieldError.required(path, '')];
+  const name = value.endsWith('.') ? value.slice(0, -1) : value;
+  const errs = isDNS1123Subdomain(name);
+  if (errs.length > 0) return [FieldError.invalid(path, name, errs.join(','))];
+  if (name.split('.').length < minSegments) {
+    const count = minSegments === 3 ? 'three' : 'two';
+    return [FieldError.invalid(path, name, `should be a domain with at least ${count} segments separated by dots`)];
+  }
+  return [];
 }
