@@ -3,6 +3,7 @@ import { configMapStrategy } from './configmap.js';
 import { namespaceStrategy } from './namespace.js';
 import { persistentVolumeClaimStrategy } from './persistentvolumeclaim.js';
 import { podStrategy } from './pod.js';
+import { serviceStrategy } from './service.js';
 
 /** The kinds of the core group (apiVersion v1). */
-export const coreKinds: KindStrategy[] = [namespaceStrategy, configMapStrategy, podStrategy, persistentVolumeClaimStrategy];
+export const coreKinds: KindStrategy[] = [namespaceStrategy, configMapStrategy, podStrategy, serviceStrategy, persistentVolumeClaimStrategy];

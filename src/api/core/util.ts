@@ -89,23 +89,29 @@ export function requireString(value: unknown, path: FieldPath): FieldError[] {
   return stringOf(value) === '' ? [FieldError.required(path)] : [];
 }
 
-/** An Invalid error whose value upstream prints with Go's %#v (slices, structs). */
+/** An error whose value upstream prints with Go's %#v (slices, structs), given pre-rendered. */
 class GoValueFieldError extends FieldError {
   constructor(
+    type: 'FieldValueInvalid' | 'FieldValueDuplicate',
     field: string,
     private readonly rendered: string,
     detail: string,
   ) {
-    super('FieldValueInvalid', field, rendered, detail);
+    super(type, field, rendered, detail);
   }
 
   override body(): string {
-    return `Invalid value: ${this.rendered}${this.detail ? ': ' + this.detail : ''}`;
+    const label = this.type === 'FieldValueDuplicate' ? 'Duplicate value' : 'Invalid value';
+    return `${label}: ${this.rendered}${this.detail ? ': ' + this.detail : ''}`;
   }
 }
 
 export function invalidRendered(path: FieldPath, rendered: string, detail: string): FieldError {
-  return new GoValueFieldError(path.toString(), rendered, detail);
+  return new GoValueFieldError('FieldValueInvalid', path.toString(), rendered, detail);
+}
+
+export function duplicateRendered(path: FieldPath, rendered: string): FieldError {
+  return new GoValueFieldError('FieldValueDuplicate', path.toString(), rendered, '');
 }
 
 /** %#v of a []string, as upstream prints slices in field errors. */
