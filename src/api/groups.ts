@@ -1,6 +1,8 @@
 import { appsKinds } from './apps/index.js';
 import { batchKinds } from './batch/index.js';
 import type { KindStrategy } from './kind.js';
+import { networkingKinds } from './networking/index.js';
+import { policyKinds } from './policy/index.js';
 
 /** The kinds of every named API group (apps, batch, ...). */
-export const groupKinds: KindStrategy[] = [...appsKinds, ...batchKinds];
+export const groupKinds: KindStrategy[] = [...appsKinds, ...batchKinds, ...policyKinds, ...networkingKinds];
