@@ -1,8 +1,21 @@
 import { appsKinds } from './apps/index.js';
 import { batchKinds } from './batch/index.js';
+import { coordinationKinds } from './coordination/index.js';
+import { discoveryKinds } from './discovery/index.js';
 import type { KindStrategy } from './kind.js';
 import { networkingKinds } from './networking/index.js';
 import { policyKinds } from './policy/index.js';
+import { schedulingKinds } from './scheduling/index.js';
+import { storageKinds } from './storage/index.js';
 
 /** The kinds of every named API group (apps, batch, ...). */
-export const groupKinds: KindStrategy[] = [...appsKinds, ...batchKinds, ...policyKinds, ...networkingKinds];
+export const groupKinds: KindStrategy[] = [
+  ...appsKinds,
+  ...batchKinds,
+  ...policyKinds,
+  ...networkingKinds,
+  ...discoveryKinds,
+  ...storageKinds,
+  ...coordinationKinds,
+  ...schedulingKinds,
+];
