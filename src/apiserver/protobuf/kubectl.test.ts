@@ -80,12 +80,24 @@ function answerPost(body: Buffer, req: IncomingMessage, res: ServerResponse): vo
   }
 }
 
+// What `kubectl expose deployment web` reads.
+const WEB = {
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'web', namespace: 'default', labels: { app: 'web' } },
+  spec: {
+    selector: { matchLabels: { app: 'web' } },
+    template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'nginx', image: 'nginx', ports: [{ containerPort: 8080 }] }] } },
+  },
+};
+
 function handle(req: IncomingMessage, res: ServerResponse): void {
   const chunks: Buffer[] = [];
   req.on('data', (chunk: Buffer) => chunks.push(chunk));
   req.on('end', () => {
     if (req.method === 'POST') return answerPost(Buffer.concat(chunks), req, res);
-    const found = discovery(new URL(req.url ?? '/', url).pathname);
+    const path = new URL(req.url ?? '/', url).pathname;
+    const found = path === '/apis/apps/v1/namespaces/default/deployments/web' ? WEB : discovery(path);
     if (found) reply(res, 200, found);
     else reply(res, 404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', code: 404, reason: 'NotFound' });
   });
@@ -217,4 +229,19 @@ test('kubectl auth whoami sends a SelfSubjectReview', async () => {
     metadata: { creationTimestamp: null },
     status: { userInfo: {} },
   });
+});
+
+// `kubectl run` and `kubectl expose` send JSON, but the objects they build (Go's JSON of a Pod and
+// a Service) must survive protobuf unchanged all the same.
+test('kubectl run’s Pod (env, labels, port, command) encodes and decodes unchanged', async () => {
+  const pod = await dryRun([
+    'run', 'p', '--image=nginx', '--env=A=1', '--env=B=', '--labels=app=x,tier=web', '--port=80', '--restart=Never',
+    '--image-pull-policy=IfNotPresent', '--command', '--', 'sh', '-c', 'sleep 1',
+  ]);
+  assert.deepEqual(decodeKubernetesProtobuf(encodeKubernetesProtobuf(pod)).object, pod);
+});
+
+test('kubectl expose’s Service encodes and decodes unchanged', async () => {
+  const service = await dryRun(['expose', 'deployment', 'web', '--port=80', '--target-port=8080', '--type=NodePort']);
+  assert.deepEqual(decodeKubernetesProtobuf(encodeKubernetesProtobuf(service)).object, service);
 });
