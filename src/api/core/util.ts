@@ -110,8 +110,8 @@ export function invalidRendered(path: FieldPath, rendered: string, detail: strin
   return new GoValueFieldError('FieldValueInvalid', path.toString(), rendered, detail);
 }
 
-export function duplicateRendered(path: FieldPath, rendered: string): FieldError {
-  return new GoValueFieldError('FieldValueDuplicate', path.toString(), rendered, '');
+export function duplicateRendered(path: FieldPath, rendered: string, detail = ''): FieldError {
+  return new GoValueFieldError('FieldValueDuplicate', path.toString(), rendered, detail);
 }
 
 /** %#v of a []string, as upstream prints slices in field errors. */
