@@ -2,9 +2,11 @@ import { appsKinds } from './apps/index.js';
 import { batchKinds } from './batch/index.js';
 import { coordinationKinds } from './coordination/index.js';
 import { discoveryKinds } from './discovery/index.js';
+import { eventsKinds } from './events/index.js';
 import type { KindStrategy } from './kind.js';
 import { networkingKinds } from './networking/index.js';
 import { policyKinds } from './policy/index.js';
+import { rbacKinds } from './rbac/index.js';
 import { schedulingKinds } from './scheduling/index.js';
 import { storageKinds } from './storage/index.js';
 
@@ -18,4 +20,6 @@ export const groupKinds: KindStrategy[] = [
   ...storageKinds,
   ...coordinationKinds,
   ...schedulingKinds,
+  ...eventsKinds,
+  ...rbacKinds,
 ];

@@ -296,3 +296,12 @@ export function validateFullyQualifiedName(path: FieldPath, value: string, minSe
   }
   return [];
 }
+
+/**
+ * Whether `validate` is running for a create. The contract's validate serves
+ * both writes; the registry clears resourceVersion on create and carries the
+ * stored one into an update before validating.
+ */
+export function isCreate(obj: ApiObject): boolean {
+  return !obj.metadata?.resourceVersion;
+}
