@@ -1,3 +1,4 @@
+import { admissionRegistrationKinds } from './admissionregistration/index.js';
 import { appsKinds } from './apps/index.js';
 import { batchKinds } from './batch/index.js';
 import { coordinationKinds } from './coordination/index.js';
@@ -22,4 +23,5 @@ export const groupKinds: KindStrategy[] = [
   ...schedulingKinds,
   ...eventsKinds,
   ...rbacKinds,
+  ...admissionRegistrationKinds,
 ];
