@@ -96,8 +96,8 @@ function validate(obj: ApiObject): FieldError[] {
 }
 
 /**
- * The contract runs `validate` on updates too; only a create lacks a
- * resourceVersion, and these checks apply to creates only.
+ * The registry runs `validate` on updates too; on create it has cleared
+ * resourceVersion, so its absence marks the create-only checks.
  */
 function validateCreate(obj: ApiObject): FieldError[] {
   const spec = mapOf(obj.spec);
@@ -338,3 +338,32 @@ export const podStrategy: KindStrategy = {
     };
   },
 };
+
+/** ValidatePodBinding: the body of POST pods/<name>/binding. */
+export function validatePodBinding(binding: unknown): FieldError[] {
+  const target = mapOf(mapOf(binding).target);
+  const errs: FieldError[] = [];
+  const kind = stringOf(target.kind);
+  if (kind && kind !== 'Node') errs.push(FieldError.notSupported(FieldPath.of('target', 'kind'), kind, ['Node', '<empty>']));
+  if (!stringOf(target.name)) errs.push(FieldError.required(FieldPath.of('target', 'name')));
+  return errs;
+}
+
+/** ValidatePodEphemeralContainersUpdate: existing ephemeral containers stay as they are. */
+export function validateEphemeralContainersUpdate(obj: ApiObject, old: ApiObject): FieldError[] {
+  if (Object.hasOwn(old.metadata?.annotations ?? {}, MIRROR_POD_ANNOTATION)) {
+    return [new FieldError('FieldValueForbidden', '', '', 'static pods do not support ephemeral containers')];
+  }
+  const path = FieldPath.of('spec', 'ephemeralContainers');
+  const current = new Map(mapsOf(mapOf(obj.spec).ephemeralContainers).map((c) => [stringOf(c.name), c]));
+  const errs = validate(obj);
+  for (const prev of mapsOf(mapOf(old.spec).ephemeralContainers)) {
+    const name = stringOf(prev.name);
+    const next = current.get(name);
+    if (!next) errs.push(FieldError.forbidden(path, `existing ephemeral containers ${JSON.stringify(name)} may not be removed\n`));
+    else if (!sameJson(next, prev)) {
+      errs.push(FieldError.forbidden(path, `existing ephemeral containers ${JSON.stringify(name)} may not be changed\n${describeDiff(prev, next)}`));
+    }
+  }
+  return errs;
+}
