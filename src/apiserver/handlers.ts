@@ -130,11 +130,12 @@ const bodyTypes = ['application/json', 'application/yaml'];
 async function readObject(input: HandlerInput): Promise<ApiObject> {
   const contentType = (input.req.headers['content-type'] ?? 'application/json').split(';')[0].trim();
   if (!bodyTypes.includes(contentType)) throw unsupportedMediaType(bodyTypes);
-  const body = parseJson(await readBody(input.req));
+  const raw = await readBody(input.req);
+  const body = parseJson(raw);
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw badRequest('the body of the request was in an unknown format - expected an object');
   }
-  checkFields(input.resource, body as ApiObject, fieldValidation(input.url), input.res);
+  checkFields(input.resource, body as ApiObject, fieldValidation(input.url), input.res, raw.toString('utf8'));
   return body as ApiObject;
 }
 

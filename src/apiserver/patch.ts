@@ -1,8 +1,10 @@
 // Applying a PATCH body to the stored object, by the patch type the client names.
 import type { ApiObject } from '../api/kind.js';
 import type { JsonValue } from '../machinery/json.js';
+import { patchMetaFor } from '../api/schema/index.js';
 import { applyJsonPatch, applyMergePatch, PatchError } from '../machinery/patch.js';
-import { badRequest, unsupportedMediaType, type ApiError } from '../machinery/status.js';
+import { EMPTY_PATCH_META, strategicMergePatch } from '../machinery/strategic.js';
+import { badRequest, unsupportedMediaType } from '../machinery/status.js';
 import { parseJson } from './http.js';
 import type { Resource } from './registry/resource.js';
 
@@ -22,13 +24,17 @@ export function applyPatch(resource: Resource, contentType: string, current: Api
         return asObject(applyJsonPatch(doc, patch));
       case 'application/merge-patch+json':
         return asObject(applyMergePatch(doc, patch));
+      case 'application/strategic-merge-patch+json': {
+        const { group, version, kind } = resource.names;
+        const meta = patchMetaFor(group, version, kind) ?? EMPTY_PATCH_META;
+        return asObject(strategicMergePatch(asObject(doc) as never, patch, meta));
+      }
       default:
         throw unsupportedMediaType(patchTypes);
     }
   } catch (err) {
-    throw err instanceof PatchError ? patchFailed(err) : err;
+    throw err instanceof PatchError ? err.toApiError() : err;
   }
-  void resource;
 }
 
 function asObject(value: JsonValue): ApiObject {
@@ -36,8 +42,4 @@ function asObject(value: JsonValue): ApiObject {
     throw badRequest('the patch did not produce an object');
   }
   return value as unknown as ApiObject;
-}
-
-function patchFailed(err: PatchError): ApiError {
-  return badRequest(err.message);
 }

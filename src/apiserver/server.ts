@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { allKinds } from '../api/all.js';
 import type { KindStrategy } from '../api/kind.js';
-import { internalError, isApiError, notFound, unauthorized } from '../machinery/status.js';
+import { internalError, isApiError, notAcceptable, notFound, unauthorized } from '../machinery/status.js';
 import { userFromClientCertificate, type CertificateUser } from '../pki/authn.js';
 import type { Store } from '../storage/store.js';
 import {
@@ -20,6 +20,7 @@ import {
   type GroupVersion,
 } from './discovery.js';
 import { handleResource } from './handlers.js';
+import { openapiV2Served, openapiV3Index, openapiV3Served, type ServedDocument } from './openapi/index.js';
 import { sendError, sendJson } from './http.js';
 import { Resource, type ResourceHooks } from './registry/resource.js';
 import { requestInfo, type ResourceRequest } from './request-info.js';
@@ -70,12 +71,14 @@ export class ResourceMap {
 export class ApiServer {
   readonly resources = new ResourceMap();
   readonly groupVersions: GroupVersion[];
+  private readonly kinds: readonly KindStrategy[];
   private readonly server: Server;
   private readonly log: (message: string) => void;
 
   constructor(private readonly options: ApiServerOptions) {
     this.log = options.log ?? (() => {});
     const kinds = options.kinds ?? allKinds;
+    this.kinds = kinds;
     this.groupVersions = groupVersions(kinds);
     const ctx = { store: options.store, namespacePhase: (name: string) => this.namespacePhase(name) };
     for (const gv of this.groupVersions) {
@@ -124,6 +127,9 @@ export class ApiServer {
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = Date.now();
+    req.on('error', () => {
+      // The client went away mid-request; the handler sees the closed socket.
+    });
     try {
       const url = new URL(req.url ?? '/', 'https://k8ts');
       if (!this.authenticate(req)) throw unauthorized('Unauthorized');
@@ -168,6 +174,7 @@ export class ApiServer {
       }
       return sendJson(res, 200, path === '/api' ? apiVersions(this.options.advertiseAddress) : apiGroupList(this.groupVersions));
     }
+    if (parts[0] === 'openapi') return this.openapi(req, res, parts);
     if (parts[0] === 'api' && parts.length === 2) return this.sendResourceList(res, '', parts[1]);
     if (parts[0] === 'apis' && parts.length === 2) {
       const group = apiGroupOf(this.groupVersions, parts[1]);
@@ -176,6 +183,17 @@ export class ApiServer {
     }
     if (parts[0] === 'apis' && parts.length === 3) return this.sendResourceList(res, parts[1], parts[2]);
     throw pageNotFound();
+  }
+
+  private openapi(req: IncomingMessage, res: ServerResponse, parts: string[]): void {
+    const accept = req.headers.accept ?? '*/*';
+    if (!/json|\*\/\*/.test(accept)) throw notAcceptable(['application/json']);
+    const kinds = this.kinds;
+    if (parts[1] === 'v2' && parts.length === 2) return sendDocument(res, openapiV2Served(kinds));
+    if (parts[1] === 'v3' && parts.length === 2) return sendJson(res, 200, openapiV3Index(kinds));
+    const doc = parts[1] === 'v3' ? openapiV3Served(parts.slice(2).join('/'), kinds) : undefined;
+    if (!doc) throw pageNotFound();
+    sendDocument(res, doc);
   }
 
   private sendResourceList(res: ServerResponse, group: string, version: string): void {
@@ -195,6 +213,11 @@ export class ApiServer {
     res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
     res.end(`${lines.join('\n')}\n${path.slice(1)} check passed\n`);
   }
+}
+
+function sendDocument(res: ServerResponse, doc: ServedDocument): void {
+  res.writeHead(200, { 'Content-Type': 'application/json', ETag: `"${doc.hash}"`, 'Content-Length': Buffer.byteLength(doc.body) });
+  res.end(doc.body);
 }
 
 /** The 404 for a path nothing serves, with upstream's text. */

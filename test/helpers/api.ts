@@ -67,10 +67,11 @@ export async function apiClient(kubeconfigPath: string, credentials = true): Pro
       let wake: (() => void) | undefined;
       let ended = false;
       const req = request(options('GET', path, {}), (res) => {
-        res.on('error', () => {
+        const lines = createInterface({ input: res });
+        // An aborted response (the watch was closed) ends the stream.
+        lines.on('error', () => {
           ended = true;
         });
-        const lines = createInterface({ input: res });
         lines.on('line', (line) => {
           if (line.trim()) events.push(JSON.parse(line) as WatchEventJson);
           wake?.();
