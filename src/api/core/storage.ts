@@ -38,7 +38,22 @@ export function accessModesString(modes: unknown): string {
   return short.filter(([mode]) => present.has(mode)).map(([, s]) => s).join(',');
 }
 
-/** A short, stable description of what differs, standing in for upstream's cmp.Diff. */
+/** Leaf differences between two JSON values, as `path: value` pairs per side. */
+function diffLines(before: unknown, after: unknown, path: string, out: string[]): void {
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+  if (JSON.stringify(before) === JSON.stringify(after)) return;
+  if (isObj(before) && isObj(after) && Array.isArray(before) === Array.isArray(after)) {
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+    for (const k of keys) diffLines(before[k], after[k], Array.isArray(before) ? `${path}[${k}]` : path ? `${path}.${k}` : k, out);
+    return;
+  }
+  if (before !== undefined) out.push(`- \t${path}: ${JSON.stringify(before)},`);
+  if (after !== undefined) out.push(`+ \t${path}: ${JSON.stringify(after)},`);
+}
+
+/** What differs, in the -/+ line style of upstream's cmp.Diff (field paths stand in for Go struct syntax). */
 export function describeDiff(before: unknown, after: unknown): string {
-  return `  ${JSON.stringify(before ?? null)}\n  -> ${JSON.stringify(after ?? null)}\n`;
+  const lines: string[] = [];
+  diffLines(before ?? null, after ?? null, '', lines);
+  return ['  {', ...lines, '  }', ''].join('\n');
 }
