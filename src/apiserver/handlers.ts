@@ -24,7 +24,8 @@ export interface HandlerInput {
 export async function handleResource(input: HandlerInput): Promise<void> {
   const { info } = input;
   if (info.subresource === 'scale' && input.resource.strategy.scale) return scaleHandler(input);
-  if (info.subresource !== '' && info.subresource !== 'status') {
+  const finalize = info.subresource === 'finalize' && input.resource.names.plural === 'namespaces' && info.verb === 'update';
+  if (info.subresource !== '' && info.subresource !== 'status' && !finalize) {
     throw methodNotSupported(input.resource.groupResource, info.verb);
   }
   if (info.subresource === 'status' && !input.resource.strategy.statusSubresource) {

@@ -1,6 +1,7 @@
 // `k8ts server`: the control plane on one machine.
 import { mkdirSync } from 'node:fs';
 import { bootstrapCluster } from '../apiserver/bootstrap.js';
+import { NamespaceFinalizer, namespaceHooks } from '../apiserver/namespace-lifecycle.js';
 import { ApiServer } from '../apiserver/server.js';
 import { ensureClusterPki, hostAddresses, writeAdminKubeconfig } from '../pki/index.js';
 import { Compactor } from '../storage/compactor.js';
@@ -35,7 +36,10 @@ export async function startServer(flags: ServerFlags, log: Logger): Promise<Runn
     tls: { cert: pki.servingCertPem, key: pki.servingKeyPem, ca: pki.caCertPem },
     advertiseAddress: `${advertiseIP}:${flags.httpsListenPort}`,
     log: (m) => log.debug('apiserver', m),
+    hooks: () => ({ '/namespaces': namespaceHooks }),
   });
+  const namespaceFinalizer = new NamespaceFinalizer(apiserver.resources);
+  namespaceFinalizer.start();
   const port = await apiserver.listen(flags.httpsListenPort, flags.bindAddress);
   await bootstrapCluster(apiserver.resources, { kubernetesServiceIP: serviceIP, apiServerIP: advertiseIP, apiServerPort: port });
   const compactor = new Compactor(store, { intervalMs: 5 * 60_000 });
@@ -48,6 +52,7 @@ export async function startServer(flags: ServerFlags, log: Logger): Promise<Runn
     kubeconfigPath,
     async stop() {
       compactor.stop();
+      namespaceFinalizer.stop();
       await apiserver.close();
       await store.close();
     },

@@ -145,6 +145,25 @@ describe('API machinery', () => {
     assert.equal(ns.metadata.labels?.testLabel, 'testValue');
   });
 
+  test('a deleted namespace terminates, refuses new content, and goes away with its content', async () => {
+    await api.request('POST', '/api/v1/namespaces', { metadata: { name: 'doomed' } });
+    assert.equal((await api.request('POST', '/api/v1/namespaces/doomed/configmaps', configMap('inside'))).status, 201);
+    const deleting = await api.request('DELETE', '/api/v1/namespaces/doomed');
+    assert.ok([200, 202].includes(deleting.status));
+    assert.equal((deleting.body as { status: { phase: string } }).status.phase, 'Terminating');
+    const refused = await api.request('POST', '/api/v1/namespaces/doomed/configmaps', configMap('late'));
+    if (refused.status !== 404) {
+      assert.equal(refused.status, 403);
+      assert.match((refused.body as { message: string }).message, /unable to create new content in namespace doomed because it is being terminated/);
+    }
+    const deadline = Date.now() + 15_000;
+    while ((await api.request('GET', '/api/v1/namespaces/doomed')).status !== 404) {
+      assert.ok(Date.now() < deadline, 'namespace deleted within 15 s');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.equal((await api.request('GET', '/api/v1/namespaces/doomed/configmaps/inside')).status, 404);
+  });
+
   test('bad input is refused with a Status and changes nothing', async () => {
     const malformed = await api.request('POST', cms, Buffer.from('{"metadata": '));
     assert.equal(malformed.status, 400);

@@ -56,6 +56,10 @@ export interface ResourceHooks {
   released?(obj: ApiObject): Promise<void>;
   /** Seconds a delete waits for the object's owner (the kubelet) to finish; 0 deletes now. */
   gracePeriodSeconds?(obj: ApiObject, requested: number | undefined): number;
+  /** Whether something besides metadata.finalizers holds a deleted object (a namespace's spec.finalizers). */
+  blocksDeletion?(obj: ApiObject): boolean;
+  /** Marks an object whose deletion has started (a namespace becomes Terminating). */
+  deletionStarted?(obj: ApiObject): void;
 }
 
 /** What the registry asks of the rest of the server. */
@@ -227,12 +231,13 @@ export class Resource {
     obj.kind = this.names.kind;
     this.strategy.defaults?.(obj);
     if (subresource === 'status') this.strategy.prepareForStatusUpdate?.(obj, old);
+    else if (subresource === 'finalize') obj = withFinalizersOf(obj, old);
     else this.strategy.prepareForUpdate?.(obj, old);
     carryUpdateMeta(this.strategy, obj, old);
     this.validateUpdate(obj, old, subresource);
     if (jsonEqual(obj, old)) return old;
     if (options.dryRun) return obj;
-    if (obj.metadata?.deletionTimestamp && (obj.metadata.finalizers ?? []).length === 0) {
+    if (obj.metadata?.deletionTimestamp && (obj.metadata.finalizers ?? []).length === 0 && !this.hooks.blocksDeletion?.(obj)) {
       return this.remove(namespace, obj, Number(old.metadata!.resourceVersion));
     }
     await this.hooks.beforeUpdate?.(obj, old);
@@ -259,7 +264,7 @@ export class Resource {
     if (options.propagationPolicy === 'Orphan') finalizers.add('orphan');
     if (options.propagationPolicy === 'Foreground') finalizers.add('foregroundDeletion');
     const grace = this.hooks.gracePeriodSeconds?.(current, options.gracePeriodSeconds) ?? 0;
-    if (finalizers.size === 0 && grace === 0) {
+    if (finalizers.size === 0 && grace === 0 && !this.hooks.blocksDeletion?.(current)) {
       if (options.dryRun) return current;
       return this.remove(namespace, current, revision);
     }
@@ -270,6 +275,7 @@ export class Resource {
       nextMeta.deletionTimestamp = nowTimestamp(new Date(Date.now() + grace * 1000));
       nextMeta.deletionGracePeriodSeconds = grace;
     }
+    this.hooks.deletionStarted?.(next);
     if (options.dryRun || jsonEqual(next, current)) return current;
     const kv = await this.ctx.store.update(this.key(namespace, meta.name!), this.encode(next), revision);
     return this.decode(kv);
@@ -370,6 +376,12 @@ export class Resource {
     if (isStoreError(err, 'tooLarge')) return requestTooLarge(err.message);
     return err;
   }
+}
+
+/** The finalize subresource changes spec.finalizers and nothing else. */
+function withFinalizersOf(obj: ApiObject, old: ApiObject): ApiObject {
+  const spec = (obj.spec ?? {}) as Record<string, unknown>;
+  return { ...structuredClone(old), spec: { ...((old.spec ?? {}) as Record<string, unknown>), finalizers: spec.finalizers ?? [] } };
 }
 
 function requestTooLarge(message: string): ApiError {
