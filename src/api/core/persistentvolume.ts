@@ -9,7 +9,7 @@ import { quantityOf } from './resources.js';
 import { BETA_STORAGE_CLASS_ANNOTATION, VOLUME_MODES, accessModesString, describeDiff, validateAccessModes, validateClassName } from './storage.js';
 import { validateCSIDriverName } from './volume.js';
 import { validatePathNoBacksteps } from './paths.js';
-import { cloneJson, ensureMap, isMap, listOf, mapOf, sameJson, setDefault, stringOf, type JsonMap } from './util.js';
+import { cloneJson, ensureMap, isMap, listOf, mapOf, semanticEqual, setDefault, stringOf, type JsonMap } from './util.js';
 
 /** PersistentVolumeSource fields, in upstream's validation order. */
 const PV_SOURCES = [
@@ -167,11 +167,11 @@ function validateUpdate(obj: ApiObject, old: ApiObject): FieldError[] {
   const prev = sourceOf(oldSpec);
   // A CSI volume may gain a controllerExpandSecretRef.
   if (isMap(prev.csi) && isMap(next.csi) && prev.csi.controllerExpandSecretRef === undefined) delete next.csi.controllerExpandSecretRef;
-  if (!sameJson(next, prev)) {
+  if (!semanticEqual(next, prev)) {
     errs.push(FieldError.forbidden(FieldPath.of('spec', 'persistentvolumesource'), `spec.persistentvolumesource is immutable after creation\n${describeDiff(prev, next)}`));
   }
   errs.push(...validateImmutableField(spec.volumeMode, oldSpec.volumeMode, FieldPath.of('volumeMode')));
-  if (isMap(oldSpec.nodeAffinity) && !sameJson(spec.nodeAffinity, oldSpec.nodeAffinity)) {
+  if (isMap(oldSpec.nodeAffinity) && !semanticEqual(spec.nodeAffinity, oldSpec.nodeAffinity)) {
     errs.push(FieldError.invalid(FieldPath.of('nodeAffinity'), spec.nodeAffinity ?? null, 'field is immutable, except for updating from beta label to GA'));
   }
   if (typeof oldSpec.volumeAttributesClassName === 'string' && spec.volumeAttributesClassName === undefined) {

@@ -14,7 +14,7 @@ import {
   validateAccessModes,
   validateClassName,
 } from './storage.js';
-import { cloneJson, ensureMap, isMap, listOf, mapOf, sameJson, setDefault, stringOf, type JsonMap } from './util.js';
+import { cloneJson, ensureMap, isMap, listOf, mapOf, semanticEqual, setDefault, stringOf, type JsonMap } from './util.js';
 
 function validateStorageRequest(resources: unknown, path: FieldPath): FieldError[] {
   const storagePath = path.child('resources').key('storage');
@@ -126,7 +126,7 @@ function comparableSpec(obj: ApiObject, old: ApiObject): { next: JsonMap; prev: 
 function validateUpdate(obj: ApiObject, old: ApiObject): FieldError[] {
   const errs: FieldError[] = [];
   const { next, prev } = comparableSpec(obj, old);
-  if (!sameJson(next, prev)) {
+  if (!semanticEqual(next, prev)) {
     errs.push(
       FieldError.forbidden(
         FieldPath.of('spec'),

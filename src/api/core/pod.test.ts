@@ -174,6 +174,10 @@ test('pod spec updates are forbidden except images', () => {
       'spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)\n',
     ),
   );
+  const emptyLists = structuredClone(old);
+  (emptyLists.spec as Record<string, unknown>).volumes = [];
+  (emptyLists.spec as Record<string, unknown>).nodeSelector = {};
+  assert.deepEqual(pods.validateUpdate?.(emptyLists, old), []);
   const added = structuredClone(old);
   (added.spec as { containers: unknown[] }).containers.push({ name: 'd', image: 'y' });
   assert.deepEqual((pods.validateUpdate?.(added, old) ?? []).map(String), ['spec.containers: Forbidden: pod updates may not add or remove containers']);

@@ -8,7 +8,7 @@ import { defaultPodOnly, defaultPodSpec } from './podspec-defaults.js';
 import { validateIP, validatePodSpec, validateTolerations, type PodSpecOptions } from './podspec-validation.js';
 import { computePodQOS } from './resources.js';
 import { describeDiff } from './storage.js';
-import { cloneJson, ensureMap, isMap, listOf, mapOf, mapsOf, numberOf, sameJson, setDefault, stringMapOf, stringOf, type JsonMap } from './util.js';
+import { cloneJson, ensureMap, isMap, listOf, mapOf, mapsOf, numberOf, semanticEqual, setDefault, stringMapOf, stringOf, type JsonMap } from './util.js';
 
 export { defaultPodSpec } from './podspec-defaults.js';
 export { validatePodSpec } from './podspec-validation.js';
@@ -144,7 +144,7 @@ function validateDeadlineUpdate(next: JsonMap, prev: JsonMap, path: FieldPath): 
 function validateOnlyAddedTolerations(next: unknown, prev: unknown, path: FieldPath): FieldError[] {
   const strip = (t: JsonMap): JsonMap => ({ ...t, tolerationSeconds: undefined });
   for (const old of mapsOf(prev)) {
-    if (!mapsOf(next).some((t) => sameJson(strip(t), strip(old)))) {
+    if (!mapsOf(next).some((t) => semanticEqual(strip(t), strip(old)))) {
       return [FieldError.forbidden(path, 'existing toleration can not be modified except its tolerationSeconds')];
     }
   }
@@ -174,7 +174,7 @@ function mungeSpec(next: JsonMap, prev: JsonMap, errs: FieldError[], specPath: F
   munged.tolerations = prev.tolerations;
   const oldGrace = numberOf(prev.terminationGracePeriodSeconds);
   if (oldGrace !== undefined && oldGrace < 0 && munged.terminationGracePeriodSeconds === 1) munged.terminationGracePeriodSeconds = oldGrace;
-  if (listOf(prev.schedulingGates).length > 0 && !sameJson(munged.nodeSelector, prev.nodeSelector)) {
+  if (listOf(prev.schedulingGates).length > 0 && !semanticEqual(munged.nodeSelector, prev.nodeSelector)) {
     const oldSelector = stringMapOf(prev.nodeSelector);
     const newSelector = stringMapOf(munged.nodeSelector);
     if (Object.entries(oldSelector).some(([k, v]) => newSelector[k] !== v)) {
@@ -205,9 +205,9 @@ function validateUpdate(obj: ApiObject, old: ApiObject): FieldError[] {
   if (deadlineErrs.length > 0 && numberOf(next.activeDeadlineSeconds) !== undefined) return errs;
   errs.push(...validateOnlyAddedTolerations(next.tolerations, prev.tolerations, specPath.child('tolerations')));
   errs.push(...validateOnlyDeletedGates(next.schedulingGates, prev.schedulingGates, specPath.child('schedulingGates')));
-  if (sameJson(next, prev)) return errs;
+  if (semanticEqual(next, prev)) return errs;
   const munged = withoutUndefined(mungeSpec(next, prev, errs, specPath));
-  if (!sameJson(munged, prev)) {
+  if (!semanticEqual(munged, prev)) {
     const detail = `pod updates may not change fields other than ${UPDATABLE_POD_SPEC_FIELDS.join(',')}\n${describeDiff(prev, munged)}`;
     errs.push(FieldError.forbidden(specPath, detail));
   }
@@ -361,7 +361,7 @@ export function validateEphemeralContainersUpdate(obj: ApiObject, old: ApiObject
     const name = stringOf(prev.name);
     const next = current.get(name);
     if (!next) errs.push(FieldError.forbidden(path, `existing ephemeral containers ${JSON.stringify(name)} may not be removed\n`));
-    else if (!sameJson(next, prev)) {
+    else if (!semanticEqual(next, prev)) {
       errs.push(FieldError.forbidden(path, `existing ephemeral containers ${JSON.stringify(name)} may not be changed\n${describeDiff(prev, next)}`));
     }
   }

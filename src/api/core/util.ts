@@ -73,6 +73,23 @@ function canonicalJson(value: unknown): string {
   });
 }
 
+/** Drops null, empty lists and empty objects, which Go's semantic equality treats as unset. */
+function semanticForm(value: unknown): unknown {
+  if (Array.isArray(value)) return value.length === 0 ? undefined : value.map((v) => semanticForm(v) ?? null);
+  if (!isMap(value)) return value === null ? undefined : value;
+  const out: JsonMap = {};
+  for (const [k, v] of Object.entries(value)) {
+    const form = semanticForm(v);
+    if (form !== undefined) out[k] = form;
+  }
+  return Object.keys(out).length === 0 ? undefined : out;
+}
+
+/** apiequality.Semantic.DeepEqual for decoded JSON: nil and empty lists and maps are equal. */
+export function semanticEqual(a: unknown, b: unknown): boolean {
+  return sameJson(semanticForm(a), semanticForm(b));
+}
+
 /** Go's reflect.DeepEqual on maps after decoding: absent and empty are alike. */
 export function sameMap(a: unknown, b: unknown): boolean {
   const ma = mapOf(a);
