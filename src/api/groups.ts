@@ -1,5 +1,6 @@
 import { admissionRegistrationKinds } from './admissionregistration/index.js';
 import { appsKinds } from './apps/index.js';
+import { autoscalingKinds } from './autoscaling/index.js';
 import { batchKinds } from './batch/index.js';
 import { coordinationKinds } from './coordination/index.js';
 import { discoveryKinds } from './discovery/index.js';
@@ -15,6 +16,7 @@ import { storageKinds } from './storage/index.js';
 export const groupKinds: KindStrategy[] = [
   ...appsKinds,
   ...batchKinds,
+  ...autoscalingKinds,
   ...policyKinds,
   ...networkingKinds,
   ...discoveryKinds,
