@@ -46,7 +46,8 @@ function validatePodAnnotations(annotations: Record<string, string>, spec: JsonM
     errs.push(FieldError.invalid(path.key(MIRROR_POD_ANNOTATION), annotations[MIRROR_POD_ANNOTATION], 'must set spec.nodeName if mirror pod annotation is set'));
   }
   const cost = annotations[DELETION_COST_ANNOTATION];
-  if (cost !== undefined && !(/^[+-]?\d+$/.test(cost.trim()) && Math.abs(Number(cost)) <= 2 ** 31)) {
+  const costValue = Number(cost);
+  if (cost !== undefined && !(/^[+-]?\d+$/.test(cost) && costValue >= -(2 ** 31) && costValue < 2 ** 31)) {
     errs.push(FieldError.invalid(path.key(DELETION_COST_ANNOTATION), cost, 'must be a 32bit integer'));
   }
   return errs;

@@ -37,6 +37,8 @@ const requiredFields: Partial<Record<VolumeSourceName, string[]>> = {
   scaleIO: ['gateway', 'system', 'volumeName'],
   flexVolume: ['driver'],
   azureDisk: ['diskName', 'diskURI'],
+  quobyte: ['registry', 'volume'],
+  storageos: ['volumeName'],
 };
 
 interface VolumeContext {
