@@ -13,6 +13,7 @@ import {
   formatLabelSelector,
   goLabelSelector,
   integerColumn,
+  isCreate,
   statusWrites,
 } from '../workloads-common.js';
 import { templateContainerCells } from '../apps/template.js';
@@ -102,7 +103,8 @@ export function validateCronJobSpec(spec: JsonMap, path: FieldPath): FieldError[
 function validate(obj: ApiObject): FieldError[] {
   const errs = validateCronJobSpec(mapOf(obj.spec), SPEC);
   const name = obj.metadata?.name ?? '';
-  if (name.length > MAX_CRONJOB_NAME_LENGTH) {
+  // Only on create, so that CronJobs named before the limit can still be updated.
+  if (isCreate(obj) && name.length > MAX_CRONJOB_NAME_LENGTH) {
     errs.push(FieldError.invalid(FieldPath.of('metadata', 'name'), name, `must be no more than ${MAX_CRONJOB_NAME_LENGTH} characters`));
   }
   return errs;
