@@ -7,7 +7,7 @@ import { goQuote } from '../machinery/gofmt.js';
 import { isDNS1123Subdomain, isValidPercent, regexError, validateNonnegativeField } from '../machinery/validation.js';
 import { labelSelectorAsSelector, type Selector } from '../machinery/labels.js';
 import type { LabelSelector, LabelSelectorRequirement } from '../machinery/meta.js';
-import { cloneJson, invalidRendered, isMap, listOf, mapOf, numberOf, stringOf, type JsonMap } from './core/util.js';
+import { cloneJson, invalidRendered, isMap, listOf, mapOf, numberOf, semanticEqual, stringOf, type JsonMap } from './core/util.js';
 import { column } from './core/printers.js';
 
 // ---- Go's %#v of the values upstream messages print ----
@@ -101,22 +101,8 @@ export function validateSelectorMatchesTemplate(selectorValue: unknown, template
 
 /** ValidateImmutableField for a label selector, printed as upstream prints it. */
 export function validateImmutableSelector(selector: unknown, old: unknown, path: FieldPath): FieldError[] {
-  if (sameJsonValue(selector, old)) return [];
+  if (semanticEqual(selector, old)) return [];
   return [invalidRendered(path, goLabelSelector(selector), 'field is immutable')];
-}
-
-function sameJsonValue(a: unknown, b: unknown): boolean {
-  return JSON.stringify(sortDeep(a ?? null)) === JSON.stringify(sortDeep(b ?? null));
-}
-
-function sortDeep(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortDeep);
-  if (!isMap(value)) return value;
-  return Object.fromEntries(
-    Object.keys(value)
-      .sort()
-      .map((k) => [k, sortDeep(value[k])]),
-  );
 }
 
 // ---- int-or-percent fields (apps validation helpers) ----

@@ -7,7 +7,7 @@ import { validateLabelSelector } from '../../machinery/labels.js';
 import { validateNonnegativeField } from '../../machinery/validation.js';
 import { validatePodTemplateSpec } from '../core/pod.js';
 import { ageCell, ageColumn, column, formatLabelsOrNone, nameColumn } from '../core/printers.js';
-import { ensureMap, invalidRendered, isMap, mapOf, numberOf, sameJson, setDefault, stringMapOf, stringOf, type JsonMap } from '../core/util.js';
+import { ensureMap, invalidRendered, isMap, mapOf, numberOf, semanticEqual, setDefault, stringMapOf, stringOf, type JsonMap } from '../core/util.js';
 import {
   CONTAINERS_COLUMN,
   IMAGES_COLUMN,
@@ -68,7 +68,7 @@ function prepareForCreate(obj: ApiObject): void {
 /** The template generation is the server's: it bumps exactly when the template changes. */
 function prepareForUpdate(obj: ApiObject, old: ApiObject): void {
   keepStatus(obj, old);
-  const changed = !sameJson(mapOf(obj.spec).template, mapOf(old.spec).template);
+  const changed = !semanticEqual(mapOf(obj.spec).template, mapOf(old.spec).template);
   setTemplateGeneration(obj, templateGeneration(old) + (changed ? 1 : 0));
 }
 

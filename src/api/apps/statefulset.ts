@@ -5,7 +5,7 @@ import type { ApiObject, KindStrategy } from '../kind.js';
 import { FieldError, FieldPath } from '../../machinery/field.js';
 import { nameIsDNSLabel, validateAnnotations, validateLabels, validateNonnegativeField } from '../../machinery/validation.js';
 import { ageCell, ageColumn, column, nameColumn } from '../core/printers.js';
-import { ensureMap, invalidRendered, isMap, listOf, mapOf, numberOf, sameJson, setDefault, stringMapOf, stringOf, type JsonMap } from '../core/util.js';
+import { ensureMap, invalidRendered, isMap, listOf, mapOf, numberOf, semanticEqual, setDefault, stringMapOf, stringOf, type JsonMap } from '../core/util.js';
 import {
   CONTAINERS_COLUMN,
   IMAGES_COLUMN,
@@ -154,7 +154,7 @@ function validateUpdate(obj: ApiObject, old: ApiObject): FieldError[] {
     delete next[key];
     delete prev[key];
   }
-  return sameJson(next, prev) ? [] : [FieldError.forbidden(SPEC, STATEFULSET_SPEC_FORBIDDEN)];
+  return semanticEqual(next, prev) ? [] : [FieldError.forbidden(SPEC, STATEFULSET_SPEC_FORBIDDEN)];
 }
 
 function validateStatusUpdate(obj: ApiObject, old: ApiObject): FieldError[] {

@@ -7,7 +7,7 @@ import { validateLabelSelector } from '../../machinery/labels.js';
 import { validateImmutableField } from '../../machinery/validation.js';
 import { defaultPodTemplateSpec } from '../core/pod.js';
 import { ageCell, ageColumn, column, humanDuration, nameColumn } from '../core/printers.js';
-import { ensureMap, invalidRendered, isMap, mapOf, mapsOf, numberOf, sameJson, stringMapOf, stringOf, type JsonMap } from '../core/util.js';
+import { ensureMap, invalidRendered, isMap, mapOf, mapsOf, numberOf, semanticEqual, stringMapOf, stringOf, type JsonMap } from '../core/util.js';
 import {
   CONTAINERS_COLUMN,
   IMAGES_COLUMN,
@@ -174,7 +174,7 @@ function validateCompletionsUpdate(spec: JsonMap, oldSpec: JsonMap): FieldError[
   const path = SPEC.child('completions');
   if (spec.completionMode !== 'Indexed') return validateImmutableField(spec.completions ?? null, oldSpec.completions ?? null, path);
   const completions = numberOf(spec.completions);
-  if (sameJson(spec.completions, oldSpec.completions) || completions === undefined) return [];
+  if (semanticEqual(spec.completions, oldSpec.completions) || completions === undefined) return [];
   if (completions === numberOf(spec.parallelism)) return [];
   return [FieldError.invalid(path, completions, 'can only be modified in tandem with spec.parallelism')];
 }
@@ -186,7 +186,7 @@ function validateUpdate(obj: ApiObject, old: ApiObject): FieldError[] {
   const errs = validateCompletionsUpdate(spec, oldSpec);
   errs.push(...validateImmutableSelector(spec.selector, oldSpec.selector, SPEC.child('selector')));
   const template = comparableTemplate(oldSpec.template, spec.template, mutableScheduling);
-  if (!sameJson(spec.template, template)) errs.push(FieldError.invalid(SPEC.child('template'), spec.template ?? null, 'field is immutable'));
+  if (!semanticEqual(spec.template, template)) errs.push(FieldError.invalid(SPEC.child('template'), spec.template ?? null, 'field is immutable'));
   for (const key of ['completionMode', 'podFailurePolicy', 'backoffLimitPerIndex', 'managedBy', 'successPolicy']) {
     errs.push(...validateImmutableField(spec[key] ?? null, oldSpec[key] ?? null, SPEC.child(key)));
   }
