@@ -11,6 +11,10 @@ import { percentile, type BenchRow } from './report.js';
 
 const value = Buffer.alloc(512, 'v');
 
+function progress(backend: string, step: string): void {
+  process.stderr.write(`storage bench: ${backend} ${step} done\n`);
+}
+
 /** Runs `total` operations from `concurrency` workers; returns operations per second. */
 async function throughput(total: number, concurrency: number, op: (i: number) => Promise<unknown>): Promise<number> {
   let next = 0;
@@ -56,7 +60,7 @@ function sqliteRaw(path: string): RawBaseline {
   db.exec('CREATE TABLE kv (key TEXT PRIMARY KEY, value BLOB)');
   const put = db.prepare('INSERT OR REPLACE INTO kv (key, value) VALUES (?, ?)');
   const range = db.prepare('SELECT key, value FROM kv WHERE key >= ? AND key < ?');
-  const listeners = new Set<(i: number) => void>();
+  let listeners: ((i: number) => void)[] = [];
   return {
     async put(key) {
       db.transaction(() => put.run(key, value))();
@@ -74,12 +78,13 @@ function sqliteRaw(path: string): RawBaseline {
             latencies.push(performance.now() - started);
             if (--pending === 0) resolve();
           };
-          for (let w = 0; w < watchers; w++) listeners.add(deliver);
+          for (let w = 0; w < watchers; w++) listeners.push(deliver);
         });
         db.transaction(() => put.run(`${prefix}${i}`, value))();
         setImmediate(() => {
-          for (const l of [...listeners]) l(i);
-          listeners.clear();
+          const current = listeners;
+          listeners = [];
+          for (const l of current) l(i);
         });
         await done;
       }
@@ -92,7 +97,7 @@ function sqliteRaw(path: string): RawBaseline {
 }
 
 function etcdRaw(endpoint: string): RawBaseline {
-  const client = new Etcd3({ hosts: endpoint });
+  const client = new Etcd3({ hosts: endpoint, grpcOptions: { 'grpc.max_receive_message_length': -1 } });
   return {
     async put(key) {
       await client.put(key).value(value);
@@ -149,8 +154,6 @@ async function storeWatchLatency(store: Store, prefix: string, watchers: number,
     let seen = 0;
     for await (const batch of w) {
       for (const e of batch) {
-        const t = sent.get(e.kv.key.length) ?? 0;
-        void t;
         latencies.push(performance.now() - (sent.get(e.kv.modRevision) ?? performance.now()));
         counts.set(e.kv.modRevision, (counts.get(e.kv.modRevision) ?? 0) + 1);
         if (++seen === writes) return;
@@ -178,6 +181,7 @@ async function benchTarget(target: Target): Promise<BenchRow[]> {
     const rawP = `/raw/create/${concurrency}/`;
     const ours = await throughput(writes, concurrency, (i) => store.create(`${p}${i}`, value));
     const base = await throughput(writes, concurrency, (i) => raw.put(`${rawP}${i}`, i));
+    progress(target.name, `create ${concurrency}`);
     rows.push({ backend: target.name, metric: `create writes/s, ${concurrency} writers`, value: ours, baseline: base, higherIsBetter: true });
   }
   for (const concurrency of [1, 16, 64]) {
@@ -190,6 +194,7 @@ async function benchTarget(target: Target): Promise<BenchRow[]> {
       revisions.set(i, kv.modRevision);
     });
     const base = await throughput(writes, concurrency, (i) => raw.put(`${rawP}${i}`, i));
+    progress(target.name, `update ${concurrency}`);
     rows.push({ backend: target.name, metric: `update writes/s, ${concurrency} writers`, value: ours, baseline: base, higherIsBetter: true });
   }
   await throughput(10_000, 64, (i) => store.create(`/bench/list/${String(i).padStart(5, '0')}`, value));
@@ -200,6 +205,7 @@ async function benchTarget(target: Target): Promise<BenchRow[]> {
   });
   const listBase = await timeMs(() => raw.list('/raw/list/'));
   rows.push({ backend: target.name, metric: 'list 10,000 keys (ms)', value: listOurs, baseline: listBase, higherIsBetter: false });
+  progress(target.name, 'list');
   const ours = await storeWatchLatency(store, '/bench/watch/', 100, 200);
   const base = await raw.watchLatency('/raw/watch/', 100, 200);
   for (const q of [50, 99]) {

@@ -5,6 +5,7 @@ import type { ApiObject } from '../api/kind.js';
 import { badRequest, methodNotSupported, unsupportedMediaType } from '../machinery/status.js';
 import { parseJson, readBody, sendJson } from './http.js';
 import { applyPatch } from './patch.js';
+import { decodeKubernetesProtobuf, protobufContentType } from './protobuf/index.js';
 import type { DeleteOptions, Resource, WriteOptions } from './registry/resource.js';
 import { parseSelection } from './registry/selection.js';
 import type { ResourceRequest } from './request-info.js';
@@ -125,19 +126,30 @@ function fieldValidation(url: URL): FieldValidation {
   throw badRequest(`fieldValidation parameter unsupported: ${value}`);
 }
 
-/** Media types a request body may have; others (protobuf, CBOR) get 415 and clients fall back to JSON. */
-const bodyTypes = ['application/json', 'application/yaml'];
+/** Media types a request body may have. */
+const bodyTypes = ['application/json', 'application/yaml', protobufContentType];
 
 async function readObject(input: HandlerInput): Promise<ApiObject> {
   const contentType = (input.req.headers['content-type'] ?? 'application/json').split(';')[0].trim();
   if (!bodyTypes.includes(contentType)) throw unsupportedMediaType(bodyTypes);
   const raw = await readBody(input.req);
+  if (contentType === protobufContentType) return decodeProtobuf(raw);
   const body = parseJson(raw);
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw badRequest('the body of the request was in an unknown format - expected an object');
   }
   checkFields(input.resource, body as ApiObject, fieldValidation(input.url), input.res, raw.toString('utf8'));
   return body as ApiObject;
+}
+
+/** kubectl's typed clients send protobuf; the decoded object is what the JSON would have been. */
+function decodeProtobuf(raw: Buffer): ApiObject {
+  try {
+    const { apiVersion, kind, object } = decodeKubernetesProtobuf(raw);
+    return { ...object, apiVersion, kind } as ApiObject;
+  } catch (err) {
+    throw badRequest(`the body of the request could not be decoded as protobuf: ${(err as Error).message}`);
+  }
 }
 
 async function create(input: HandlerInput): Promise<void> {

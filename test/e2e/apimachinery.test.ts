@@ -216,6 +216,55 @@ describe('API machinery', () => {
     assert.match(missing.stderr, /Error from server \(NotFound\): configmaps "from-kubectl" not found/);
   });
 
+  test("kubectl's typed commands (protobuf bodies): create namespace, configmap, secret, deployment, job, cronjob, run, scale, set image", async () => {
+    assert.match(await cluster.kubectl(['create', 'namespace', 'typed']), /namespace\/typed created/);
+    await cluster.kubectl(['create', 'configmap', 'typed-cm', '--from-literal=a=b', '-n', 'typed']);
+    await cluster.kubectl(['create', 'secret', 'generic', 'typed-secret', '--from-literal=p=q', '-n', 'typed']);
+    await cluster.kubectl(['create', 'deployment', 'web', '--image=nginx', '--replicas=2', '-n', 'typed']);
+    await cluster.kubectl(['create', 'job', 'once', '--image=busybox', '-n', 'typed', '--', 'echo', 'hi']);
+    await cluster.kubectl(['create', 'cronjob', 'tick', '--image=busybox', '--schedule=*/5 * * * *', '-n', 'typed']);
+    await cluster.kubectl(['run', 'nginx', '--image=nginx', '--labels=app=nginx', '-n', 'typed']);
+    const cm = JSON.parse(await cluster.kubectl(['get', 'cm', 'typed-cm', '-n', 'typed', '-o', 'json'])) as { data: unknown };
+    assert.deepEqual(cm.data, { a: 'b' });
+    const secret = JSON.parse(await cluster.kubectl(['get', 'secret', 'typed-secret', '-n', 'typed', '-o', 'json'])) as { data: { p: string } };
+    assert.equal(Buffer.from(secret.data.p, 'base64').toString(), 'q');
+    await cluster.kubectl(['scale', 'deployment', 'web', '--replicas=3', '-n', 'typed']);
+    await cluster.kubectl(['set', 'image', 'deployment/web', 'nginx=nginx:1.25', '-n', 'typed']);
+    const deploy = JSON.parse(await cluster.kubectl(['get', 'deploy', 'web', '-n', 'typed', '-o', 'json'])) as {
+      metadata: { generation: number };
+      spec: { replicas: number; template: { spec: { containers: { image: string }[] } } };
+    };
+    assert.equal(deploy.spec.replicas, 3);
+    assert.equal(deploy.spec.template.spec.containers[0].image, 'nginx:1.25');
+    assert.equal(deploy.metadata.generation, 3);
+    assert.match(await cluster.kubectl(['get', 'pods', '-n', 'typed']), /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\nnginx\s+0\/1\s+Pending\s+0\s+/);
+    assert.match(await cluster.kubectl(['get', 'cronjobs', '-n', 'typed']), /tick\s+\*\/5 \* \* \* \*/);
+  });
+
+  test('kubectl: a seed manifest with a typo fails as upstream', async () => {
+    const manifest = [
+      'apiVersion: apps/v1',
+      'kind: ReplicaSet',
+      'metadata:',
+      '  name: myapp-replicaset',
+      'spec:',
+      '  replicase: 3',
+      '  selector:',
+      '    matchLabels: {type: front-end}',
+      '  template:',
+      '    metadata:',
+      '      labels: {type: front-end}',
+      '    spec:',
+      '      containers:',
+      '      - name: nginx',
+      '        image: nginx',
+    ].join('\n');
+    const result = await cluster.kubectlResult(['create', '-f', '-'], { stdin: manifest });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /strict decoding error: unknown field "spec.replicase"/);
+    assert.equal((await cluster.kubectlResult(['get', 'rs', 'myapp-replicaset'])).code, 1);
+  });
+
   test('kubectl: version, cluster-info and api-resources', async () => {
     assert.match(await cluster.kubectl(['version']), /Server Version: v1\.33/);
     assert.match(await cluster.kubectl(['cluster-info']), /Kubernetes control plane.* is running at https:\/\/127\.0\.0\.1:\d+/);
