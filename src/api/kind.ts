@@ -51,8 +51,19 @@ export interface WriteContext {
   namespace?: string;
 }
 
+/** How a kind served in one version is kept in another's storage (HPA v1 in v2's, events.k8s.io Events in core's). */
+export interface StorageConversion {
+  /** The group and plural whose storage holds the objects. */
+  group: string;
+  plural: string;
+  toStored(obj: ApiObject): ApiObject;
+  fromStored(obj: ApiObject): ApiObject;
+}
+
 export interface KindStrategy {
   names: KindNames;
+  /** Set when objects are stored as another version or group's kind. */
+  storage?: StorageConversion;
   /** Whether the kind has a `status` subresource (spec and status written apart). */
   statusSubresource?: boolean;
   scale?: ScalePaths;

@@ -24,6 +24,7 @@ function defaults(obj: ApiObject): void {
 
 export const horizontalPodAutoscalerV1Strategy: KindStrategy = {
   names: { ...HPA_NAMES, version: 'v1' },
+  storage: { group: HPA_NAMES.group, plural: HPA_NAMES.plural, toStored: hpaV1ToV2, fromStored: hpaV2ToV1 },
   statusSubresource: true,
   defaults,
   prepareForCreate(obj) {

@@ -8,7 +8,7 @@ import { isDNS1123Subdomain, validateImmutableField, validateLabelName } from '.
 import { column, timestampSince } from '../core/printers.js';
 import { isMap, mapOf, numberOf, stringOf } from '../core/util.js';
 import { isCreate } from '../workloads-common.js';
-import { EVENTS_V1_FIELD_LABELS, eventsV1ToCoreV1 } from './conversion.js';
+import { coreV1ToEventsV1, EVENTS_V1_FIELD_LABELS, eventsV1ToCoreV1 } from './conversion.js';
 
 const REPORTING_INSTANCE_LENGTH_LIMIT = 128;
 const ACTION_LENGTH_LIMIT = 128;
@@ -148,6 +148,7 @@ function selectableFields(obj: ApiObject): Record<string, string> {
 }
 
 export const eventStrategy: KindStrategy = {
+  storage: { group: '', plural: 'events', toStored: eventsV1ToCoreV1, fromStored: coreV1ToEventsV1 },
   names: {
     group: 'events.k8s.io',
     version: 'v1',

@@ -80,8 +80,8 @@ export class Resource {
     private readonly ctx: RegistryContext,
     readonly hooks: ResourceHooks = {},
   ) {
-    const { group, plural } = strategy.names;
-    this.groupResource = { group, resource: plural };
+    this.groupResource = { group: strategy.names.group, resource: strategy.names.plural };
+    const { group, plural } = strategy.storage ?? strategy.names;
     this.prefix = `/registry/${group || 'core'}/${plural}/`;
   }
 
@@ -107,14 +107,16 @@ export class Resource {
   }
 
   decode(kv: KeyValue): ApiObject {
-    const obj = JSON.parse(Buffer.from(kv.value).toString('utf8')) as ApiObject;
+    const stored = JSON.parse(Buffer.from(kv.value).toString('utf8')) as ApiObject;
+    const obj = this.strategy.storage ? this.strategy.storage.fromStored(stored) : stored;
     metaOf(obj).resourceVersion = String(kv.modRevision);
     return obj;
   }
 
   private encode(obj: ApiObject): Uint8Array {
-    const { resourceVersion: _rv, ...metadata } = obj.metadata ?? {};
-    return Buffer.from(JSON.stringify({ ...obj, metadata }));
+    const stored = this.strategy.storage ? this.strategy.storage.toStored(obj) : obj;
+    const { resourceVersion: _rv, ...metadata } = stored.metadata ?? {};
+    return Buffer.from(JSON.stringify({ ...stored, metadata }));
   }
 
   async get(namespace: string, name: string): Promise<ApiObject> {
