@@ -29,6 +29,9 @@ const RESOURCES: Record<string, [string, string, boolean][]> = {
   ],
   'scheduling.k8s.io/v1': [['priorityclasses', 'PriorityClass', false]],
   'authentication.k8s.io/v1': [['selfsubjectreviews', 'SelfSubjectReview', false]],
+  'authorization.k8s.io/v1': [
+    ['selfsubjectaccessreviews', 'SelfSubjectAccessReview', false], ['selfsubjectrulesreviews', 'SelfSubjectRulesReview', false],
+  ],
 };
 
 function discovery(path: string): unknown {
@@ -74,6 +77,8 @@ function answerPost(body: Buffer, req: IncomingMessage, res: ServerResponse): vo
     const { object } = decodeKubernetesProtobuf(body);
     if (object['kind'] === 'TokenRequest') object['status'] = { token: 'a.b.c', expirationTimestamp: '2030-01-01T00:00:00Z' };
     if (object['kind'] === 'SelfSubjectReview') object['status'] = { userInfo: { username: 'alice', groups: ['devs'] } };
+    if (object['kind'] === 'SelfSubjectAccessReview') object['status'] = { allowed: true };
+    if (object['kind'] === 'SelfSubjectRulesReview') object['status'] = { resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }], nonResourceRules: [], incomplete: false };
     reply(res, 201, object);
   } catch (err) {
     reply(res, 400, { kind: 'Status', apiVersion: 'v1', status: 'Failure', code: 400, reason: 'BadRequest', message: String(err) });
@@ -244,4 +249,26 @@ test('kubectl run’s Pod (env, labels, port, command) encodes and decodes uncha
 test('kubectl expose’s Service encodes and decodes unchanged', async () => {
   const service = await dryRun(['expose', 'deployment', 'web', '--port=80', '--target-port=8080', '--type=NodePort']);
   assert.deepEqual(decodeKubernetesProtobuf(encodeKubernetesProtobuf(service)).object, service);
+});
+
+test('kubectl auth can-i sends a SelfSubjectAccessReview', async () => {
+  const body = await sentBody(['auth', 'can-i', 'list', 'deployments.apps', '-n', 'team']);
+  assert.deepEqual(decodeKubernetesProtobuf(body).object, {
+    apiVersion: 'authorization.k8s.io/v1',
+    kind: 'SelfSubjectAccessReview',
+    metadata: { creationTimestamp: null },
+    spec: { resourceAttributes: { namespace: 'team', verb: 'list', group: 'apps', resource: 'deployments' } },
+    status: { allowed: false },
+  });
+});
+
+test('kubectl auth can-i --list sends a SelfSubjectRulesReview', async () => {
+  const body = await sentBody(['auth', 'can-i', '--list', '-n', 'team']);
+  assert.deepEqual(decodeKubernetesProtobuf(body).object, {
+    apiVersion: 'authorization.k8s.io/v1',
+    kind: 'SelfSubjectRulesReview',
+    metadata: { creationTimestamp: null },
+    spec: { namespace: 'team' },
+    status: { resourceRules: null, nonResourceRules: null, incomplete: false },
+  });
 });

@@ -9,12 +9,15 @@ import { networkingV1 } from './networking-v1.js';
 import { rbacV1 } from './rbac-v1.js';
 import { schedulingV1 } from './scheduling-v1.js';
 import { authenticationV1 } from './authentication-v1.js';
+import { authorizationV1 } from './authorization-v1.js';
+import { certificatesV1 } from './certificates-v1.js';
 import { autoscalingV1 } from './autoscaling-v1.js';
 
 export type { FieldSchema, MessageSchema, ScalarKind, SpecialKind, ValueType } from './notation.js';
 
 export const packages: readonly ProtoPackage[] = [
-  metaV1, coreV1, appsV1, batchV1, policyV1, networkingV1, rbacV1, schedulingV1, authenticationV1, autoscalingV1,
+  metaV1, coreV1, appsV1, batchV1, policyV1, networkingV1, rbacV1, schedulingV1, authenticationV1, authorizationV1,
+  certificatesV1, autoscalingV1,
 ];
 
 const byName = new Map(packages.map((p) => [p.name, p]));

@@ -32,6 +32,7 @@ export const metaV1: ProtoPackage = {
       ignoreStoreReadErrorWithClusterBreakingPotential=6:bool?
     `,
     Preconditions: 'uid=1:string? resourceVersion=2:string?',
+    FieldSelectorRequirement: 'key=1:string! operator=2:string! values=3:[string]',
     Status: `
       metadata=1:ListMeta status=2:string message=3:string reason=4:string details=5:StatusDetails?
       code=6:int32
