@@ -50,7 +50,7 @@ test('a pointer field present with zero stays; a value field at zero is omitted'
 });
 
 test('a field without omitempty is in the JSON even when zero or unset', () => {
-  const port = msg((w) => int(w, 2, 0)); // containerPort int32 (no omitempty), hostPort absent
+  const port = msg((w) => int(int(w, 2, 0), 3, 0)); // hostPort int32,omitempty; containerPort int32
   const container = msg((w) => w.bytes(6, port)); // name unset
   const podSpec = msg((w) => w.bytes(2, container));
   assert.deepEqual(decode('v1', 'Pod', (w) => w.bytes(2, podSpec)), {

@@ -137,6 +137,12 @@ export const coreV1: ProtoPackage = {
       kind=6:string?
     `,
     PhotonPersistentDiskVolumeSource: 'pdID=1:string! fsType=2:string',
+    PortworxVolumeSource: 'volumeID=1:string! fsType=2:string readOnly=3:bool',
+    ScaleIOVolumeSource: `
+      gateway=1:string! system=2:string! secretRef=3:LocalObjectReference? sslEnabled=4:bool
+      protectionDomain=5:string storagePool=6:string storageMode=7:string volumeName=8:string
+      fsType=9:string readOnly=10:bool
+    `,
     ProjectedVolumeSource: 'sources=1:[VolumeProjection]! defaultMode=2:int32?',
     VolumeProjection: `
       secret=1:SecretProjection? downwardAPI=2:DownwardAPIProjection? configMap=3:ConfigMapProjection?
@@ -150,12 +156,6 @@ export const coreV1: ProtoPackage = {
     ClusterTrustBundleProjection: `
       name=1:string? signerName=2:string? labelSelector=3:meta.v1.LabelSelector? path=4:string!
       optional=5:bool?
-    `,
-    PortworxVolumeSource: 'volumeID=1:string! fsType=2:string readOnly=3:bool',
-    ScaleIOVolumeSource: `
-      gateway=1:string! system=2:string! secretRef=3:LocalObjectReference? sslEnabled=4:bool
-      protectionDomain=5:string storagePool=6:string storageMode=7:string volumeName=8:string
-      fsType=9:string readOnly=10:bool
     `,
     StorageOSVolumeSource: `
       volumeName=1:string volumeNamespace=2:string fsType=3:string readOnly=4:bool
@@ -187,9 +187,6 @@ export const coreV1: ProtoPackage = {
       startupProbe=22:Probe? resizePolicy=23:[ContainerResizePolicy] restartPolicy=24:string?
     `,
     ContainerPort: 'name=1:string hostPort=2:int32 containerPort=3:int32! protocol=4:string hostIP=5:string',
-    EnvFromSource: 'prefix=1:string configMapRef=2:ConfigMapEnvSource? secretRef=3:SecretEnvSource?',
-    ConfigMapEnvSource: '...=1:LocalObjectReference optional=2:bool?',
-    SecretEnvSource: '...=1:LocalObjectReference optional=2:bool?',
     EnvVar: 'name=1:string! value=2:string valueFrom=3:EnvVarSource?',
     EnvVarSource: `
       fieldRef=1:ObjectFieldSelector? resourceFieldRef=2:ResourceFieldSelector?
@@ -199,12 +196,10 @@ export const coreV1: ProtoPackage = {
     SecretKeySelector: '...=1:LocalObjectReference key=2:string! optional=3:bool?',
     ResourceRequirements: 'limits=1:{string:Quantity} requests=2:{string:Quantity} claims=3:[ResourceClaim]',
     ResourceClaim: 'name=1:string! request=2:string',
-    ContainerResizePolicy: 'resourceName=1:string! restartPolicy=2:string!',
     VolumeMount: `
       name=1:string! readOnly=2:bool mountPath=3:string! subPath=4:string mountPropagation=5:string?
       subPathExpr=6:string recursiveReadOnly=7:string?
     `,
-    VolumeDevice: 'name=1:string! devicePath=2:string!',
     Probe: `
       ...=1:ProbeHandler initialDelaySeconds=2:int32 timeoutSeconds=3:int32 periodSeconds=4:int32
       successThreshold=5:int32 failureThreshold=6:int32 terminationGracePeriodSeconds=7:int64?
@@ -239,16 +234,11 @@ export const coreV1: ProtoPackage = {
     `,
     SeccompProfile: 'type=1:string! localhostProfile=2:string?',
     AppArmorProfile: 'type=1:string! localhostProfile=2:string?',
-    EphemeralContainer: '...=1:EphemeralContainerCommon targetContainerName=2:string',
-    EphemeralContainerCommon: `
-      name=1:string! image=2:string command=3:[string] args=4:[string] workingDir=5:string
-      ports=6:[ContainerPort] env=7:[EnvVar] resources=8:ResourceRequirements
-      volumeMounts=9:[VolumeMount] livenessProbe=10:Probe? readinessProbe=11:Probe?
-      lifecycle=12:Lifecycle? terminationMessagePath=13:string imagePullPolicy=14:string
-      securityContext=15:SecurityContext? stdin=16:bool stdinOnce=17:bool tty=18:bool
-      envFrom=19:[EnvFromSource] terminationMessagePolicy=20:string volumeDevices=21:[VolumeDevice]
-      startupProbe=22:Probe? resizePolicy=23:[ContainerResizePolicy] restartPolicy=24:string?
-    `,
+    EnvFromSource: 'prefix=1:string configMapRef=2:ConfigMapEnvSource? secretRef=3:SecretEnvSource?',
+    ConfigMapEnvSource: '...=1:LocalObjectReference optional=2:bool?',
+    SecretEnvSource: '...=1:LocalObjectReference optional=2:bool?',
+    VolumeDevice: 'name=1:string! devicePath=2:string!',
+    ContainerResizePolicy: 'resourceName=1:string! restartPolicy=2:string!',
     PodSecurityContext: `
       seLinuxOptions=1:SELinuxOptions? runAsUser=2:int64? runAsNonRoot=3:bool?
       supplementalGroups=4:[int64] fsGroup=5:int64? runAsGroup=6:int64? sysctls=7:[Sysctl]
@@ -290,6 +280,16 @@ export const coreV1: ProtoPackage = {
       labelSelector=4:meta.v1.LabelSelector? minDomains=5:int32? nodeAffinityPolicy=6:string?
       nodeTaintsPolicy=7:string? matchLabelKeys=8:[string]
     `,
+    EphemeralContainer: '...=1:EphemeralContainerCommon targetContainerName=2:string',
+    EphemeralContainerCommon: `
+      name=1:string! image=2:string command=3:[string] args=4:[string] workingDir=5:string
+      ports=6:[ContainerPort] env=7:[EnvVar] resources=8:ResourceRequirements
+      volumeMounts=9:[VolumeMount] livenessProbe=10:Probe? readinessProbe=11:Probe?
+      lifecycle=12:Lifecycle? terminationMessagePath=13:string imagePullPolicy=14:string
+      securityContext=15:SecurityContext? stdin=16:bool stdinOnce=17:bool tty=18:bool
+      envFrom=19:[EnvFromSource] terminationMessagePolicy=20:string volumeDevices=21:[VolumeDevice]
+      startupProbe=22:Probe? resizePolicy=23:[ContainerResizePolicy] restartPolicy=24:string?
+    `,
     PodOS: 'name=1:string!',
     PodSchedulingGate: 'name=1:string!',
     PodResourceClaim: 'name=1:string! resourceClaimName=3:string? resourceClaimTemplateName=4:string?',
@@ -305,8 +305,6 @@ export const coreV1: ProtoPackage = {
       type=1:string! status=2:string! lastProbeTime=3:Time lastTransitionTime=4:Time reason=5:string
       message=6:string observedGeneration=7:int64
     `,
-    HostIP: 'ip=1:string!',
-    PodIP: 'ip=1:string!',
     ContainerStatus: `
       name=1:string! state=2:ContainerState lastState=3:ContainerState ready=4:bool!
       restartCount=5:int32! image=6:string! imageID=7:string! containerID=8:string started=9:bool?
@@ -329,7 +327,9 @@ export const coreV1: ProtoPackage = {
     LinuxContainerUser: 'uid=1:int64! gid=2:int64! supplementalGroups=3:[int64]',
     ResourceStatus: 'name=1:string! resources=2:[ResourceHealth]',
     ResourceHealth: 'resourceID=1:string! health=2:string',
+    PodIP: 'ip=1:string!',
     PodResourceClaimStatus: 'name=1:string! resourceClaimName=2:string?',
+    HostIP: 'ip=1:string!',
     ResourceQuota: 'metadata=1:meta.v1.ObjectMeta spec=2:ResourceQuotaSpec status=3:ResourceQuotaStatus',
     ResourceQuotaSpec: 'hard=1:{string:Quantity} scopes=2:[string] scopeSelector=3:ScopeSelector?',
     ScopeSelector: 'matchExpressions=1:[ScopedResourceSelectorRequirement]',
