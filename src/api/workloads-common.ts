@@ -1,7 +1,7 @@
 // Pieces the kinds of the named API groups share: Go renderings of values
 // that upstream error texts print with %#v, label selector helpers, and the
 // status-subresource write rules most kinds follow.
-import type { ApiObject, TableColumn } from './kind.js';
+import type { ApiObject, ScalePaths, TableColumn } from './kind.js';
 import { FieldError, FieldPath } from '../machinery/field.js';
 import { goQuote } from '../machinery/gofmt.js';
 import { isDNS1123Subdomain, isValidPercent, regexError, validateNonnegativeField } from '../machinery/validation.js';
@@ -291,3 +291,10 @@ export function validateFullyQualifiedName(path: FieldPath, value: string, minSe
 export function isCreate(obj: ApiObject): boolean {
   return !obj.metadata?.resourceVersion;
 }
+
+/** The scale subresource of workloads whose replicas and selector sit in spec/status (Deployment, ReplicaSet, StatefulSet). */
+export const replicasScale: ScalePaths = {
+  specReplicas: 'spec.replicas',
+  statusReplicas: 'status.replicas',
+  selector: (obj) => selectorOf(mapOf(obj.spec).selector)?.toString() ?? '',
+};

@@ -18,8 +18,7 @@ import {
   validateNonnegativeFields,
   validateNotGreaterThan,
   validateNotMoreThan100Percent,
-  validatePositiveIntOrPercent,
-} from '../workloads-common.js';
+  validatePositiveIntOrPercent, replicasScale } from '../workloads-common.js';
 import { defaultTemplate, templateContainerCells, validateOptionalNonnegative, validateReplicaSetTemplate, validateRequiredSelector } from './template.js';
 
 const SPEC = FieldPath.of('spec');
@@ -148,11 +147,7 @@ export const deploymentStrategy: KindStrategy = {
   },
   statusSubresource: true,
   generation: true,
-  scale: {
-    specReplicas: 'spec.replicas',
-    statusReplicas: 'status.replicas',
-    selector: (obj) => selectorOf(mapOf(obj.spec).selector)?.toString() ?? '',
-  },
+  scale: replicasScale,
   defaults,
   ...statusWrites(() => ({})),
   validate,

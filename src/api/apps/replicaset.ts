@@ -9,12 +9,10 @@ import {
   IMAGES_COLUMN,
   formatLabelSelector,
   integerColumn,
-  selectorOf,
   statusWrites,
   validateImmutableSelector,
   validateNonnegativeFields,
-  validateNotGreaterThan,
-} from '../workloads-common.js';
+  validateNotGreaterThan, replicasScale } from '../workloads-common.js';
 import { defaultTemplate, templateContainerCells, validateReplicaSetTemplate, validateRequiredSelector } from './template.js';
 
 const SPEC = FieldPath.of('spec');
@@ -72,11 +70,7 @@ export const replicaSetStrategy: KindStrategy = {
   },
   statusSubresource: true,
   generation: true,
-  scale: {
-    specReplicas: 'spec.replicas',
-    statusReplicas: 'status.replicas',
-    selector: (obj) => selectorOf(mapOf(obj.spec).selector)?.toString() ?? '',
-  },
+  scale: replicasScale,
   defaults,
   ...statusWrites(() => ({ replicas: 0 })),
   validate: (obj) => validateReplicaSetSpec(mapOf(obj.spec), SPEC),

@@ -20,8 +20,7 @@ import {
   validateNotGreaterThan,
   validateNotMoreThan100Percent,
   validatePositiveIntOrPercent,
-  validateSelectorMatchesTemplate,
-} from '../workloads-common.js';
+  validateSelectorMatchesTemplate, replicasScale } from '../workloads-common.js';
 import { defaultTemplate, templateContainerCells, validateAlwaysRestart, validateRequiredSelector } from './template.js';
 
 const SPEC = FieldPath.of('spec');
@@ -188,11 +187,7 @@ export const statefulSetStrategy: KindStrategy = {
   },
   statusSubresource: true,
   generation: true,
-  scale: {
-    specReplicas: 'spec.replicas',
-    statusReplicas: 'status.replicas',
-    selector: (obj) => selectorOf(mapOf(obj.spec).selector)?.toString() ?? '',
-  },
+  scale: replicasScale,
   nameValidation: nameIsDNSLabel,
   defaults,
   prepareForCreate(obj) {
