@@ -1,0 +1,64 @@
+// What every controller receives from the controller manager: the API client,
+// shared informers (one list+watch per resource, shared by all controllers),
+// an event recorder per component, and a logger tagged with the controller.
+import type { KubeObject, ResourceClient, ResourceRef } from '../client/types.js';
+
+export interface ControllerLog {
+  debug(msg: string): void;
+  info(msg: string): void;
+  warn(msg: string): void;
+  error(msg: string): void;
+}
+
+export type EventType = 'Normal' | 'Warning';
+
+/** Records core/v1 Events about an object (upstream record.EventRecorder). */
+export interface EventRecorder {
+  event(object: KubeObject, type: EventType, reason: string, message: string): void;
+}
+
+/** The part of the API client controllers write through. */
+export interface ControllerClient {
+  resource<T extends KubeObject>(ref: ResourceRef): ResourceClient<T>;
+}
+
+/** A read-only view of an informer's cache. */
+export interface Lister<T extends KubeObject> {
+  list(namespace?: string): T[];
+  get(namespace: string | undefined, name: string): T | undefined;
+}
+
+export interface InformerHandlers<T extends KubeObject> {
+  add?(object: T): void;
+  update?(old: T, object: T): void;
+  /** On a missed delete (relist) the last known state of the object. */
+  delete?(object: T): void;
+}
+
+export interface ControllerInformer<T extends KubeObject> {
+  readonly lister: Lister<T>;
+  addEventHandler(handlers: InformerHandlers<T>): void;
+  hasSynced(): boolean;
+}
+
+/** One informer per resource, shared by every controller of the manager. */
+export interface ControllerInformers {
+  informerFor<T extends KubeObject>(ref: ResourceRef): ControllerInformer<T>;
+  /** Starts every informer asked for so far (and later ones as they are asked for). */
+  start(signal: AbortSignal): void;
+  /** Resolves once every started informer has listed. */
+  waitForCacheSync(signal: AbortSignal): Promise<boolean>;
+}
+
+export interface ControllerContext {
+  client: ControllerClient;
+  informers: ControllerInformers;
+  recorder(component: string): EventRecorder;
+  log: ControllerLog;
+}
+
+/** A controller: `start` registers its informer handlers and runs its workers until `signal` aborts. */
+export interface Controller {
+  name: string;
+  start(ctx: ControllerContext, signal: AbortSignal): Promise<void> | void;
+}

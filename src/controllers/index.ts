@@ -1,0 +1,4 @@
+// Every controller the controller manager runs. Add a controller with one line.
+import type { Controller } from './context.js';
+
+export const controllers: Controller[] = [];

@@ -1,0 +1,74 @@
+// The controller manager: runs every controller while this process holds the
+// `kube-controller-manager` Lease in kube-system, and stops them when it loses it.
+// Each term of leadership gets a fresh context (fresh informers), so a manager
+// that regains the lease starts from the cluster's current state.
+import type { Logger } from '../cli/log.js';
+import type { Controller, ControllerContext } from './context.js';
+
+/** Upstream kube-controller-manager's election: the lease and its timings. */
+export const CONTROLLER_MANAGER_LEASE = { namespace: 'kube-system', name: 'kube-controller-manager' } as const;
+export const LEASE_DURATION_SECONDS = 15;
+export const RENEW_DEADLINE_SECONDS = 10;
+export const RETRY_PERIOD_SECONDS = 2;
+
+/** Campaigns for the lease until `signal` aborts; calls `lead` for each term, aborting `leading` when the term ends. */
+export interface LeaderElection {
+  run(signal: AbortSignal, lead: (leading: AbortSignal) => Promise<void>): Promise<void>;
+}
+
+export interface ControllerManagerOptions {
+  controllers: readonly Controller[];
+  election: LeaderElection;
+  /** A new context for a term of leadership; its informers live as long as `signal`. */
+  newContext(signal: AbortSignal): ControllerContext;
+  log: Logger;
+}
+
+export class ControllerManager {
+  private readonly running = new Set<string>();
+
+  constructor(private readonly options: ControllerManagerOptions) {}
+
+  /** Names of the controllers currently running (this manager is the leader while non-empty). */
+  runningControllers(): string[] {
+    return [...this.running].sort();
+  }
+
+  /** Runs until `signal` aborts. */
+  async run(signal: AbortSignal): Promise<void> {
+    await this.options.election.run(signal, (leading) => this.lead(leading));
+  }
+
+  private async lead(leading: AbortSignal): Promise<void> {
+    const { log } = this.options;
+    log.info('controller-manager', 'became leader; starting controllers');
+    const ctx = this.options.newContext(leading);
+    const started = this.options.controllers.map((c) => this.startOne(c, ctx, leading));
+    ctx.informers.start(leading);
+    await Promise.all(started);
+    log.info('controller-manager', 'stopped leading; controllers stopped');
+  }
+
+  private async startOne(controller: Controller, base: ControllerContext, leading: AbortSignal): Promise<void> {
+    const { log } = this.options;
+    const ctx: ControllerContext = {
+      ...base,
+      log: {
+        debug: (m) => log.debug(controller.name, m),
+        info: (m) => log.info(controller.name, m),
+        warn: (m) => log.warn(controller.name, m),
+        error: (m) => log.error(controller.name, m),
+      },
+    };
+    this.running.add(controller.name);
+    try {
+      await controller.start(ctx, leading);
+      // A controller whose start returns early keeps its handlers until the term ends.
+      if (!leading.aborted) await new Promise<void>((resolve) => leading.addEventListener('abort', () => resolve(), { once: true }));
+    } catch (err) {
+      if (!leading.aborted) log.error(controller.name, `controller failed: ${(err as Error).stack ?? String(err)}`);
+    } finally {
+      this.running.delete(controller.name);
+    }
+  }
+}
