@@ -60,6 +60,14 @@ export interface StorageConversion {
   fromStored(obj: ApiObject): ApiObject;
 }
 
+/** A subresource written through get/update/patch that changes one part of the object (namespaces/finalize, pods/ephemeralcontainers). */
+export interface UpdateSubresource {
+  verbs: readonly ('get' | 'update' | 'patch')[];
+  /** The object to store: the old one with the subresource's part taken from the request. */
+  prepare(obj: ApiObject, old: ApiObject): ApiObject;
+  validate?(obj: ApiObject, old: ApiObject): FieldError[];
+}
+
 export interface KindStrategy {
   names: KindNames;
   /** Set when objects are stored as another version or group's kind. */
@@ -67,6 +75,8 @@ export interface KindStrategy {
   /** Whether the kind has a `status` subresource (spec and status written apart). */
   statusSubresource?: boolean;
   scale?: ScalePaths;
+  /** Subresources besides status and scale that update a part of the object, by name. */
+  updateSubresources?: Record<string, UpdateSubresource>;
   /** Whether `metadata.generation` is kept (starts at 1, bumps on spec changes). */
   generation?: boolean;
   /**

@@ -1,8 +1,9 @@
 // Objects every cluster starts with: the system namespaces and the
 // `kubernetes` Service that points at the API server.
 import type { ApiObject } from '../api/kind.js';
+import { systemPriorityClasses } from '../api/scheduling/index.js';
 import { isApiError } from '../machinery/status.js';
-import type { ResourceMap } from './server.js';
+import type { ResourceMap } from './registry/resource-map.js';
 
 export const systemNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
@@ -14,10 +15,10 @@ export interface BootstrapOptions {
   apiServerPort: number;
 }
 
-async function ensure(resources: ResourceMap, plural: string, namespace: string, obj: ApiObject): Promise<void> {
-  if (!resources.has('', plural)) return;
+async function ensure(resources: ResourceMap, plural: string, namespace: string, obj: ApiObject, group = ''): Promise<void> {
+  if (!resources.has(group, plural)) return;
   try {
-    await resources.get('', plural).create(namespace, obj);
+    await resources.get(group, plural).create(namespace, obj);
   } catch (err) {
     if (!isApiError(err) || err.status.code !== 409) throw err;
   }
@@ -25,6 +26,7 @@ async function ensure(resources: ResourceMap, plural: string, namespace: string,
 
 export async function bootstrapCluster(resources: ResourceMap, options: BootstrapOptions): Promise<void> {
   for (const name of systemNamespaces) await ensure(resources, 'namespaces', '', { metadata: { name } });
+  for (const pc of systemPriorityClasses()) await ensure(resources, 'priorityclasses', '', pc, 'scheduling.k8s.io');
   const labels = { component: 'apiserver', provider: 'kubernetes' };
   await ensure(resources, 'services', 'default', {
     metadata: { name: 'kubernetes', labels },

@@ -1,6 +1,7 @@
 // API discovery: /api, /apis, /apis/<group>, /<prefix>/<group>/<version>,
 // and the aggregated form (apidiscovery.k8s.io/v2) that kubectl asks for first.
 import type { KindNames, KindStrategy } from '../api/kind.js';
+import { actionSubresources } from './subresources/index.js';
 
 const allVerbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 const subresourceVerbs = ['get', 'patch', 'update'];
@@ -73,6 +74,11 @@ function subresourcesOf(kind: KindStrategy): { name: string; kind: KindNames | {
   const subs = [];
   if (kind.statusSubresource) subs.push({ name: 'status', kind: kind.names, verbs: subresourceVerbs });
   if (kind.scale) subs.push({ name: 'scale', kind: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, verbs: subresourceVerbs });
+  for (const [name, sub] of Object.entries(kind.updateSubresources ?? {})) {
+    if (sub.verbs.length > 0) subs.push({ name, kind: kind.names, verbs: [...sub.verbs] });
+  }
+  for (const action of actionSubresources(kind.names.group, kind.names.plural)) subs.push({ name: action.name, kind: action.kind, verbs: ['create'] });
+  subs.sort((a, b) => a.name.localeCompare(b.name));
   return subs;
 }
 

@@ -10,6 +10,8 @@ import type { DeleteOptions, Resource, WriteOptions } from './registry/resource.
 import { parseSelection } from './registry/selection.js';
 import type { ResourceRequest } from './request-info.js';
 import { checkFields, type FieldValidation } from './field-validation.js';
+import type { ResourceMap } from './registry/resource-map.js';
+import { actionSubresources } from './subresources/index.js';
 import { scaleHandler } from './subresources/scale.js';
 import { includeObjectParam, toTable, wantsTable } from './table.js';
 import { serveWatch } from './watch.js';
@@ -20,18 +22,18 @@ export interface HandlerInput {
   url: URL;
   info: ResourceRequest;
   resource: Resource;
+  resources: ResourceMap;
 }
 
 export async function handleResource(input: HandlerInput): Promise<void> {
-  const { info } = input;
-  if (info.subresource === 'scale' && input.resource.strategy.scale) return scaleHandler(input);
-  const finalize = info.subresource === 'finalize' && input.resource.names.plural === 'namespaces' && info.verb === 'update';
-  if (info.subresource !== '' && info.subresource !== 'status' && !finalize) {
-    throw methodNotSupported(input.resource.groupResource, info.verb);
+  const { info, resource } = input;
+  if (info.subresource === 'scale' && resource.strategy.scale) return scaleHandler(input);
+  const action = actionSubresources(resource.names.group, resource.names.plural).find((a) => a.name === info.subresource);
+  if (action) {
+    if (info.verb !== 'create') throw methodNotSupported(resource.groupResource, info.verb);
+    return action.serve(input);
   }
-  if (info.subresource === 'status' && !input.resource.strategy.statusSubresource) {
-    throw methodNotSupported(input.resource.groupResource, info.verb);
-  }
+  if (!servesSubresource(resource, info.subresource, info.verb)) throw methodNotSupported(resource.groupResource, info.verb);
   switch (info.verb) {
     case 'get':
       return respondObject(input, 200, await input.resource.get(info.namespace, info.name));
@@ -50,6 +52,14 @@ export async function handleResource(input: HandlerInput): Promise<void> {
     case 'deletecollection':
       return deleteCollection(input);
   }
+}
+
+/** The main resource, its status, or a subresource that updates part of the object. */
+function servesSubresource(resource: Resource, subresource: string, verb: string): boolean {
+  if (subresource === '') return true;
+  if (subresource === 'status') return resource.strategy.statusSubresource === true;
+  const partial = resource.updateSubresource(subresource);
+  return partial !== undefined && (partial.verbs as readonly string[]).includes(verb);
 }
 
 function respondObject({ req, res, url, resource }: HandlerInput, code: number, obj: ApiObject): void {
@@ -185,7 +195,7 @@ async function patch(input: HandlerInput): Promise<void> {
   respondObject(input, 200, updated);
 }
 
-async function deleteOptions(input: HandlerInput): Promise<DeleteOptions> {
+async function deleteOptions(input: HandlerInput): Promise<DeleteOptions & { orphanDependents?: boolean }> {
   const body = await readBody(input.req);
   const fromBody = body.length > 0 ? (parseJson(body) as Record<string, unknown>) : {};
   const params = input.url.searchParams;
@@ -200,13 +210,16 @@ async function deleteOptions(input: HandlerInput): Promise<DeleteOptions> {
     gracePeriodSeconds: grace,
     propagationPolicy: policy ?? (orphan === true ? 'Orphan' : orphan === false ? 'Background' : undefined),
     preconditions: fromBody.preconditions as DeleteOptions['preconditions'],
+    orphanDependents: orphan,
   };
 }
 
 async function remove(input: HandlerInput): Promise<void> {
   const { info, resource } = input;
-  const deleted = await resource.delete(info.namespace, info.name, await deleteOptions(input));
-  respondObject(input, deleted.metadata?.deletionTimestamp ? 202 : 200, deleted);
+  const options = await deleteOptions(input);
+  const { object, removed } = await resource.delete(info.namespace, info.name, options);
+  // Upstream answers 202 only for a pending deletion asked for with orphanDependents=false.
+  respondObject(input, !removed && options.orphanDependents === false ? 202 : 200, object);
 }
 
 async function deleteCollection(input: HandlerInput): Promise<void> {
@@ -218,7 +231,7 @@ async function deleteCollection(input: HandlerInput): Promise<void> {
   const deleted: ApiObject[] = [];
   for (const item of items) {
     try {
-      deleted.push(await resource.delete(item.metadata?.namespace ?? '', item.metadata?.name ?? '', options));
+      deleted.push((await resource.delete(item.metadata?.namespace ?? '', item.metadata?.name ?? '', options)).object);
     } catch (err) {
       if ((err as { status?: { code?: number } }).status?.code !== 404) throw err;
     }

@@ -19,10 +19,14 @@ import {
   wantsAggregated,
   type GroupVersion,
 } from './discovery.js';
+import { admissionPlugins } from './admission/index.js';
 import { handleResource } from './handlers.js';
+import { podHooks } from './pod-lifecycle.js';
 import { openapiV2Served, openapiV3Index, openapiV3Served, type ServedDocument } from './openapi/index.js';
 import { sendError, sendJson } from './http.js';
 import { Resource, type ResourceHooks } from './registry/resource.js';
+import { ResourceMap } from './registry/resource-map.js';
+export { ResourceMap } from './registry/resource-map.js';
 import { requestInfo, type ResourceRequest } from './request-info.js';
 import { versionInfo } from './version.js';
 
@@ -35,37 +39,6 @@ export interface ApiServerOptions {
   /** Extra behaviour of particular resources, by `group/plural`. */
   hooks?: (resources: ResourceMap) => Record<string, ResourceHooks>;
   log?: (message: string) => void;
-}
-
-/** Resources by "group/version/plural" and by "group/plural" (the preferred version). */
-export class ResourceMap {
-  private readonly byVersion = new Map<string, Resource>();
-  private readonly preferred = new Map<string, Resource>();
-
-  add(resource: Resource): void {
-    const { group, version, plural } = resource.names;
-    this.byVersion.set(`${group}/${version}/${plural}`, resource);
-    if (!this.preferred.has(`${group}/${plural}`)) this.preferred.set(`${group}/${plural}`, resource);
-  }
-
-  lookup(group: string, version: string, plural: string): Resource | undefined {
-    return this.byVersion.get(`${group}/${version}/${plural}`);
-  }
-
-  has(group: string, plural: string): boolean {
-    return this.preferred.has(`${group}/${plural}`);
-  }
-
-  /** The resource of a group by plural name, in its preferred version. */
-  get(group: string, plural: string): Resource {
-    const resource = this.preferred.get(`${group}/${plural}`);
-    if (!resource) throw new Error(`resource ${plural}.${group} is not served`);
-    return resource;
-  }
-
-  all(): Resource[] {
-    return [...this.byVersion.values()];
-  }
 }
 
 export class ApiServer {
@@ -84,7 +57,12 @@ export class ApiServer {
     for (const gv of this.groupVersions) {
       for (const kind of gv.kinds) this.resources.add(new Resource(kind, ctx));
     }
-    const hooks = options.hooks?.(this.resources) ?? {};
+    for (const plugin of admissionPlugins(this.resources)) {
+      for (const resource of this.resources.all()) {
+        if (plugin.resources.includes(`${resource.names.group}/${resource.names.plural}`)) resource.admission.push(plugin);
+      }
+    }
+    const hooks: Record<string, ResourceHooks> = { '/pods': podHooks, ...options.hooks?.(this.resources) };
     for (const resource of this.resources.all()) {
       const h = hooks[`${resource.names.group}/${resource.names.plural}`];
       if (h) Object.assign(resource.hooks, h);
@@ -152,7 +130,7 @@ export class ApiServer {
       const resource = this.resources.lookup(info.group, info.version, info.resource);
       if (!resource || (info.namespace !== '' && !resource.names.namespaced)) throw pageNotFound();
       if (resource.names.namespaced && info.namespace === '' && !['list', 'watch'].includes(info.verb)) throw pageNotFound();
-      await handleResource({ req, res, url, info: info as ResourceRequest, resource });
+      await handleResource({ req, res, url, info: info as ResourceRequest, resource, resources: this.resources });
       return;
     }
     if (req.method !== 'GET') throw pageNotFound();

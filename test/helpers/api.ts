@@ -43,7 +43,8 @@ export async function apiClient(kubeconfigPath: string, credentials = true): Pro
     request(method, path, body, headers = {}) {
       return new Promise((resolve, reject) => {
         const payload = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
-        const req = request(options(method, path, { 'Content-Type': 'application/json', ...headers }), (res) => {
+        const length: Record<string, string> = payload ? { 'Content-Length': String(payload.length) } : {};
+        const req = request(options(method, path, { 'Content-Type': 'application/json', ...length, ...headers }), (res) => {
           const chunks: Buffer[] = [];
           res.on('error', reject);
           res.on('data', (c: Buffer) => chunks.push(c));

@@ -68,6 +68,12 @@ function validateStatusUpdate(obj: ApiObject): FieldError[] {
   return [];
 }
 
+/** namespaces/finalize changes spec.finalizers and nothing else. */
+function withFinalizersOf(obj: ApiObject, old: ApiObject): ApiObject {
+  const finalizers = mapOf(obj.spec).finalizers ?? [];
+  return { ...structuredClone(old), metadata: { ...old.metadata, resourceVersion: obj.metadata?.resourceVersion }, spec: { ...mapOf(old.spec), finalizers } };
+}
+
 export const namespaceStrategy: KindStrategy = {
   names: {
     group: '',
@@ -79,6 +85,7 @@ export const namespaceStrategy: KindStrategy = {
     namespaced: false,
   },
   statusSubresource: true,
+  updateSubresources: { finalize: { verbs: ['update'], prepare: withFinalizersOf } },
   nameValidation: validateNamespaceName,
   defaults,
   prepareForCreate,

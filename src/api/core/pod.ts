@@ -303,6 +303,17 @@ function validateStatusUpdate(obj: ApiObject, old: ApiObject): FieldError[] {
 }
 
 
+/** pods/ephemeralcontainers changes spec.ephemeralContainers and nothing else. */
+function withEphemeralContainersOf(obj: ApiObject, old: ApiObject): ApiObject {
+  const next = structuredClone(old);
+  const ephemeral = mapOf(obj.spec).ephemeralContainers;
+  const spec = ensureMap(next, 'spec');
+  if (ephemeral === undefined) delete spec.ephemeralContainers;
+  else spec.ephemeralContainers = ephemeral;
+  next.metadata = { ...next.metadata, resourceVersion: obj.metadata?.resourceVersion };
+  return next;
+}
+
 export const podStrategy: KindStrategy = {
   names: {
     group: '',
@@ -315,6 +326,11 @@ export const podStrategy: KindStrategy = {
     namespaced: true,
   },
   statusSubresource: true,
+  updateSubresources: {
+    // The binding action (src/apiserver/subresources/binding.ts) prepares the whole write itself.
+    binding: { verbs: [], prepare: (obj) => obj },
+    ephemeralcontainers: { verbs: ['get', 'update', 'patch'], prepare: withEphemeralContainersOf, validate: validateEphemeralContainersUpdate },
+  },
   generation: true,
   defaults,
   prepareForCreate,

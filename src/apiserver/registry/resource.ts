@@ -1,7 +1,7 @@
 // The generic registry (upstream genericregistry.Store): storage, optimistic
 // concurrency, metadata, validation and deletion for any kind, driven by the
 // kind's strategy.
-import { apiVersionOf, type ApiObject, type KindStrategy } from '../../api/kind.js';
+import { apiVersionOf, type ApiObject, type KindStrategy, type UpdateSubresource } from '../../api/kind.js';
 import { FieldPath, type FieldError } from '../../machinery/field.js';
 import {
   alreadyExists,
@@ -19,6 +19,7 @@ import { nameIsDNSSubdomain, validateObjectMeta, validateObjectMetaUpdate } from
 import { isStoreError, type KeyValue, type Store } from '../../storage/store.js';
 import { carryUpdateMeta, fillCreateMeta, generateName, jsonEqual, metaOf, nowTimestamp } from './metadata.js';
 import { selects, type Selection } from './selection.js';
+import type { AdmissionPlugin } from '../admission/plugin.js';
 
 export interface WriteOptions {
   dryRun?: boolean;
@@ -29,6 +30,12 @@ export interface DeleteOptions extends WriteOptions {
   gracePeriodSeconds?: number;
   propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
   preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+export interface DeleteResult {
+  object: ApiObject;
+  /** False when the object stays, with a deletionTimestamp, for its finalizers or grace period. */
+  removed: boolean;
 }
 
 export interface ListOptions {
@@ -73,6 +80,8 @@ const maxUpdateRetries = 8;
 
 export class Resource {
   readonly groupResource: GroupResource;
+  /** Admission plugins for this resource, in order. */
+  admission: AdmissionPlugin[] = [];
   private readonly prefix: string;
 
   constructor(
@@ -166,6 +175,7 @@ export class Resource {
     const meta = metaOf(obj);
     if (!meta.name && meta.generateName) meta.name = generateName(meta.generateName);
     this.strategy.defaults?.(obj);
+    for (const plugin of this.admission) await plugin.admit(obj, 'create');
     this.strategy.prepareForCreate?.(obj);
     fillCreateMeta(this.strategy, obj);
     this.validateCreate(obj, namespace);
@@ -232,9 +242,13 @@ export class Resource {
     obj.apiVersion = this.apiVersion;
     obj.kind = this.names.kind;
     this.strategy.defaults?.(obj);
+    const partial = this.updateSubresource(subresource);
     if (subresource === 'status') this.strategy.prepareForStatusUpdate?.(obj, old);
-    else if (subresource === 'finalize') obj = withFinalizersOf(obj, old);
-    else this.strategy.prepareForUpdate?.(obj, old);
+    else if (partial) obj = partial.prepare(obj, old);
+    else {
+      for (const plugin of this.admission) await plugin.admit(obj, 'update', old);
+      this.strategy.prepareForUpdate?.(obj, old);
+    }
     carryUpdateMeta(this.strategy, obj, old);
     this.validateUpdate(obj, old, subresource);
     if (jsonEqual(obj, old)) return old;
@@ -247,7 +261,8 @@ export class Resource {
     return this.decode(kv);
   }
 
-  async delete(namespace: string, name: string, options: DeleteOptions = {}): Promise<ApiObject> {
+  /** Deletes now, or starts a graceful or finalized deletion; `removed` says which. */
+  async delete(namespace: string, name: string, options: DeleteOptions = {}): Promise<DeleteResult> {
     for (let attempt = 0; ; attempt++) {
       const current = await this.get(namespace, name);
       this.checkPreconditions(current, options);
@@ -259,7 +274,7 @@ export class Resource {
     }
   }
 
-  private async deleteOnce(namespace: string, current: ApiObject, options: DeleteOptions): Promise<ApiObject> {
+  private async deleteOnce(namespace: string, current: ApiObject, options: DeleteOptions): Promise<DeleteResult> {
     const meta = metaOf(current);
     const revision = Number(meta.resourceVersion);
     const finalizers = new Set(meta.finalizers ?? []);
@@ -267,8 +282,8 @@ export class Resource {
     if (options.propagationPolicy === 'Foreground') finalizers.add('foregroundDeletion');
     const grace = this.hooks.gracePeriodSeconds?.(current, options.gracePeriodSeconds) ?? 0;
     if (finalizers.size === 0 && grace === 0 && !this.hooks.blocksDeletion?.(current)) {
-      if (options.dryRun) return current;
-      return this.remove(namespace, current, revision);
+      if (options.dryRun) return { object: current, removed: true };
+      return { object: await this.remove(namespace, current, revision), removed: true };
     }
     const next = structuredClone(current);
     const nextMeta = metaOf(next);
@@ -278,9 +293,10 @@ export class Resource {
       nextMeta.deletionGracePeriodSeconds = grace;
     }
     this.hooks.deletionStarted?.(next);
-    if (options.dryRun || jsonEqual(next, current)) return current;
+    if (options.dryRun) return { object: next, removed: false };
+    if (jsonEqual(next, current)) return { object: current, removed: false };
     const kv = await this.ctx.store.update(this.key(namespace, meta.name!), this.encode(next), revision);
-    return this.decode(kv);
+    return { object: this.decode(kv), removed: false };
   }
 
   private async remove(namespace: string, obj: ApiObject, revision: number): Promise<ApiObject> {
@@ -358,13 +374,20 @@ export class Resource {
 
   private validateUpdate(obj: ApiObject, old: ApiObject, subresource: string): void {
     const errors: FieldError[] = [...validateObjectMetaUpdate(obj.metadata ?? {}, old.metadata ?? {}, FieldPath.of('metadata'))];
+    const partial = this.updateSubresource(subresource);
     if (subresource === 'status') {
       errors.push(...(this.strategy.validateStatusUpdate?.(obj, old) ?? []));
+    } else if (partial) {
+      errors.push(...(partial.validate?.(obj, old) ?? []));
     } else {
       errors.push(...(this.strategy.validate?.(obj, { namespace: old.metadata?.namespace }) ?? []));
       errors.push(...(this.strategy.validateUpdate?.(obj, old) ?? []));
     }
     this.throwIfInvalid(obj, errors);
+  }
+
+  updateSubresource(subresource: string): UpdateSubresource | undefined {
+    return subresource ? this.strategy.updateSubresources?.[subresource] : undefined;
   }
 
   private throwIfInvalid(obj: ApiObject, errors: FieldError[]): void {
@@ -378,12 +401,6 @@ export class Resource {
     if (isStoreError(err, 'tooLarge')) return requestTooLarge(err.message);
     return err;
   }
-}
-
-/** The finalize subresource changes spec.finalizers and nothing else. */
-function withFinalizersOf(obj: ApiObject, old: ApiObject): ApiObject {
-  const spec = (obj.spec ?? {}) as Record<string, unknown>;
-  return { ...structuredClone(old), spec: { ...((old.spec ?? {}) as Record<string, unknown>), finalizers: spec.finalizers ?? [] } };
 }
 
 function requestTooLarge(message: string): ApiError {
