@@ -6,6 +6,7 @@ import { ApiServer } from '../apiserver/server.js';
 import { ensureClusterPki, hostAddresses, writeAdminKubeconfig } from '../pki/index.js';
 import { Compactor } from '../storage/compactor.js';
 import { openStore } from '../storage/open.js';
+import type { Store } from '../storage/store.js';
 import { firstServiceIP } from './cidr.js';
 import type { Logger } from './log.js';
 
@@ -22,6 +23,8 @@ export interface ServerFlags {
 export interface RunningServer {
   port: number;
   kubeconfigPath: string;
+  /** The datastore (tests compact it to force 410 Gone). */
+  store: Store;
   stop(): Promise<void>;
 }
 
@@ -50,6 +53,7 @@ export async function startServer(flags: ServerFlags, log: Logger): Promise<Runn
   return {
     port,
     kubeconfigPath,
+    store,
     async stop() {
       compactor.stop();
       namespaceFinalizer.stop();
