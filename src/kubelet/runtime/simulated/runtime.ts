@@ -1,0 +1,364 @@
+// A container runtime without containers (like KWOK): sandboxes get an IP from
+// the node's pod CIDR, containers "run" per their script (script.ts), exit on a
+// timer, answer probes and execs, and have simulated logs. One instance per node.
+import { createHash, randomBytes } from 'node:crypto';
+import { execExitCode, scriptFor, type ContainerScript, type ProbeType } from './script.js';
+import {
+  RuntimeError,
+  type Container,
+  type ContainerConfig,
+  type ContainerEvent,
+  type ContainerFilter,
+  type ContainerState,
+  type ContainerStatus,
+  type ExecSyncResponse,
+  type Image,
+  type ImageService,
+  type LogOptions,
+  type PodSandbox,
+  type PodSandboxConfig,
+  type PodSandboxFilter,
+  type PodSandboxState,
+  type PodSandboxStatus,
+  type RuntimeCondition,
+  type RuntimeService,
+  type VersionInfo,
+} from '../types.js';
+
+export const SIMULATED_RUNTIME_NAME = 'k8ts-simulated';
+export const SIMULATED_RUNTIME_VERSION = '0.1.0';
+
+interface SandboxRecord {
+  id: string;
+  config: PodSandboxConfig;
+  state: PodSandboxState;
+  createdAt: bigint;
+  ip: string;
+}
+
+interface ContainerRecord {
+  id: string;
+  sandboxId: string;
+  config: ContainerConfig;
+  imageRef: string;
+  state: ContainerState;
+  createdAt: bigint;
+  startedAt: bigint;
+  finishedAt: bigint;
+  exitCode: number;
+  reason: string;
+  script: ContainerScript;
+  env: Record<string, string>;
+  timer?: NodeJS.Timeout;
+}
+
+function nowNanos(): bigint {
+  return BigInt(Date.now()) * 1_000_000n;
+}
+
+function newId(): string {
+  return randomBytes(32).toString('hex');
+}
+
+/** docker.io/library/nginx:latest for `nginx`, as containerd names images. */
+export function normalizeImage(image: string): string {
+  let name = image;
+  const firstSlash = name.indexOf('/');
+  const first = firstSlash < 0 ? '' : name.slice(0, firstSlash);
+  if (firstSlash < 0) name = `docker.io/library/${name}`;
+  else if (!first.includes('.') && !first.includes(':') && first !== 'localhost') name = `docker.io/${name}`;
+  const lastPart = name.slice(name.lastIndexOf('/') + 1);
+  if (!lastPart.includes(':') && !name.includes('@')) name += ':latest';
+  return name;
+}
+
+function matches(labels: Record<string, string>, selector: Record<string, string> | undefined): boolean {
+  if (!selector) return true;
+  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+}
+
+/** Allocates pod IPs from a /N IPv4 CIDR: .1 is the gateway, addresses are reused after release. */
+class PodIPAllocator {
+  private base = 0;
+  private size = 0;
+  private next = 2;
+  private readonly used = new Set<number>();
+
+  configure(cidr: string): void {
+    const [addr, bits] = cidr.split('/');
+    const parts = addr.split('.').map(Number);
+    if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p))) return;
+    this.base = ((parts[0] << 24) >>> 0) + (parts[1] << 16) + (parts[2] << 8) + parts[3];
+    this.size = 2 ** (32 - Number(bits));
+  }
+
+  get configured(): boolean {
+    return this.size > 0;
+  }
+
+  allocate(): string {
+    if (!this.configured) throw new RuntimeError('CreateContainerError', 'no pod CIDR configured for the network');
+    for (let tries = 0; tries < this.size; tries++) {
+      const offset = this.next;
+      this.next = this.next + 1 >= this.size - 1 ? 2 : this.next + 1;
+      if (!this.used.has(offset)) {
+        this.used.add(offset);
+        const n = this.base + offset;
+        return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+      }
+    }
+    throw new RuntimeError('CreateContainerError', 'no IP addresses available in the pod CIDR');
+  }
+
+  release(ip: string): void {
+    const parts = ip.split('.').map(Number);
+    if (parts.length !== 4) return;
+    const n = ((parts[0] << 24) >>> 0) + (parts[1] << 16) + (parts[2] << 8) + parts[3];
+    this.used.delete(n - this.base);
+  }
+}
+
+export class SimulatedRuntime implements RuntimeService, ImageService {
+  private readonly sandboxes = new Map<string, SandboxRecord>();
+  private readonly containers = new Map<string, ContainerRecord>();
+  private readonly images = new Map<string, Image>();
+  private readonly listeners = new Set<(e: ContainerEvent) => void>();
+  private readonly ips = new PodIPAllocator();
+
+  async version(): Promise<VersionInfo> {
+    return { version: '0.1.0', runtimeName: SIMULATED_RUNTIME_NAME, runtimeVersion: SIMULATED_RUNTIME_VERSION, runtimeApiVersion: 'v1' };
+  }
+
+  async status(): Promise<RuntimeCondition[]> {
+    return [
+      { type: 'RuntimeReady', status: true, reason: '', message: '' },
+      this.ips.configured
+        ? { type: 'NetworkReady', status: true, reason: '', message: '' }
+        : { type: 'NetworkReady', status: false, reason: 'NetworkPluginNotReady', message: 'Network plugin returns error: no pod CIDR' },
+    ];
+  }
+
+  async updateRuntimeConfig(config: { podCIDR: string }): Promise<void> {
+    if (config.podCIDR && !this.ips.configured) this.ips.configure(config.podCIDR);
+  }
+
+  async runPodSandbox(config: PodSandboxConfig): Promise<string> {
+    const id = newId();
+    const ip = config.hostNetwork ? '' : this.ips.allocate();
+    this.sandboxes.set(id, { id, config, state: 'SANDBOX_READY', createdAt: nowNanos(), ip });
+    return id;
+  }
+
+  async stopPodSandbox(podSandboxId: string): Promise<void> {
+    const sandbox = this.sandboxes.get(podSandboxId);
+    if (!sandbox) return;
+    for (const c of this.containers.values()) {
+      if (c.sandboxId === podSandboxId && c.state === 'CONTAINER_RUNNING') this.exit(c, 137, 'Error');
+    }
+    if (sandbox.state === 'SANDBOX_READY' && sandbox.ip) this.ips.release(sandbox.ip);
+    sandbox.state = 'SANDBOX_NOTREADY';
+  }
+
+  async removePodSandbox(podSandboxId: string): Promise<void> {
+    await this.stopPodSandbox(podSandboxId);
+    for (const c of [...this.containers.values()]) {
+      if (c.sandboxId === podSandboxId) await this.removeContainer(c.id);
+    }
+    this.sandboxes.delete(podSandboxId);
+  }
+
+  async podSandboxStatus(podSandboxId: string): Promise<PodSandboxStatus> {
+    const s = this.sandboxes.get(podSandboxId);
+    if (!s) throw new RuntimeError('NotFound', `an error occurred when try to find sandbox "${podSandboxId}": not found`);
+    return { ...this.sandboxOf(s), network: { ip: s.state === 'SANDBOX_READY' ? s.ip : '', additionalIps: [] } };
+  }
+
+  async listPodSandbox(filter: PodSandboxFilter = {}): Promise<PodSandbox[]> {
+    const out: PodSandbox[] = [];
+    for (const s of this.sandboxes.values()) {
+      if (filter.id && s.id !== filter.id) continue;
+      if (filter.state && s.state !== filter.state) continue;
+      if (!matches(s.config.labels, filter.labelSelector)) continue;
+      out.push(this.sandboxOf(s));
+    }
+    return out;
+  }
+
+  async createContainer(podSandboxId: string, config: ContainerConfig, sandboxConfig: PodSandboxConfig): Promise<string> {
+    const sandbox = this.sandboxes.get(podSandboxId);
+    if (!sandbox || sandbox.state !== 'SANDBOX_READY') throw new RuntimeError('CreateContainerError', `sandbox "${podSandboxId}" is not ready`);
+    const image = this.images.get(normalizeImage(config.image.image));
+    if (!image) throw new RuntimeError('CreateContainerError', `failed to get image "${config.image.image}": not found`);
+    const env = Object.fromEntries(config.envs.map((e) => [e.key, e.value]));
+    env.HOSTNAME ??= sandboxConfig.hostname;
+    const script = scriptFor({
+      name: config.metadata.name,
+      image: config.image.image,
+      command: config.command,
+      args: config.args,
+      env,
+      annotations: sandboxConfig.annotations,
+      stdin: config.stdin,
+    });
+    const id = newId();
+    this.containers.set(id, {
+      id,
+      sandboxId: podSandboxId,
+      config,
+      imageRef: image.repoDigests[0] ?? image.id,
+      state: 'CONTAINER_CREATED',
+      createdAt: nowNanos(),
+      startedAt: 0n,
+      finishedAt: 0n,
+      exitCode: 0,
+      reason: '',
+      script,
+      env,
+    });
+    this.emit(id, 'CONTAINER_CREATED_EVENT');
+    return id;
+  }
+
+  async startContainer(containerId: string): Promise<void> {
+    const c = this.mustGet(containerId);
+    if (c.state !== 'CONTAINER_CREATED') throw new RuntimeError('RunContainerError', `container ${containerId} is not in created state`);
+    c.state = 'CONTAINER_RUNNING';
+    c.startedAt = nowNanos();
+    this.emit(containerId, 'CONTAINER_STARTED_EVENT');
+    const after = c.script.exitAfterMs;
+    if (after !== undefined) {
+      c.timer = setTimeout(() => this.exit(c, c.script.exitCode, c.script.exitCode === 0 ? 'Completed' : 'Error'), after);
+      c.timer.unref();
+    }
+  }
+
+  async stopContainer(containerId: string): Promise<void> {
+    const c = this.containers.get(containerId);
+    if (c?.state === 'CONTAINER_RUNNING') this.exit(c, 137, 'Error');
+    else if (c?.state === 'CONTAINER_CREATED') this.exit(c, 0, '');
+  }
+
+  async removeContainer(containerId: string): Promise<void> {
+    const c = this.containers.get(containerId);
+    if (!c) return;
+    if (c.timer) clearTimeout(c.timer);
+    this.containers.delete(containerId);
+    this.emit(containerId, 'CONTAINER_DELETED_EVENT', c.sandboxId);
+  }
+
+  async containerStatus(containerId: string): Promise<ContainerStatus> {
+    const c = this.mustGet(containerId);
+    return { ...this.containerOf(c), startedAt: c.startedAt, finishedAt: c.finishedAt, exitCode: c.exitCode, reason: c.reason, message: '', logPath: c.config.logPath };
+  }
+
+  async listContainers(filter: ContainerFilter = {}): Promise<Container[]> {
+    const out: Container[] = [];
+    for (const c of this.containers.values()) {
+      if (filter.id && c.id !== filter.id) continue;
+      if (filter.state && c.state !== filter.state) continue;
+      if (filter.podSandboxId && c.sandboxId !== filter.podSandboxId) continue;
+      if (!matches(c.config.labels, filter.labelSelector)) continue;
+      out.push(this.containerOf(c));
+    }
+    return out;
+  }
+
+  async execSync(containerId: string, cmd: string[]): Promise<ExecSyncResponse> {
+    const c = this.mustGet(containerId);
+    if (c.state !== 'CONTAINER_RUNNING') throw new RuntimeError('NotFound', `container ${containerId} is not running`);
+    const { exitCode, output } = execExitCode(cmd, c.env);
+    return { stdout: output.map((l) => l + '\n').join(''), stderr: '', exitCode };
+  }
+
+  /** How a probe of `type` on this container comes out (the simulated network and exec answer alike). */
+  probeSucceeds(containerId: string, type: ProbeType): boolean {
+    const c = this.containers.get(containerId);
+    return c?.state === 'CONTAINER_RUNNING' && !c.script.failingProbes.has(type);
+  }
+
+  async readLogs(containerId: string, options: LogOptions = {}): Promise<string> {
+    const c = this.mustGet(containerId);
+    if (c.startedAt === 0n) return '';
+    const at = new Date(Number(c.startedAt / 1_000_000n));
+    let lines = c.script.output.length > 0 || c.script.exitAfterMs !== undefined ? c.script.output : [`simulated container ${c.config.metadata.name} running image ${c.config.image.image}`];
+    if (options.sinceTime && at < options.sinceTime) lines = [];
+    if (options.tailLines !== undefined) lines = lines.slice(Math.max(0, lines.length - options.tailLines));
+    const stamp = at.toISOString().replace('Z', '000000Z');
+    let text = lines.map((l) => (options.timestamps ? `${stamp} ${l}\n` : `${l}\n`)).join('');
+    if (options.limitBytes !== undefined) text = text.slice(0, options.limitBytes);
+    return text;
+  }
+
+  onContainerEvent(listener: (event: ContainerEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async pullImage(image: string): Promise<string> {
+    const name = normalizeImage(image);
+    const existing = this.images.get(name);
+    if (existing) return existing.id;
+    const digest = createHash('sha256').update(name).digest('hex');
+    const repo = name.slice(0, name.lastIndexOf(':') > name.lastIndexOf('/') ? name.lastIndexOf(':') : name.length);
+    const img: Image = { id: `sha256:${digest}`, repoTags: [name], repoDigests: [`${repo}@sha256:${digest}`], size: BigInt(1_000_000 + (parseInt(digest.slice(0, 6), 16) % 50_000_000)) };
+    this.images.set(name, img);
+    return img.id;
+  }
+
+  async imageStatus(image: string): Promise<Image | undefined> {
+    return this.images.get(normalizeImage(image));
+  }
+
+  async listImages(): Promise<Image[]> {
+    return [...this.images.values()];
+  }
+
+  async removeImage(image: string): Promise<void> {
+    this.images.delete(normalizeImage(image));
+  }
+
+  /** Stops every timer (the node is going away). */
+  shutdown(): void {
+    for (const c of this.containers.values()) if (c.timer) clearTimeout(c.timer);
+  }
+
+  private exit(c: ContainerRecord, exitCode: number, reason: string): void {
+    if (c.timer) clearTimeout(c.timer);
+    c.timer = undefined;
+    c.state = 'CONTAINER_EXITED';
+    c.exitCode = exitCode;
+    c.reason = reason;
+    c.finishedAt = nowNanos();
+    if (c.startedAt === 0n) c.startedAt = c.finishedAt;
+    this.emit(c.id, 'CONTAINER_STOPPED_EVENT');
+  }
+
+  private emit(containerId: string, type: ContainerEvent['type'], sandboxId?: string): void {
+    const event: ContainerEvent = { containerId, podSandboxId: sandboxId ?? this.containers.get(containerId)?.sandboxId ?? '', type, createdAt: nowNanos() };
+    for (const l of this.listeners) l(event);
+  }
+
+  private mustGet(containerId: string): ContainerRecord {
+    const c = this.containers.get(containerId);
+    if (!c) throw new RuntimeError('NotFound', `an error occurred when try to find container "${containerId}": not found`);
+    return c;
+  }
+
+  private sandboxOf(s: SandboxRecord): PodSandbox {
+    return { id: s.id, metadata: s.config.metadata, state: s.state, createdAt: s.createdAt, labels: s.config.labels, annotations: s.config.annotations };
+  }
+
+  private containerOf(c: ContainerRecord): Container {
+    return {
+      id: c.id,
+      podSandboxId: c.sandboxId,
+      metadata: c.config.metadata,
+      image: { image: normalizeImage(c.config.image.image) },
+      imageRef: c.imageRef,
+      state: c.state,
+      createdAt: c.createdAt,
+      labels: c.config.labels,
+      annotations: c.config.annotations,
+    };
+  }
+}

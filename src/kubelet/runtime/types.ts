@@ -1,0 +1,215 @@
+// The container runtime as the kubelet sees it: the shape of the CRI
+// (k8s.io/cri-api runtime/v1 RuntimeService and ImageService), in TypeScript.
+// The kubelet's logic only talks to these interfaces, so the simulated runtime
+// and a containerd (CRI over gRPC) implementation are interchangeable.
+
+/** CRI PodSandboxMetadata. */
+export interface PodSandboxMetadata {
+  name: string;
+  uid: string;
+  namespace: string;
+  attempt: number;
+}
+
+export interface PortMapping {
+  protocol: 'TCP' | 'UDP' | 'SCTP';
+  containerPort: number;
+  hostPort?: number;
+  hostIp?: string;
+}
+
+/** CRI PodSandboxConfig (the fields the kubelet fills). */
+export interface PodSandboxConfig {
+  metadata: PodSandboxMetadata;
+  hostname: string;
+  logDirectory: string;
+  dnsConfig?: { servers: string[]; searches: string[]; options: string[] };
+  portMappings: PortMapping[];
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  hostNetwork?: boolean;
+}
+
+export type PodSandboxState = 'SANDBOX_READY' | 'SANDBOX_NOTREADY';
+
+/** CRI PodSandbox, as ListPodSandbox returns it. Times are Unix nanoseconds as in the CRI. */
+export interface PodSandbox {
+  id: string;
+  metadata: PodSandboxMetadata;
+  state: PodSandboxState;
+  createdAt: bigint;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  runtimeHandler?: string;
+}
+
+/** CRI PodSandboxStatus. */
+export interface PodSandboxStatus extends PodSandbox {
+  network: { ip: string; additionalIps: string[] };
+}
+
+export interface PodSandboxFilter {
+  id?: string;
+  state?: PodSandboxState;
+  labelSelector?: Record<string, string>;
+}
+
+export interface ContainerMetadata {
+  name: string;
+  attempt: number;
+}
+
+export interface KeyValue {
+  key: string;
+  value: string;
+}
+
+/** CRI ContainerConfig (the fields the kubelet fills). */
+export interface ContainerConfig {
+  metadata: ContainerMetadata;
+  image: { image: string };
+  command: string[];
+  args: string[];
+  workingDir: string;
+  envs: KeyValue[];
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  /** Relative to the sandbox's logDirectory. */
+  logPath: string;
+  tty?: boolean;
+  stdin?: boolean;
+}
+
+export type ContainerState = 'CONTAINER_CREATED' | 'CONTAINER_RUNNING' | 'CONTAINER_EXITED' | 'CONTAINER_UNKNOWN';
+
+/** CRI Container, as ListContainers returns it. */
+export interface Container {
+  id: string;
+  podSandboxId: string;
+  metadata: ContainerMetadata;
+  image: { image: string };
+  imageRef: string;
+  state: ContainerState;
+  createdAt: bigint;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+/** CRI ContainerStatus. startedAt/finishedAt are 0n when not reached. */
+export interface ContainerStatus extends Container {
+  startedAt: bigint;
+  finishedAt: bigint;
+  exitCode: number;
+  reason: string;
+  message: string;
+  logPath: string;
+}
+
+export interface ContainerFilter {
+  id?: string;
+  state?: ContainerState;
+  podSandboxId?: string;
+  labelSelector?: Record<string, string>;
+}
+
+export interface ExecSyncResponse {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+/** CRI VersionResponse. */
+export interface VersionInfo {
+  version: string;
+  runtimeName: string;
+  runtimeVersion: string;
+  runtimeApiVersion: string;
+}
+
+/** CRI RuntimeCondition, from StatusResponse. */
+export interface RuntimeCondition {
+  type: 'RuntimeReady' | 'NetworkReady';
+  status: boolean;
+  reason: string;
+  message: string;
+}
+
+/** Reading a container's log (the CRI leaves this to the kubelet reading logPath; runtimes here serve it). */
+export interface LogOptions {
+  tailLines?: number;
+  sinceTime?: Date;
+  timestamps?: boolean;
+  limitBytes?: number;
+}
+
+/**
+ * What a runtime tells the kubelet without being asked (CRI GetContainerEvents):
+ * a container started, stopped, or was created or deleted.
+ */
+export interface ContainerEvent {
+  containerId: string;
+  podSandboxId: string;
+  type: 'CONTAINER_CREATED_EVENT' | 'CONTAINER_STARTED_EVENT' | 'CONTAINER_STOPPED_EVENT' | 'CONTAINER_DELETED_EVENT';
+  createdAt: bigint;
+}
+
+/** CRI RuntimeService. */
+export interface RuntimeService {
+  version(): Promise<VersionInfo>;
+  status(): Promise<RuntimeCondition[]>;
+  /** CRI UpdateRuntimeConfig: the node's pod CIDR, once the control plane has allocated it. */
+  updateRuntimeConfig(config: { podCIDR: string }): Promise<void>;
+
+  runPodSandbox(config: PodSandboxConfig, runtimeHandler?: string): Promise<string>;
+  stopPodSandbox(podSandboxId: string): Promise<void>;
+  removePodSandbox(podSandboxId: string): Promise<void>;
+  podSandboxStatus(podSandboxId: string): Promise<PodSandboxStatus>;
+  listPodSandbox(filter?: PodSandboxFilter): Promise<PodSandbox[]>;
+
+  createContainer(podSandboxId: string, config: ContainerConfig, sandboxConfig: PodSandboxConfig): Promise<string>;
+  startContainer(containerId: string): Promise<void>;
+  /** Sends the stop signal, then kills after timeoutSeconds. */
+  stopContainer(containerId: string, timeoutSeconds: number): Promise<void>;
+  removeContainer(containerId: string): Promise<void>;
+  containerStatus(containerId: string): Promise<ContainerStatus>;
+  listContainers(filter?: ContainerFilter): Promise<Container[]>;
+  execSync(containerId: string, cmd: string[], timeoutSeconds: number): Promise<ExecSyncResponse>;
+  readLogs(containerId: string, options?: LogOptions): Promise<string>;
+
+  /** Subscribes to container events; returns the unsubscribe function. */
+  onContainerEvent(listener: (event: ContainerEvent) => void): () => void;
+}
+
+/** CRI Image. */
+export interface Image {
+  id: string;
+  repoTags: string[];
+  repoDigests: string[];
+  size: bigint;
+}
+
+/** CRI ImageService. */
+export interface ImageService {
+  pullImage(image: string, sandboxConfig?: PodSandboxConfig): Promise<string>;
+  imageStatus(image: string): Promise<Image | undefined>;
+  listImages(): Promise<Image[]>;
+  removeImage(image: string): Promise<void>;
+}
+
+/** A runtime error with a CRI-like reason the kubelet maps to container waiting reasons. */
+export class RuntimeError extends Error {
+  constructor(
+    readonly reason: 'ErrImagePull' | 'ImageInspectError' | 'CreateContainerError' | 'RunContainerError' | 'NotFound',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Labels the kubelet sets on sandboxes and containers to find them again after a restart (upstream's names). */
+export const LABEL_POD_NAME = 'io.kubernetes.pod.name';
+export const LABEL_POD_NAMESPACE = 'io.kubernetes.pod.namespace';
+export const LABEL_POD_UID = 'io.kubernetes.pod.uid';
+export const LABEL_CONTAINER_NAME = 'io.kubernetes.container.name';
+export const ANNOTATION_RESTART_COUNT = 'io.kubernetes.container.restartCount';
+export const ANNOTATION_TERMINATION_GRACE = 'io.kubernetes.pod.terminationGracePeriod';
