@@ -20,6 +20,7 @@ import {
   type GroupVersion,
 } from './discovery.js';
 import { admissionPlugins } from './admission/index.js';
+import { ServiceAllocator, type ServiceRanges } from './allocation/services.js';
 import { handleResource } from './handlers.js';
 import { podHooks } from './pod-lifecycle.js';
 import { openapiV2Served, openapiV3Index, openapiV3Served, type ServedDocument } from './openapi/index.js';
@@ -38,8 +39,12 @@ export interface ApiServerOptions {
   kinds?: readonly KindStrategy[];
   /** Extra behaviour of particular resources, by `group/plural`. */
   hooks?: (resources: ResourceMap) => Record<string, ResourceHooks>;
+  /** Where Service ClusterIPs and node ports come from. */
+  serviceRanges?: ServiceRanges;
   log?: (message: string) => void;
 }
+
+const defaultServiceRanges: ServiceRanges = { serviceCidr: '10.43.0.0/16', nodePortRange: '30000-32767' };
 
 export class ApiServer {
   readonly resources = new ResourceMap();
@@ -47,6 +52,7 @@ export class ApiServer {
   private readonly kinds: readonly KindStrategy[];
   private readonly server: Server;
   private readonly log: (message: string) => void;
+  private readonly serviceAllocator: ServiceAllocator;
 
   constructor(private readonly options: ApiServerOptions) {
     this.log = options.log ?? (() => {});
@@ -62,7 +68,12 @@ export class ApiServer {
         if (plugin.resources.includes(`${resource.names.group}/${resource.names.plural}`)) resource.admission.push(plugin);
       }
     }
-    const hooks: Record<string, ResourceHooks> = { '/pods': podHooks, ...options.hooks?.(this.resources) };
+    this.serviceAllocator = new ServiceAllocator(options.store, options.serviceRanges ?? defaultServiceRanges);
+    const hooks: Record<string, ResourceHooks> = {
+      '/pods': podHooks,
+      '/services': this.serviceAllocator.hooks(),
+      ...options.hooks?.(this.resources),
+    };
     for (const resource of this.resources.all()) {
       const h = hooks[`${resource.names.group}/${resource.names.plural}`];
       if (h) Object.assign(resource.hooks, h);
@@ -74,7 +85,8 @@ export class ApiServer {
     this.server.keepAliveTimeout = 65_000;
   }
 
-  listen(port: number, host?: string): Promise<number> {
+  async listen(port: number, host?: string): Promise<number> {
+    await this.serviceAllocator.repair(this.resources.get('', 'services'));
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(port, host, () => {

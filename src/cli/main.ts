@@ -15,6 +15,7 @@ Flags (k3s names):
   --datastore-endpoint URL    http(s)://HOST:PORT[,...] for etcd; sqlite://PATH; empty for the embedded SQLite
   --write-kubeconfig PATH     also write the admin kubeconfig here
   --service-cidr CIDR         Service ClusterIP range (default 10.43.0.0/16)
+  --service-node-port-range R NodePort range (default 30000-32767)
   --cluster-cidr CIDR         Pod IP range (default 10.42.0.0/16)
   -v LEVEL                    log verbosity (2 logs every request)
 `;
@@ -38,6 +39,7 @@ async function main(argv: string[]): Promise<void> {
       'datastore-endpoint': { type: 'string' },
       'write-kubeconfig': { type: 'string' },
       'service-cidr': { type: 'string' },
+      'service-node-port-range': { type: 'string' },
       'cluster-cidr': { type: 'string' },
       v: { type: 'string', short: 'v' },
     },
@@ -51,6 +53,7 @@ async function main(argv: string[]): Promise<void> {
       datastoreEndpoint: values['datastore-endpoint'],
       writeKubeconfig: values['write-kubeconfig'],
       serviceCidr: values['service-cidr'] ?? '10.43.0.0/16',
+      serviceNodePortRange: values['service-node-port-range'],
       clusterCidr: values['cluster-cidr'] ?? '10.42.0.0/16',
     },
     log,

@@ -7,7 +7,7 @@ import { ensureClusterPki, hostAddresses, writeAdminKubeconfig } from '../pki/in
 import { Compactor } from '../storage/compactor.js';
 import { openStore } from '../storage/open.js';
 import type { Store } from '../storage/store.js';
-import { firstServiceIP } from './cidr.js';
+import { firstServiceIP } from '../machinery/cidr.js';
 import type { Logger } from './log.js';
 
 export interface ServerFlags {
@@ -17,6 +17,8 @@ export interface ServerFlags {
   datastoreEndpoint?: string;
   writeKubeconfig?: string;
   serviceCidr: string;
+  /** "30000-32767" unless set. */
+  serviceNodePortRange?: string;
   clusterCidr: string;
 }
 
@@ -40,6 +42,7 @@ export async function startServer(flags: ServerFlags, log: Logger): Promise<Runn
     advertiseAddress: `${advertiseIP}:${flags.httpsListenPort}`,
     log: (m) => log.debug('apiserver', m),
     hooks: () => ({ '/namespaces': namespaceHooks }),
+    serviceRanges: { serviceCidr: flags.serviceCidr, nodePortRange: flags.serviceNodePortRange ?? '30000-32767' },
   });
   const namespaceFinalizer = new NamespaceFinalizer(apiserver.resources);
   namespaceFinalizer.start();

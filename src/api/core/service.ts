@@ -32,11 +32,11 @@ function externallyAccessible(spec: JsonMap): boolean {
   return type === 'LoadBalancer' || type === 'NodePort' || (type === 'ClusterIP' && listOf(spec.externalIPs).length > 0);
 }
 
-function needsHealthCheck(spec: JsonMap): boolean {
+export function needsHealthCheck(spec: JsonMap): boolean {
   return typeOf(spec) === 'LoadBalancer' && spec.externalTrafficPolicy === 'Local';
 }
 
-function needsNodePort(spec: JsonMap): boolean {
+export function needsNodePort(spec: JsonMap): boolean {
   return typeOf(spec) === 'NodePort' || typeOf(spec) === 'LoadBalancer';
 }
 

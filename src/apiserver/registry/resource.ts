@@ -59,6 +59,8 @@ export interface ResourceHooks {
   beforeCreate?(obj: ApiObject): Promise<void>;
   /** Before an update is written (not on dry run). */
   beforeUpdate?(obj: ApiObject, old: ApiObject): Promise<void>;
+  /** After an update is written. */
+  updated?(obj: ApiObject, old: ApiObject): Promise<void>;
   /** After an object is gone from storage, or a create failed after beforeCreate. */
   released?(obj: ApiObject): Promise<void>;
   /** Seconds a delete waits for the object's owner (the kubelet) to finish; 0 deletes now. */
@@ -258,7 +260,9 @@ export class Resource {
     }
     await this.hooks.beforeUpdate?.(obj, old);
     const kv = await this.ctx.store.update(this.key(namespace, name), this.encode(obj), Number(old.metadata!.resourceVersion));
-    return this.decode(kv);
+    const updated = this.decode(kv);
+    await this.hooks.updated?.(updated, old);
+    return updated;
   }
 
   /** Deletes now, or starts a graceful or finalized deletion; `removed` says which. */
