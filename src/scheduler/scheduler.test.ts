@@ -1,0 +1,170 @@
+// The scheduler's cycle against an in-memory backend that records its writes.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Scheduler, type SchedulerBackend } from './scheduler.js';
+import { makeNode, makePod } from './testing.js';
+import type { Pod, PodCondition, PodDisruptionBudget } from './types.js';
+
+class Recorder implements SchedulerBackend {
+  bound = new Map<string, string>();
+  events: { pod: string; reason: string; message: string }[] = [];
+  statuses: { pod: string; condition: PodCondition; nominated?: string }[] = [];
+  preempted: string[] = [];
+  pdbs: PodDisruptionBudget[] = [];
+
+  bind(pod: Pod, nodeName: string): Promise<void> {
+    this.bound.set(pod.metadata.name ?? '', nodeName);
+    return Promise.resolve();
+  }
+  updatePodStatus(pod: Pod, condition: PodCondition, nominated: string | undefined): Promise<void> {
+    this.statuses.push({ pod: pod.metadata.name ?? '', condition, nominated });
+    return Promise.resolve();
+  }
+  preemptVictim(victim: Pod): Promise<void> {
+    this.preempted.push(victim.metadata.name ?? '');
+    return Promise.resolve();
+  }
+  event(pod: Pod, _type: string, reason: string, _action: string, message: string): void {
+    this.events.push({ pod: pod.metadata.name ?? '', reason, message });
+  }
+  podDisruptionBudgets(): PodDisruptionBudget[] {
+    return this.pdbs;
+  }
+  claim(): undefined {
+    return undefined;
+  }
+}
+
+/** Pops and schedules every pod currently in activeQ. */
+async function drain(s: Scheduler): Promise<void> {
+  while (s.queue.counts().active > 0) {
+    const q = await s.queue.pop();
+    if (q) s.scheduleOne(q);
+  }
+  await s.idle();
+}
+
+test('Scheduler: binds to a feasible node and records Scheduled', async () => {
+  const backend = new Recorder();
+  const s = new Scheduler(backend);
+  s.onNodeAdd(makeNode('n1', { cpu: '1' }));
+  s.onNodeAdd(makeNode('n2', { cpu: '4' }));
+  s.onPodAdd(makePod('p', { cpu: '2' }));
+  await drain(s);
+  assert.equal(backend.bound.get('p'), 'n2');
+  assert.deepEqual(backend.events, [{ pod: 'p', reason: 'Scheduled', message: 'Successfully assigned default/p to n2' }]);
+});
+
+test("Scheduler: the upstream FailedScheduling message and PodScheduled=False Unschedulable", async () => {
+  const backend = new Recorder();
+  const s = new Scheduler(backend);
+  s.onNodeAdd(makeNode('small', { cpu: '1' }));
+  s.onNodeAdd(makeNode('other', { labels: { disk: 'hdd' } }));
+  s.onNodeAdd(makeNode('cp', { taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }], labels: { disk: 'ssd' } }));
+  const pod = makePod('p', {
+    cpu: '2',
+    spec: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'disk', operator: 'NotIn', values: ['hdd'] }] }] } } } },
+  });
+  s.onPodAdd(pod);
+  await drain(s);
+  const expected =
+    "0/3 nodes are available: 1 Insufficient cpu, 1 node(s) didn't match Pod's node affinity/selector, 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }. preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling.";
+  assert.deepEqual(backend.events, [{ pod: 'p', reason: 'FailedScheduling', message: expected }]);
+  assert.equal(backend.statuses[0].condition.reason, 'Unschedulable');
+  assert.equal(backend.statuses[0].condition.status, 'False');
+  assert.equal(backend.statuses[0].condition.message, expected);
+  assert.deepEqual(s.queue.counts(), { active: 0, backoff: 0, unschedulable: 1 });
+});
+
+test('Scheduler: an unschedulable pod is retried when a node is added', async () => {
+  const backend = new Recorder();
+  const s = new Scheduler(backend);
+  s.onNodeAdd(makeNode('small', { cpu: '1' }));
+  s.onPodAdd(makePod('p', { cpu: '2' }));
+  await drain(s);
+  assert.equal(backend.bound.size, 0);
+  s.onNodeAdd(makeNode('big', { cpu: '8' }));
+  // moved to backoff (attempted a moment ago); flush as if the second had passed
+  const counts = s.queue.counts();
+  assert.equal(counts.active + counts.backoff, 1);
+  (s.queue as unknown as { now: () => number }).now = () => Date.now() + 2_000;
+  s.queue.flushBackoffCompleted();
+  await drain(s);
+  assert.equal(backend.bound.get('p'), 'big');
+});
+
+test('Scheduler: two pods never take the last slot of one node (assumed pods count)', async () => {
+  const backend = new Recorder();
+  const s = new Scheduler(backend);
+  s.onNodeAdd(makeNode('n', { cpu: '1' }));
+  s.onPodAdd(makePod('a', { cpu: '600m' }));
+  s.onPodAdd(makePod('b', { cpu: '600m' }));
+  await drain(s);
+  assert.equal(backend.bound.size, 1);
+  assert.match(backend.events.find((e) => e.reason === 'FailedScheduling')?.message ?? '', /^0\/1 nodes are available: 1 Insufficient cpu\./);
+});
+
+test('Scheduler: pods for another scheduler are left alone', async () => {
+  const backend = new Recorder();
+  const s = new Scheduler(backend);
+  s.onNodeAdd(makeNode('n'));
+  s.onPodAdd(makePod('p', { spec: { schedulerName: 'my-scheduler' } }));
+  assert.equal(s.queue.counts().active, 0);
+});
+
+test('Scheduler: higher priority pods are scheduled first', async () => {
+  const backend = new Recorder();
+  const s = new Scheduler(backend);
+  s.onNodeAdd(makeNode('n', { cpu: '1' }));
+  s.onPodAdd(makePod('low', { cpu: '1', priority: 1 }));
+  s.onPodAdd(makePod('high', { cpu: '1', priority: 100 }));
+  await drain(s);
+  assert.equal(backend.bound.get('high'), 'n');
+  assert.equal(backend.bound.has('low'), false);
+});
+
+test('Preemption: a high priority pod evicts the fewest lower-priority pods and is nominated', async () => {
+  const backend = new Recorder();
+  const s = new Scheduler(backend);
+  s.onNodeAdd(makeNode('n1', { cpu: '2' }));
+  s.onNodeAdd(makeNode('n2', { cpu: '2' }));
+  // n1: two small low pods; n2: one big low pod. Freeing 1 cpu needs one pod on either node;
+  // n1's victims have the lower priority.
+  s.onPodAdd(makePod('a', { cpu: '1', nodeName: 'n1', priority: 1 }));
+  s.onPodAdd(makePod('b', { cpu: '1', nodeName: 'n1', priority: 1 }));
+  s.onPodAdd(makePod('c', { cpu: '2', nodeName: 'n2', priority: 5 }));
+  s.onPodAdd(makePod('high', { cpu: '1', priority: 10 }));
+  await drain(s);
+  assert.equal(backend.preempted.length, 1);
+  assert.ok(['a', 'b'].includes(backend.preempted[0]));
+  const st = backend.statuses.find((x) => x.pod === 'high');
+  assert.equal(st?.nominated, 'n1');
+  assert.equal(backend.events[0].message, '0/2 nodes are available: 2 Insufficient cpu.');
+});
+
+test('Preemption: PodDisruptionBudgets steer the choice of victims', async () => {
+  const backend = new Recorder();
+  backend.pdbs = [{ metadata: { namespace: 'default', name: 'pdb' }, spec: { selector: { matchLabels: { app: 'protected' } } }, status: { disruptionsAllowed: 0 } }];
+  const s = new Scheduler(backend);
+  s.onNodeAdd(makeNode('n1', { cpu: '1' }));
+  s.onNodeAdd(makeNode('n2', { cpu: '1' }));
+  s.onPodAdd(makePod('protected', { cpu: '1', nodeName: 'n1', priority: 1, labels: { app: 'protected' } }));
+  s.onPodAdd(makePod('free', { cpu: '1', nodeName: 'n2', priority: 1 }));
+  s.onPodAdd(makePod('high', { cpu: '1', priority: 10 }));
+  await drain(s);
+  assert.deepEqual(backend.preempted, ['free']);
+});
+
+test('Preemption: preemptionPolicy Never and equal priority do not preempt', async () => {
+  const backend = new Recorder();
+  const s = new Scheduler(backend);
+  s.onNodeAdd(makeNode('n', { cpu: '1' }));
+  s.onPodAdd(makePod('low', { cpu: '1', nodeName: 'n', priority: 1 }));
+  s.onPodAdd(makePod('never', { cpu: '1', priority: 10, spec: { preemptionPolicy: 'Never' } }));
+  s.onPodAdd(makePod('same', { cpu: '1', priority: 1 }));
+  await drain(s);
+  assert.deepEqual(backend.preempted, []);
+  const messages = new Map(backend.events.map((e) => [e.pod, e.message]));
+  assert.equal(messages.get('never'), '0/1 nodes are available: 1 Insufficient cpu. preemption: not eligible due to preemptionPolicy=Never.');
+  assert.equal(messages.get('same'), '0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.');
+});
