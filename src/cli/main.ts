@@ -17,6 +17,7 @@ Flags (k3s names):
   --service-cidr CIDR         Service ClusterIP range (default 10.43.0.0/16)
   --service-node-port-range R NodePort range (default 30000-32767)
   --cluster-cidr CIDR         Pod IP range (default 10.42.0.0/16)
+  --disable-scheduler         do not run the scheduler
   -v LEVEL                    log verbosity (2 logs every request)
 `;
 
@@ -41,6 +42,7 @@ async function main(argv: string[]): Promise<void> {
       'service-cidr': { type: 'string' },
       'service-node-port-range': { type: 'string' },
       'cluster-cidr': { type: 'string' },
+      'disable-scheduler': { type: 'boolean' },
       v: { type: 'string', short: 'v' },
     },
   });
@@ -55,6 +57,7 @@ async function main(argv: string[]): Promise<void> {
       serviceCidr: values['service-cidr'] ?? '10.43.0.0/16',
       serviceNodePortRange: values['service-node-port-range'],
       clusterCidr: values['cluster-cidr'] ?? '10.42.0.0/16',
+      disableScheduler: values['disable-scheduler'],
     },
     log,
   );

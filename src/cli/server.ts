@@ -6,6 +6,8 @@ import { ApiServer } from '../apiserver/server.js';
 import { ensureClusterPki, hostAddresses, writeAdminKubeconfig } from '../pki/index.js';
 import { Compactor } from '../storage/compactor.js';
 import { openStore } from '../storage/open.js';
+import { Client } from '../client/rest.js';
+import { startScheduler, type RunningScheduler } from '../scheduler/run.js';
 import type { Store } from '../storage/store.js';
 import { firstServiceIP } from '../machinery/cidr.js';
 import type { Logger } from './log.js';
@@ -20,6 +22,8 @@ export interface ServerFlags {
   /** "30000-32767" unless set. */
   serviceNodePortRange?: string;
   clusterCidr: string;
+  /** k3s --disable-scheduler: do not run the scheduler in this process. */
+  disableScheduler?: boolean;
 }
 
 export interface RunningServer {
@@ -27,6 +31,8 @@ export interface RunningServer {
   kubeconfigPath: string;
   /** The datastore (tests compact it to force 410 Gone). */
   store: Store;
+  /** The in-process scheduler, unless disabled. */
+  scheduler?: RunningScheduler;
   stop(): Promise<void>;
 }
 
@@ -53,11 +59,14 @@ export async function startServer(flags: ServerFlags, log: Logger): Promise<Runn
   const serverURL = `https://127.0.0.1:${port}`;
   const [kubeconfigPath] = await writeAdminKubeconfig(pki, serverURL, { extraPath: flags.writeKubeconfig });
   log.info('server', `API server listening on ${serverURL}; kubeconfig written to ${kubeconfigPath}`);
+  const scheduler = flags.disableScheduler ? undefined : startScheduler({ client: await Client.fromKubeconfig(kubeconfigPath, { userAgent: 'k8ts-scheduler' }), log });
   return {
     port,
     kubeconfigPath,
     store,
+    scheduler,
     async stop() {
+      await scheduler?.stop();
       compactor.stop();
       namespaceFinalizer.stop();
       await apiserver.close();

@@ -1,0 +1,65 @@
+// Events the scheduler records (core/v1, source default-scheduler). A repeat
+// of the same event for the same pod bumps the count of the existing Event,
+// as upstream's recorder does, instead of creating another one.
+import { randomBytes } from 'node:crypto';
+import type { KubeObject, ResourceClient } from '../client/types.js';
+import type { Pod } from './types.js';
+
+const SERIES_WINDOW_MS = 10 * 60_000;
+const MAX_REMEMBERED = 4096;
+
+function timestamp(): string {
+  return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
+interface Seen {
+  name: string;
+  namespace: string;
+  count: number;
+  last: number;
+}
+
+export class SchedulerEvents {
+  private readonly seen = new Map<string, Seen>();
+
+  constructor(
+    private readonly events: ResourceClient<KubeObject>,
+    private readonly component: string,
+    private readonly onError: (err: unknown) => void = () => undefined,
+  ) {}
+
+  record(pod: Pod, type: 'Normal' | 'Warning', reason: string, action: string, message: string): void {
+    const m = pod.metadata;
+    const namespace = m.namespace ?? 'default';
+    const key = `${m.uid ?? ''}\u0000${reason}\u0000${message}`;
+    const now = Date.now();
+    const prev = this.seen.get(key);
+    if (prev && now - prev.last < SERIES_WINDOW_MS) {
+      prev.count++;
+      prev.last = now;
+      this.events.patch(prev.namespace, prev.name, 'merge', { count: prev.count, lastTimestamp: timestamp() }).catch(this.onError);
+      return;
+    }
+    const name = `${m.name ?? 'pod'}.${randomBytes(8).toString('hex')}`;
+    if (this.seen.size >= MAX_REMEMBERED) this.seen.clear();
+    this.seen.set(key, { name, namespace, count: 1, last: now });
+    const ts = timestamp();
+    const event: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name, namespace },
+      involvedObject: { apiVersion: 'v1', kind: 'Pod', namespace, name: m.name, uid: m.uid, resourceVersion: m.resourceVersion },
+      reason,
+      message,
+      type,
+      action,
+      source: { component: this.component },
+      reportingComponent: this.component,
+      reportingInstance: this.component,
+      firstTimestamp: ts,
+      lastTimestamp: ts,
+      count: 1,
+    };
+    this.events.create(namespace, event).catch(this.onError);
+  }
+}

@@ -1,0 +1,315 @@
+// The scheduler end to end: Node objects created through the API, pods and
+// node changes through the real kubectl; placement, refusals (events and the
+// PodScheduled condition) and preemption as upstream reports them.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { apiClient, type ApiClient } from '../helpers/api.js';
+import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
+
+interface PodJson {
+  metadata: { name: string; uid: string; deletionTimestamp?: string };
+  spec: { nodeName?: string };
+  status?: { nominatedNodeName?: string; conditions?: { type: string; status: string; reason?: string; message?: string }[] };
+}
+
+describe('scheduling', () => {
+  let cluster: TestCluster;
+  let api: ApiClient;
+  let nsCounter = 0;
+
+  before(async () => {
+    cluster = await startTestCluster();
+    api = await apiClient(cluster.kubeconfig);
+  });
+  after(async () => cluster.stop());
+
+  async function createNode(name: string, opts: { cpu?: string; memory?: string; pods?: string; labels?: Record<string, string>; taints?: object[] } = {}): Promise<void> {
+    const allocatable = { cpu: opts.cpu ?? '4', memory: opts.memory ?? '8Gi', pods: opts.pods ?? '110' };
+    const res = await api.request('POST', '/api/v1/nodes', {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name, labels: { 'kubernetes.io/hostname': name, ...(opts.labels ?? {}) } },
+      spec: { taints: opts.taints },
+      status: { capacity: allocatable, allocatable, conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'hollow' }] },
+    });
+    assert.equal(res.status, 201, res.text);
+  }
+
+  async function deleteNodes(...names: string[]): Promise<void> {
+    for (const n of names) await api.request('DELETE', `/api/v1/nodes/${n}`);
+  }
+
+  /** A namespace per test, so each sees only its own pods and events. */
+  async function namespace(): Promise<string> {
+    const ns = `sched-${++nsCounter}`;
+    await cluster.kubectl(['create', 'namespace', ns]);
+    return ns;
+  }
+
+  async function apply(ns: string, manifest: object): Promise<void> {
+    await cluster.kubectl(['apply', '-n', ns, '-f', '-'], { stdin: JSON.stringify(manifest) });
+  }
+
+  function pod(name: string, spec: object = {}, labels: Record<string, string> = {}): object {
+    return { apiVersion: 'v1', kind: 'Pod', metadata: { name, labels }, spec: { containers: [{ name: 'c', image: 'busybox' }], ...spec } };
+  }
+
+  async function getPod(ns: string, name: string): Promise<PodJson | undefined> {
+    const res = await api.request('GET', `/api/v1/namespaces/${ns}/pods/${name}`);
+    return res.status === 200 ? (res.body as PodJson) : undefined;
+  }
+
+  async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const v = await fn();
+      if (v) return v;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  const scheduledNode = (ns: string, name: string): Promise<string> => waitFor(`${name} to be scheduled`, async () => (await getPod(ns, name))?.spec.nodeName);
+
+  async function unschedulable(ns: string, name: string): Promise<string> {
+    return waitFor(`${name} to be marked unschedulable`, async () => {
+      const c = (await getPod(ns, name))?.status?.conditions?.find((x) => x.type === 'PodScheduled');
+      return c?.status === 'False' && c.reason === 'Unschedulable' ? (c.message ?? '') : undefined;
+    });
+  }
+
+  async function events(ns: string, reason: string): Promise<string[]> {
+    const out = await cluster.kubectl(['get', 'events', '-n', ns, '--field-selector', `reason=${reason}`, '-o', 'jsonpath={range .items[*]}{.message}{"\\n"}{end}']);
+    return out.split('\n').filter(Boolean);
+  }
+
+  /** Finishes a graceful deletion as a kubelet would once the containers stopped. */
+  async function completeDeletion(ns: string, name: string): Promise<void> {
+    await waitFor(`${name} to be terminating or gone`, async () => {
+      const p = await getPod(ns, name);
+      return !p || !!p.metadata.deletionTimestamp;
+    });
+    await cluster.kubectlResult(['delete', 'pod', name, '-n', ns, '--grace-period=0', '--force']);
+  }
+
+  test('Scheduler, node selector matching', async () => {
+    const ns = await namespace();
+    await createNode('sel-a');
+    await createNode('sel-b');
+    await cluster.kubectl(['label', 'node', 'sel-b', 'size=Large']);
+    await apply(ns, pod('web-pod', { nodeSelector: { size: 'Large' } }));
+    assert.equal(await scheduledNode(ns, 'web-pod'), 'sel-b');
+    const scheduled = await waitFor('the Scheduled event', async () => (await events(ns, 'Scheduled')).length > 0 && events(ns, 'Scheduled'));
+    assert.deepEqual(scheduled, [`Successfully assigned ${ns}/web-pod to sel-b`]);
+    await deleteNodes('sel-a', 'sel-b');
+  });
+
+  test('Scheduler, node selector not matching', async () => {
+    const ns = await namespace();
+    await createNode('nsel-a');
+    await apply(ns, pod('restricted', { nodeSelector: { label: 'nonempty' } }));
+    const message = await unschedulable(ns, 'restricted');
+    const n = JSON.parse(await cluster.kubectl(['get', 'nodes', '-o', 'json'])).items.length as number;
+    assert.equal(message, `0/${n} nodes are available: ${n} node(s) didn't match Pod's node affinity/selector. preemption: 0/${n} nodes are available: ${n} Preemption is not helpful for scheduling.`);
+    assert.deepEqual(await waitFor('the FailedScheduling event', async () => (await events(ns, 'FailedScheduling')).length > 0 && events(ns, 'FailedScheduling')), [message]);
+    const describe = await cluster.kubectl(['describe', 'pod', 'restricted', '-n', ns]);
+    assert.match(describe, /Warning\s+FailedScheduling\s+.*default-scheduler\s+0\/\d+ nodes are available/);
+    // labelling the node lets the pending pod go
+    await cluster.kubectl(['label', 'node', 'nsel-a', 'label=nonempty']);
+    assert.equal(await scheduledNode(ns, 'restricted'), 'nsel-a');
+    await deleteNodes('nsel-a');
+  });
+
+  test('Scheduler, resource limits', async () => {
+    const ns = await namespace();
+    await createNode('res-a', { cpu: '1', labels: { pool: 'res' } });
+    await createNode('res-b', { cpu: '1', labels: { pool: 'res' } });
+    const filler = (name: string) => pod(name, { nodeSelector: { pool: 'res' }, containers: [{ name: 'c', image: 'busybox', resources: { requests: { cpu: '700m' }, limits: { cpu: '700m' } } }] });
+    await apply(ns, filler('filler-1'));
+    await apply(ns, filler('filler-2'));
+    const nodes = new Set([await scheduledNode(ns, 'filler-1'), await scheduledNode(ns, 'filler-2')]);
+    assert.deepEqual([...nodes].sort(), ['res-a', 'res-b']);
+    await apply(ns, filler('additional-pod'));
+    const message = await unschedulable(ns, 'additional-pod');
+    const n = JSON.parse(await cluster.kubectl(['get', 'nodes', '-o', 'json'])).items.length as number;
+    const others = n - 2;
+    assert.equal(
+      message,
+      others === 0
+        ? '0/2 nodes are available: 2 Insufficient cpu. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.'
+        : `0/${n} nodes are available: 2 Insufficient cpu, ${others} node(s) didn't match Pod's node affinity/selector. preemption: 0/${n} nodes are available: 2 No preemption victims found for incoming pod, ${others} Preemption is not helpful for scheduling.`,
+    );
+    const got = await cluster.kubectl(['get', 'pod', 'additional-pod', '-n', ns]);
+    assert.match(got, /additional-pod\s+0\/1\s+Pending/);
+    // a deleted pod frees room: the waiting pod is retried and placed
+    await cluster.kubectl(['delete', 'pod', 'filler-1', '-n', ns, '--grace-period=0', '--force']);
+    await scheduledNode(ns, 'additional-pod');
+    await deleteNodes('res-a', 'res-b');
+  });
+
+  test('taints and tolerations: kubectl taint keeps pods away unless they tolerate it', async () => {
+    const ns = await namespace();
+    await createNode('node1', { labels: { pool: 'taint' } });
+    await cluster.kubectl(['taint', 'nodes', 'node1', 'app=blue:NoSchedule']);
+    await apply(ns, pod('plain', { nodeSelector: { pool: 'taint' } }));
+    const message = await unschedulable(ns, 'plain');
+    assert.match(message, /1 node\(s\) had untolerated taint \{app: blue\}/);
+    await apply(ns, pod('web-pod', { nodeSelector: { pool: 'taint' }, tolerations: [{ key: 'app', operator: 'Equal', value: 'blue', effect: 'NoSchedule' }] }));
+    assert.equal(await scheduledNode(ns, 'web-pod'), 'node1');
+    // removing the taint lets the other one go too
+    await cluster.kubectl(['taint', 'nodes', 'node1', 'app=blue:NoSchedule-']);
+    assert.equal(await scheduledNode(ns, 'plain'), 'node1');
+    await deleteNodes('node1');
+  });
+
+  test('the control-plane taint, affinity and resources aggregate into one upstream message', async () => {
+    const ns = await namespace();
+    await createNode('agg-cp', { labels: { pool: 'agg' }, taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] });
+    await createNode('agg-small', { cpu: '1', labels: { pool: 'agg' } });
+    await createNode('agg-other', { labels: { pool: 'agg', disk: 'hdd' } });
+    const affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'pool', operator: 'In', values: ['agg'] }, { key: 'disk', operator: 'DoesNotExist' }] }] } } };
+    await apply(ns, pod('big', { affinity, containers: [{ name: 'c', image: 'busybox', resources: { requests: { cpu: '2' } } }] }));
+    const message = await unschedulable(ns, 'big');
+    const n = JSON.parse(await cluster.kubectl(['get', 'nodes', '-o', 'json'])).items.length as number;
+    // reasons are sorted as strings, counts included
+    const reasons = ['1 Insufficient cpu', `${n - 2} node(s) didn't match Pod's node affinity/selector`, '1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }'].sort();
+    assert.equal(message, `0/${n} nodes are available: ${reasons.join(', ')}. preemption: 0/${n} nodes are available: 1 No preemption victims found for incoming pod, ${n - 1} Preemption is not helpful for scheduling.`);
+    await deleteNodes('agg-cp', 'agg-small', 'agg-other');
+  });
+
+  test('kubectl cordon and uncordon steer scheduling', async () => {
+    const ns = await namespace();
+    await createNode('cordon-a', { labels: { pool: 'cordon' } });
+    await cluster.kubectl(['cordon', 'cordon-a']);
+    await apply(ns, pod('waits', { nodeSelector: { pool: 'cordon' } }));
+    assert.match(await unschedulable(ns, 'waits'), /1 node\(s\) were unschedulable/);
+    await cluster.kubectl(['uncordon', 'cordon-a']);
+    assert.equal(await scheduledNode(ns, 'waits'), 'cordon-a');
+    await deleteNodes('cordon-a');
+  });
+
+  test('node affinity: required In and preferred terms', async () => {
+    const ns = await namespace();
+    await createNode('aff-ssd', { labels: { pool: 'aff', disk: 'ssd' } });
+    await createNode('aff-hdd', { labels: { pool: 'aff', disk: 'hdd' } });
+    const required = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'disk', operator: 'In', values: ['hdd'] }] }] } } };
+    await apply(ns, pod('required', { affinity: required }));
+    assert.equal(await scheduledNode(ns, 'required'), 'aff-hdd');
+    const preferred = {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'pool', operator: 'In', values: ['aff'] }] }] },
+        preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, preference: { matchExpressions: [{ key: 'disk', operator: 'In', values: ['ssd'] }] } }],
+      },
+    };
+    for (let i = 0; i < 3; i++) await apply(ns, pod(`preferred-${i}`, { affinity: preferred }));
+    for (let i = 0; i < 3; i++) assert.equal(await scheduledNode(ns, `preferred-${i}`), 'aff-ssd');
+    await deleteNodes('aff-ssd', 'aff-hdd');
+  });
+
+  test('pod anti-affinity spreads replicas one per node', async () => {
+    const ns = await namespace();
+    await createNode('anti-a', { labels: { pool: 'anti' } });
+    await createNode('anti-b', { labels: { pool: 'anti' } });
+    const spec = {
+      nodeSelector: { pool: 'anti' },
+      affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'web' } }, topologyKey: 'kubernetes.io/hostname' }] } },
+    };
+    await apply(ns, pod('web-1', spec, { app: 'web' }));
+    await apply(ns, pod('web-2', spec, { app: 'web' }));
+    const placed = new Set([await scheduledNode(ns, 'web-1'), await scheduledNode(ns, 'web-2')]);
+    assert.equal(placed.size, 2);
+    await apply(ns, pod('web-3', spec, { app: 'web' }));
+    assert.match(await unschedulable(ns, 'web-3'), /2 node\(s\) didn't match pod anti-affinity rules/);
+    await deleteNodes('anti-a', 'anti-b');
+  });
+
+  test('Scheduling, HostPort matching and HostIP and Protocol not-matching', async () => {
+    const ns = await namespace();
+    await createNode('hp-a', { labels: { pool: 'hostport' } });
+    const withPort = (name: string, hostIP: string, protocol: string) =>
+      pod(name, { nodeSelector: { pool: 'hostport' }, containers: [{ name: 'c', image: 'busybox', ports: [{ containerPort: 8080, hostPort: 54321, hostIP, protocol }] }] });
+    await apply(ns, withPort('pod1', '127.0.0.1', 'TCP'));
+    await apply(ns, withPort('pod2', '127.0.0.2', 'TCP'));
+    await apply(ns, withPort('pod3', '127.0.0.2', 'UDP'));
+    for (const p of ['pod1', 'pod2', 'pod3']) assert.equal(await scheduledNode(ns, p), 'hp-a');
+    await deleteNodes('hp-a');
+  });
+
+  test('Scheduling, HostPort and Protocol match, HostIPs different but one is default HostIP (0.0.0.0)', async () => {
+    const ns = await namespace();
+    await createNode('hp0-a', { labels: { pool: 'hostport0' } });
+    const withPort = (name: string, hostIP: string) =>
+      pod(name, { nodeSelector: { pool: 'hostport0' }, containers: [{ name: 'c', image: 'busybox', ports: [{ containerPort: 8080, hostPort: 54322, hostIP, protocol: 'TCP' }] }] });
+    await apply(ns, withPort('pod4', '0.0.0.0'));
+    assert.equal(await scheduledNode(ns, 'pod4'), 'hp0-a');
+    await apply(ns, withPort('pod5', '127.0.0.1'));
+    assert.match(await unschedulable(ns, 'pod5'), /1 node\(s\) didn't have free ports for the requested pod ports/);
+    await deleteNodes('hp0-a');
+  });
+
+  test('pods for another scheduler are left alone', async () => {
+    const ns = await namespace();
+    await createNode('other-a');
+    await apply(ns, pod('mine', { schedulerName: 'my-scheduler' }));
+    await apply(ns, pod('theirs', { nodeSelector: { 'kubernetes.io/hostname': 'other-a' } }));
+    await scheduledNode(ns, 'theirs');
+    const mine = await getPod(ns, 'mine');
+    assert.equal(mine?.spec.nodeName, undefined);
+    assert.equal(mine?.status?.conditions?.find((c) => c.type === 'PodScheduled'), undefined);
+    await deleteNodes('other-a');
+  });
+
+  test('Scheduler, Basic Preemption', async () => {
+    const ns = await namespace();
+    await cluster.kubectl(['create', 'priorityclass', `${ns}-low`, '--value=1']);
+    await cluster.kubectl(['create', 'priorityclass', `${ns}-high`, '--value=1000']);
+    await createNode('pre-a', { cpu: '1', labels: { pool: 'pre' } });
+    const consume = (name: string, cls: string) =>
+      pod(name, { priorityClassName: cls, nodeSelector: { pool: 'pre' }, containers: [{ name: 'c', image: 'busybox', resources: { requests: { cpu: '800m' } } }] });
+    await apply(ns, consume('low', `${ns}-low`));
+    assert.equal(await scheduledNode(ns, 'low'), 'pre-a');
+    const lowUid = (await getPod(ns, 'low'))?.metadata.uid;
+    await apply(ns, consume('high', `${ns}-high`));
+    const nominated = await waitFor('nominatedNodeName', async () => (await getPod(ns, 'high'))?.status?.nominatedNodeName);
+    assert.equal(nominated, 'pre-a');
+    const victim = await waitFor('the victim to be marked', async () => {
+      const p = await getPod(ns, 'low');
+      return p?.status?.conditions?.find((c) => c.type === 'DisruptionTarget') ?? (!p && { type: 'DisruptionTarget', status: 'True', reason: 'PreemptionByScheduler', message: 'gone' });
+    });
+    assert.equal(victim.reason, 'PreemptionByScheduler');
+    await completeDeletion(ns, 'low');
+    assert.equal(await scheduledNode(ns, 'high'), 'pre-a');
+    const preempted = await waitFor('the Preempted event', async () => (await events(ns, 'Preempted')).length > 0 && events(ns, 'Preempted'));
+    assert.match(preempted[0], new RegExp(`^Preempted by pod [0-9a-f-]+ on node pre-a$`));
+    assert.ok(lowUid);
+    await deleteNodes('pre-a');
+  });
+
+  test('Scheduler, Preemption for critical pod', async () => {
+    const ns = await namespace();
+    await createNode('crit-a', { cpu: '1', labels: { pool: 'crit' } });
+    const consume = (name: string, cls?: string) =>
+      pod(name, { ...(cls ? { priorityClassName: cls } : {}), nodeSelector: { pool: 'crit' }, containers: [{ name: 'c', image: 'busybox', resources: { requests: { cpu: '800m' } } }] });
+    await apply(ns, consume('ordinary'));
+    await scheduledNode(ns, 'ordinary');
+    await cluster.kubectl(['create', '-n', 'kube-system', '-f', '-'], { stdin: JSON.stringify({ ...consume(`${ns}-critical`, 'system-cluster-critical'), metadata: { name: `${ns}-critical` } }) });
+    await completeDeletion(ns, 'ordinary');
+    assert.equal(await scheduledNode('kube-system', `${ns}-critical`), 'crit-a');
+    await cluster.kubectl(['delete', 'pod', `${ns}-critical`, '-n', 'kube-system', '--grace-period=0', '--force']);
+    await deleteNodes('crit-a');
+  });
+
+  test('preemptionPolicy Never waits instead of preempting', async () => {
+    const ns = await namespace();
+    await cluster.kubectl(['create', 'priorityclass', `${ns}-never`, '--value=1000', '--preemption-policy=Never']);
+    await createNode('never-a', { cpu: '1', labels: { pool: 'never' } });
+    const consume = (name: string, cls?: string) =>
+      pod(name, { ...(cls ? { priorityClassName: cls } : {}), nodeSelector: { pool: 'never' }, containers: [{ name: 'c', image: 'busybox', resources: { requests: { cpu: '800m' } } }] });
+    await apply(ns, consume('low'));
+    await scheduledNode(ns, 'low');
+    await apply(ns, consume('polite', `${ns}-never`));
+    assert.match(await unschedulable(ns, 'polite'), /preemption: not eligible due to preemptionPolicy=Never\.$/);
+    assert.equal((await getPod(ns, 'low'))?.metadata.deletionTimestamp, undefined);
+    await deleteNodes('never-a');
+  });
+});
