@@ -1,6 +1,7 @@
 // `k8ts server`: the control plane on one machine.
 import { mkdirSync } from 'node:fs';
 import { bootstrapCluster } from '../apiserver/bootstrap.js';
+import { startControllerManager, type RunningControllerManager } from '../controllers/manager.js';
 import { NamespaceFinalizer, namespaceHooks } from '../apiserver/namespace-lifecycle.js';
 import { ApiServer } from '../apiserver/server.js';
 import { ensureClusterPki, hostAddresses, writeAdminKubeconfig } from '../pki/index.js';
@@ -33,6 +34,7 @@ export interface RunningServer {
   store: Store;
   /** The in-process scheduler, unless disabled. */
   scheduler?: RunningScheduler;
+  controllerManager: RunningControllerManager;
   stop(): Promise<void>;
 }
 
@@ -60,12 +62,17 @@ export async function startServer(flags: ServerFlags, log: Logger): Promise<Runn
   const [kubeconfigPath] = await writeAdminKubeconfig(pki, serverURL, { extraPath: flags.writeKubeconfig });
   log.info('server', `API server listening on ${serverURL}; kubeconfig written to ${kubeconfigPath}`);
   const scheduler = flags.disableScheduler ? undefined : startScheduler({ client: await Client.fromKubeconfig(kubeconfigPath, { userAgent: 'k8ts-scheduler' }), log });
+  const controllerClient = await Client.fromKubeconfig(kubeconfigPath, { userAgent: 'kube-controller-manager' });
+  const controllerManager = startControllerManager(controllerClient, log);
   return {
     port,
     kubeconfigPath,
     store,
     scheduler,
+    controllerManager,
     async stop() {
+      await controllerManager.stop();
+      controllerClient.close();
       await scheduler?.stop();
       compactor.stop();
       namespaceFinalizer.stop();

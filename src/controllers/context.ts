@@ -2,6 +2,7 @@
 // shared informers (one list+watch per resource, shared by all controllers),
 // an event recorder per component, and a logger tagged with the controller.
 import type { KubeObject, ResourceClient, ResourceRef } from '../client/types.js';
+import type { Selector } from '../machinery/labels.js';
 
 export interface ControllerLog {
   debug(msg: string): void;
@@ -22,32 +23,33 @@ export interface ControllerClient {
   resource<T extends KubeObject>(ref: ResourceRef): ResourceClient<T>;
 }
 
-/** A read-only view of an informer's cache. */
+/** A read-only view of an informer's cache (src/client Lister). */
 export interface Lister<T extends KubeObject> {
-  list(namespace?: string): T[];
+  list(namespace?: string, labelSelector?: string | Selector): T[];
   get(namespace: string | undefined, name: string): T | undefined;
 }
 
 export interface InformerHandlers<T extends KubeObject> {
-  add?(object: T): void;
-  update?(old: T, object: T): void;
-  /** On a missed delete (relist) the last known state of the object. */
-  delete?(object: T): void;
+  onAdd?(object: T, isInInitialList: boolean): void;
+  onUpdate?(old: T, object: T): void;
+  /** On a delete inferred by a relist, the last state the cache saw. */
+  onDelete?(object: T, info: { finalStateUnknown: boolean }): void;
 }
 
 export interface ControllerInformer<T extends KubeObject> {
   readonly lister: Lister<T>;
-  addEventHandler(handlers: InformerHandlers<T>): void;
+  addEventHandler(handlers: InformerHandlers<T>): unknown;
   hasSynced(): boolean;
 }
 
-/** One informer per resource, shared by every controller of the manager. */
+/** One informer per resource, shared by every controller of the manager (src/client SharedInformerFactory). */
 export interface ControllerInformers {
   informerFor<T extends KubeObject>(ref: ResourceRef): ControllerInformer<T>;
-  /** Starts every informer asked for so far (and later ones as they are asked for). */
-  start(signal: AbortSignal): void;
-  /** Resolves once every started informer has listed. */
-  waitForCacheSync(signal: AbortSignal): Promise<boolean>;
+  /** Starts every informer asked for so far, and later ones as they are asked for. */
+  start(): void;
+  /** Resolves true once every informer asked for so far has listed. */
+  waitForCacheSync(): Promise<boolean>;
+  stop(): Promise<void>;
 }
 
 export interface ControllerContext {

@@ -1,4 +1,10 @@
 // Every controller the controller manager runs. Add a controller with one line.
 import type { Controller } from './context.js';
+import { deploymentController } from './deployment/controller.js';
+import { replicaSetController, replicationController } from './replicaset/controller.js';
 
-export const controllers: Controller[] = [];
+export const controllers: Controller[] = [
+  replicaSetController,
+  replicationController,
+  deploymentController,
+];

@@ -33,6 +33,7 @@ function fakeContext(starts: string[]): ControllerContext {
     informerFor: () => { throw new Error('unused'); },
     start: () => starts.push('informers'),
     waitForCacheSync: async () => true,
+    stop: async () => undefined,
   };
   return {
     client: { resource: () => { throw new Error('unused'); } },

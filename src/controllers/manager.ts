@@ -2,8 +2,16 @@
 // `kube-controller-manager` Lease in kube-system, and stops them when it loses it.
 // Each term of leadership gets a fresh context (fresh informers), so a manager
 // that regains the lease starts from the cluster's current state.
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { SharedInformerFactory } from '../client/informer-factory.js';
+import * as resources from '../client/resources.js';
+import type { Client } from '../client/rest.js';
 import type { Logger } from '../cli/log.js';
 import type { Controller, ControllerContext } from './context.js';
+import { ApiEventRecorder } from './controller-utils/events.js';
+import { LeaseElection } from './controller-utils/leaderelection.js';
+import { controllers } from './index.js';
 
 /** Upstream kube-controller-manager's election: the lease and its timings. */
 export const CONTROLLER_MANAGER_LEASE = { namespace: 'kube-system', name: 'kube-controller-manager' } as const;
@@ -44,8 +52,9 @@ export class ControllerManager {
     log.info('controller-manager', 'became leader; starting controllers');
     const ctx = this.options.newContext(leading);
     const started = this.options.controllers.map((c) => this.startOne(c, ctx, leading));
-    ctx.informers.start(leading);
+    ctx.informers.start();
     await Promise.all(started);
+    await ctx.informers.stop();
     log.info('controller-manager', 'stopped leading; controllers stopped');
   }
 
@@ -71,4 +80,54 @@ export class ControllerManager {
       this.running.delete(controller.name);
     }
   }
+}
+
+export interface RunningControllerManager {
+  manager: ControllerManager;
+  /** Stops the controllers and gives up the lease. */
+  stop(): Promise<void>;
+}
+
+/** Starts the controller manager of `k8ts server` as a client of the API (election, informers, events). */
+export function startControllerManager(client: Client, log: Logger, options: { identity?: string; controllers?: readonly Controller[] } = {}): RunningControllerManager {
+  const identity = options.identity ?? `${hostname()}_${randomUUID()}`;
+  const election = new LeaseElection({
+    leases: client.resource(resources.leases),
+    ...CONTROLLER_MANAGER_LEASE,
+    identity,
+    leaseDurationSeconds: LEASE_DURATION_SECONDS,
+    renewDeadlineSeconds: RENEW_DEADLINE_SECONDS,
+    retryPeriodSeconds: RETRY_PERIOD_SECONDS,
+    log,
+  });
+  const events = client.resource(resources.events);
+  const manager = new ControllerManager({
+    controllers: options.controllers ?? controllers,
+    election,
+    log,
+    newContext: () => {
+      const informers = new SharedInformerFactory(client, { log });
+      return {
+        client,
+        informers,
+        recorder: (component) =>
+          new ApiEventRecorder(events, component, hostname(), {
+            debug: (m) => log.debug(component, m),
+            info: (m) => log.info(component, m),
+            warn: (m) => log.warn(component, m),
+            error: (m) => log.error(component, m),
+          }),
+        log: { debug: (m) => log.debug('controller-manager', m), info: (m) => log.info('controller-manager', m), warn: (m) => log.warn('controller-manager', m), error: (m) => log.error('controller-manager', m) },
+      };
+    },
+  });
+  const stopping = new AbortController();
+  const running = manager.run(stopping.signal).catch((err: Error) => log.error('controller-manager', `stopped: ${err.stack ?? err.message}`));
+  return {
+    manager,
+    async stop() {
+      stopping.abort();
+      await running;
+    },
+  };
 }

@@ -1,0 +1,182 @@
+// Workload controllers end to end: ReplicaSets, ReplicationControllers,
+// Deployments, StatefulSets and DaemonSets driven by the real kubectl.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { apiClient, type ApiClient } from '../helpers/api.js';
+import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
+import { autoReady, eventually } from './apps-readiness.js';
+
+interface Obj {
+  metadata: { name: string; uid: string; labels?: Record<string, string>; annotations?: Record<string, string>; ownerReferences?: { uid: string; kind: string; name: string }[] };
+  spec?: Record<string, unknown>;
+  status?: Record<string, unknown>;
+}
+
+describe('apps', () => {
+  let cluster: TestCluster;
+  let api: ApiClient;
+  let kubelet: { stop(): Promise<void> };
+  const ns = 'default';
+
+  before(async () => {
+    cluster = await startTestCluster();
+    api = await apiClient(cluster.kubeconfig);
+    kubelet = autoReady(api, ns);
+  });
+  after(async () => {
+    await kubelet.stop();
+    await cluster.stop();
+  });
+
+  const get = async (path: string) => (await api.request('GET', path)).body as Obj;
+  const list = async (path: string) => ((await api.request('GET', path)).body as { items: Obj[] }).items;
+  const pods = (selector: string) => list(`/api/v1/namespaces/${ns}/pods?labelSelector=${encodeURIComponent(selector)}`);
+
+  test('Replica Set, run basic image', async () => {
+    await cluster.kubectl(['create', '-f', '-'], {
+      stdin: JSON.stringify({
+        apiVersion: 'apps/v1',
+        kind: 'ReplicaSet',
+        metadata: { name: 'basic-rs' },
+        spec: {
+          replicas: 3,
+          selector: { matchLabels: { app: 'basic-rs' } },
+          template: { metadata: { labels: { app: 'basic-rs' } }, spec: { containers: [{ name: 'c', image: 'busybox' }] } },
+        },
+      }),
+    });
+    const rs = await eventually('3 available replicas', async () => {
+      const o = await get(`/apis/apps/v1/namespaces/${ns}/replicasets/basic-rs`);
+      return o.status?.availableReplicas === 3 ? o : undefined;
+    });
+    const owned = await pods('app=basic-rs');
+    assert.equal(owned.length, 3);
+    for (const p of owned) {
+      assert.match(p.metadata.name, /^basic-rs-[a-z0-9]{5}$/);
+      assert.equal(p.metadata.ownerReferences?.[0].uid, rs.metadata.uid);
+    }
+    assert.equal(rs.status?.readyReplicas, 3);
+    assert.equal(rs.status?.fullyLabeledReplicas, 3);
+    const events = await cluster.kubectl(['get', 'events', '--field-selector', 'involvedObject.name=basic-rs', '-o', 'jsonpath={range .items[*]}{.reason} {.message}{"\\n"}{end}']);
+    assert.equal(events.split('\n').filter((l) => l.startsWith('SuccessfulCreate Created pod: basic-rs-')).length, 3);
+  });
+
+  const apply = (obj: unknown) => cluster.kubectl(['apply', '-f', '-'], { stdin: JSON.stringify(obj) });
+  const podTemplate = (labels: Record<string, string>, image = 'nginx') => ({ metadata: { labels }, spec: { containers: [{ name: 'nginx', image }] } });
+  const deploymentPath = (name: string) => `/apis/apps/v1/namespaces/${ns}/deployments/${name}`;
+  const replicaSetsOf = async (app: string) =>
+    (await list(`/apis/apps/v1/namespaces/${ns}/replicasets?labelSelector=app%3D${app}`)).sort(
+      (a, b) => Number(a.metadata.annotations?.['deployment.kubernetes.io/revision']) - Number(b.metadata.annotations?.['deployment.kubernetes.io/revision']),
+    );
+  const eventMessages = async (name: string) =>
+    (await cluster.kubectl(['get', 'events', '--field-selector', `involvedObject.name=${name}`, '-o', 'jsonpath={range .items[*]}{.reason} {.message}{"\\n"}{end}'])).split('\n');
+  const rolledOut = async (name: string) => {
+    const out = await cluster.kubectl(['rollout', 'status', `deployment/${name}`, '--timeout=60s']);
+    assert.match(out, new RegExp(`deployment "${name}" successfully rolled out`));
+  };
+
+  test('Replica Set, adopt matching pods and release non matching pods', async () => {
+    await api.request('POST', `/api/v1/namespaces/${ns}/pods`, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'pod-adoption-release', labels: { name: 'pod-adoption-release' } }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
+    await apply({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'pod-adoption-release' }, spec: { replicas: 1, selector: { matchLabels: { name: 'pod-adoption-release' } }, template: podTemplate({ name: 'pod-adoption-release' }) } });
+    const rs = await get(`/apis/apps/v1/namespaces/${ns}/replicasets/pod-adoption-release`);
+    await eventually('the orphan adopted', async () => (await get(`/api/v1/namespaces/${ns}/pods/pod-adoption-release`)).metadata.ownerReferences?.[0]?.uid === rs.metadata.uid);
+    assert.equal((await pods('name=pod-adoption-release')).length, 1, 'adopted, not replaced');
+    await cluster.kubectl(['label', 'pod', 'pod-adoption-release', 'name=not-matching', '--overwrite']);
+    await eventually('the pod released', async () => !(await get(`/api/v1/namespaces/${ns}/pods/pod-adoption-release`)).metadata.ownerReferences?.length);
+    await eventually('a replacement pod', async () => (await pods('name=pod-adoption-release')).length === 1);
+  });
+
+  test('Replication Controller, run basic image', async () => {
+    await cluster.kubectl(['create', '-f', '-'], {
+      stdin: JSON.stringify({ apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'my-app-rc', labels: { app: 'myapp', type: 'front-end' } }, spec: { replicas: 3, template: podTemplate({ app: 'myapp', type: 'front-end' }) } }),
+    });
+    await eventually('3 ready replicas', async () => (await get(`/api/v1/namespaces/${ns}/replicationcontrollers/my-app-rc`)).status?.readyReplicas === 3);
+    const out = await cluster.kubectl(['get', 'replicationcontroller', 'my-app-rc']);
+    assert.match(out, /my-app-rc\s+3\s+3\s+3\s/);
+    await cluster.kubectl(['scale', '--replicas=1', 'rc/my-app-rc']);
+    await eventually('scaled down to 1', async () => (await pods('app=myapp,type=front-end')).length === 1);
+    assert.ok((await eventMessages('my-app-rc')).some((l) => /^SuccessfulDelete Deleted pod: my-app-rc-/.test(l)));
+  });
+
+  test('Replication Controller, release pods', async () => {
+    await apply({ apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'pod-release' }, spec: { replicas: 1, selector: { name: 'pod-release' }, template: podTemplate({ name: 'pod-release' }) } });
+    const [pod] = await eventually('a pod', async () => { const p = await pods('name=pod-release'); return p.length === 1 ? p : undefined; });
+    await cluster.kubectl(['label', 'pod', pod.metadata.name, 'name=pod-release-released', '--overwrite']);
+    await eventually('released', async () => !(await get(`/api/v1/namespaces/${ns}/pods/${pod.metadata.name}`)).metadata.ownerReferences?.length);
+  });
+
+  test('ReplicaSet, completes the scaling of a ReplicaSet subresource', async () => {
+    await cluster.kubectl(['create', '-f', '-'], {
+      stdin: JSON.stringify({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'myapp-replicaset', labels: { app: 'myapp', type: 'front-end' } }, spec: { replicas: 3, selector: { matchLabels: { type: 'front-end-rs' } }, template: podTemplate({ app: 'myapp-rs', type: 'front-end-rs' }) } }),
+    });
+    await eventually('3 pods', async () => (await pods('type=front-end-rs')).length === 3);
+    await cluster.kubectl(['scale', '--replicas=6', 'replicaset', 'myapp-replicaset']);
+    await eventually('6 ready', async () => (await get(`/apis/apps/v1/namespaces/${ns}/replicasets/myapp-replicaset`)).status?.readyReplicas === 6);
+    const out = await cluster.kubectl(['get', 'replicaset', 'myapp-replicaset']);
+    assert.match(out, /myapp-replicaset\s+6\s+6\s+6\s/);
+    await api.request('PATCH', `/apis/apps/v1/namespaces/${ns}/replicasets/myapp-replicaset/scale`, { spec: { replicas: 2 } }, { 'Content-Type': 'application/merge-patch+json' });
+    await eventually('2 pods', async () => (await pods('type=front-end-rs')).length === 2);
+  });
+
+  test('Deployment walkthrough: create, rollout status, set image, history, undo', async () => {
+    await cluster.kubectl(['create', 'deployment', 'myapp-deployment', '--image=nginx', '--replicas=4']);
+    await rolledOut('myapp-deployment');
+    const out = await cluster.kubectl(['get', 'deployments', 'myapp-deployment']);
+    assert.match(out, /myapp-deployment\s+4\/4\s+4\s+4\s/);
+    const [first] = await replicaSetsOf('myapp-deployment');
+    assert.match(first.metadata.name, /^myapp-deployment-[bcdfghjklmnpqrstvwxz2456789]+$/);
+    assert.equal(first.metadata.labels?.['pod-template-hash'], first.metadata.name.slice('myapp-deployment-'.length));
+
+    await cluster.kubectl(['set', 'image', 'deployment/myapp-deployment', 'nginx=nginx:1.9.1']);
+    await rolledOut('myapp-deployment');
+    let rss = await replicaSetsOf('myapp-deployment');
+    assert.deepEqual(rss.map((r) => [r.metadata.annotations?.['deployment.kubernetes.io/revision'], r.spec?.replicas]), [['1', 0], ['2', 4]]);
+    const history = await cluster.kubectl(['rollout', 'history', 'deployment/myapp-deployment']);
+    assert.match(history, /REVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>/);
+    const events = await eventMessages('myapp-deployment');
+    assert.ok(events.includes(`ScalingReplicaSet Scaled up replica set ${first.metadata.name} from 0 to 4`), events.join('\n'));
+    assert.ok(events.some((l) => l.startsWith(`ScalingReplicaSet Scaled down replica set ${first.metadata.name} from 4 to 3`)), events.join('\n'));
+
+    await cluster.kubectl(['rollout', 'undo', 'deployment/myapp-deployment']);
+    await rolledOut('myapp-deployment');
+    const d = await get(deploymentPath('myapp-deployment'));
+    assert.equal((d.spec?.template as { spec: { containers: { image: string }[] } }).spec.containers[0].image, 'nginx');
+    assert.equal(d.metadata.annotations?.['deployment.kubernetes.io/revision'], '3');
+    rss = await replicaSetsOf('myapp-deployment');
+    assert.deepEqual(rss.map((r) => r.metadata.name), [rss[0].metadata.name, first.metadata.name]);
+    assert.equal(rss[1].metadata.annotations?.['deployment.kubernetes.io/revision-history'], '1');
+    assert.match(await cluster.kubectl(['rollout', 'history', 'deployment/myapp-deployment']), /\n2\s+<none>\n3\s+<none>/);
+
+    await cluster.kubectl(['rollout', 'undo', 'deployment/myapp-deployment', '--to-revision=2']);
+    await rolledOut('myapp-deployment');
+    const back = await get(deploymentPath('myapp-deployment'));
+    assert.equal((back.spec?.template as { spec: { containers: { image: string }[] } }).spec.containers[0].image, 'nginx:1.9.1');
+    const status = back.status as { conditions: { type: string; status: string; reason: string }[] };
+    assert.deepEqual(status.conditions.map((c) => [c.type, c.status, c.reason]).sort(), [['Available', 'True', 'MinimumReplicasAvailable'], ['Progressing', 'True', 'NewReplicaSetAvailable']]);
+  });
+
+  test('Deployment Recreate', async () => {
+    await apply({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'recreate' }, spec: { replicas: 5, strategy: { type: 'Recreate' }, selector: { matchLabels: { app: 'recreate' } }, template: podTemplate({ app: 'recreate' }) } });
+    await rolledOut('recreate');
+    const [old] = await replicaSetsOf('recreate');
+    await cluster.kubectl(['set', 'image', 'deployment/recreate', 'nginx=nginx:2']);
+    await rolledOut('recreate');
+    const events = await eventMessages('recreate');
+    assert.ok(events.includes(`ScalingReplicaSet Scaled down replica set ${old.metadata.name} from 5 to 0`), events.join('\n'));
+    const [, fresh] = await replicaSetsOf('recreate');
+    assert.ok(events.includes(`ScalingReplicaSet Scaled up replica set ${fresh.metadata.name} from 0 to 5`), events.join('\n'));
+    // Recreate never runs old and new pods together: the new ReplicaSet was created only once the old one was empty.
+    assert.ok(events.indexOf(`ScalingReplicaSet Scaled down replica set ${old.metadata.name} from 5 to 0`) < events.indexOf(`ScalingReplicaSet Scaled up replica set ${fresh.metadata.name} from 0 to 5`));
+  });
+
+  test('Deployment RevisionHistoryLimit', async () => {
+    await apply({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'history' }, spec: { replicas: 1, revisionHistoryLimit: 1, selector: { matchLabels: { app: 'history' } }, template: podTemplate({ app: 'history' }) } });
+    for (const tag of ['1', '2', '3']) {
+      await cluster.kubectl(['set', 'image', 'deployment/history', `nginx=nginx:${tag}`]);
+      await rolledOut('history');
+    }
+    await eventually('one old ReplicaSet kept', async () => (await replicaSetsOf('history')).length === 2);
+    const rss = await replicaSetsOf('history');
+    assert.deepEqual(rss.map((r) => r.metadata.annotations?.['deployment.kubernetes.io/revision']), ['3', '4']);
+  });
+});
