@@ -18,6 +18,11 @@ Flags (k3s names):
   --service-node-port-range R NodePort range (default 30000-32767)
   --cluster-cidr CIDR         Pod IP range (default 10.42.0.0/16)
   --disable-scheduler         do not run the scheduler
+  --simulated-nodes N         run N hollow nodes (simulated runtime) in this process
+  --node-name NAME            the agent's node name (hollow nodes: prefix of their names, default k8ts-sim)
+  --node-label KEY=VALUE      label for the agent's node(s) (repeatable)
+  --node-taint KEY=VALUE:EFFECT  taint for the agent's node(s) (repeatable)
+  --disable-agent             run no node agent in this process
   -v LEVEL                    log verbosity (2 logs every request)
 `;
 
@@ -43,6 +48,11 @@ async function main(argv: string[]): Promise<void> {
       'service-node-port-range': { type: 'string' },
       'cluster-cidr': { type: 'string' },
       'disable-scheduler': { type: 'boolean' },
+      'simulated-nodes': { type: 'string' },
+      'node-name': { type: 'string' },
+      'node-label': { type: 'string', multiple: true },
+      'node-taint': { type: 'string', multiple: true },
+      'disable-agent': { type: 'boolean' },
       v: { type: 'string', short: 'v' },
     },
   });
@@ -58,6 +68,11 @@ async function main(argv: string[]): Promise<void> {
       serviceNodePortRange: values['service-node-port-range'],
       clusterCidr: values['cluster-cidr'] ?? '10.42.0.0/16',
       disableScheduler: values['disable-scheduler'],
+      simulatedNodes: Number(values['simulated-nodes'] ?? 0),
+      nodeName: values['node-name'],
+      nodeLabels: values['node-label'],
+      nodeTaints: values['node-taint'],
+      disableAgent: values['disable-agent'],
     },
     log,
   );

@@ -11,6 +11,9 @@ import { Client } from '../client/rest.js';
 import { startScheduler, type RunningScheduler } from '../scheduler/run.js';
 import type { Store } from '../storage/store.js';
 import { firstServiceIP } from '../machinery/cidr.js';
+import { NodeIpamController } from '../controllers/nodeipam.js';
+import { nodes as nodesResource } from '../client/resources.js';
+import { startSimulatedNodes, type RunningAgents } from '../kubelet/start.js';
 import type { Logger } from './log.js';
 
 export interface ServerFlags {
@@ -25,6 +28,16 @@ export interface ServerFlags {
   clusterCidr: string;
   /** k3s --disable-scheduler: do not run the scheduler in this process. */
   disableScheduler?: boolean;
+  /** Hollow nodes (simulated runtime) run in this process. */
+  simulatedNodes?: number;
+  /** The agent's node name (hollow nodes: the prefix of their names). */
+  nodeName?: string;
+  nodeLabels?: string[];
+  nodeTaints?: string[];
+  /** No node agent in this process. */
+  disableAgent?: boolean;
+  /** CrashLoopBackOff base in ms (tests shorten upstream's 10 s). */
+  kubeletBackoffBaseMs?: number;
 }
 
 export interface RunningServer {
@@ -64,6 +77,17 @@ export async function startServer(flags: ServerFlags, log: Logger): Promise<Runn
   const scheduler = flags.disableScheduler ? undefined : startScheduler({ client: await Client.fromKubeconfig(kubeconfigPath, { userAgent: 'k8ts-scheduler' }), log });
   const controllerClient = await Client.fromKubeconfig(kubeconfigPath, { userAgent: 'kube-controller-manager' });
   const controllerManager = startControllerManager(controllerClient, log);
+  // Node IPAM runs here until the controller manager takes it over.
+  const ipamClient = await Client.fromKubeconfig(kubeconfigPath, { userAgent: 'k8ts-node-ipam' });
+  const nodeIpam = new NodeIpamController(ipamClient.resource(nodesResource), flags.clusterCidr, log);
+  await nodeIpam.start();
+  let agents: RunningAgents | undefined;
+  if (!flags.disableAgent && (flags.simulatedNodes ?? 0) > 0) {
+    agents = await startSimulatedNodes(
+      { kubeconfigPath, simulatedNodes: flags.simulatedNodes ?? 0, nodeName: flags.nodeName, nodeLabels: flags.nodeLabels, nodeTaints: flags.nodeTaints, backoffBaseMs: flags.kubeletBackoffBaseMs },
+      log,
+    );
+  }
   return {
     port,
     kubeconfigPath,
@@ -74,6 +98,9 @@ export async function startServer(flags: ServerFlags, log: Logger): Promise<Runn
       await controllerManager.stop();
       controllerClient.close();
       await scheduler?.stop();
+      await agents?.stop();
+      await nodeIpam.stop();
+      ipamClient.close();
       compactor.stop();
       namespaceFinalizer.stop();
       await apiserver.close();

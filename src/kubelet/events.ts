@@ -1,8 +1,8 @@
 // core/v1 Events from the kubelet, aggregated as upstream's recorder does: a
 // repeat of the same (object, reason, message) bumps `count` and
 // `lastTimestamp` of the existing Event instead of creating another.
-// Writes go out in the background, bounded, and are dropped (not retried
-// forever) when the API is unreachable — events are best effort upstream too.
+// Writes go out in the background, a few at a time, and a write that fails is
+// dropped, not retried — events are best effort upstream too.
 import { randomBytes } from 'node:crypto';
 import type { KubeObject, ResourceClient } from '../client/types.js';
 import { timeNow } from '../machinery/time.js';
@@ -36,22 +36,26 @@ interface Recorded {
 export class EventRecorder implements EventSink {
   private readonly recent = new Map<string, Recorded>();
   private inFlight = 0;
+  private readonly queue: (() => Promise<void>)[] = [];
+  /** The last write per involved object: an object's events are written in the order they happened. */
+  private readonly chains = new Map<string, Promise<void>>();
 
   constructor(
     private readonly events: ResourceClient<KubeObject>,
     private readonly component = 'kubelet',
-    private readonly maxInFlight = 64,
+    private readonly maxInFlight = 8,
   ) {}
 
   event(ref: ObjectReference, type: EventType, reason: string, message: string, host: string): void {
     const namespace = ref.namespace || 'default';
-    const key = [ref.kind, namespace, ref.name, ref.uid ?? '', ref.fieldPath ?? '', type, reason, message, host].join('\u0000');
+    const objectKey = [ref.kind, namespace, ref.name, ref.uid ?? ''].join('\u0000');
+    const key = [objectKey, ref.fieldPath ?? '', type, reason, message, host].join('\u0000');
     const now = timeNow();
     const seen = this.recent.get(key);
     if (seen) {
       seen.count++;
       const count = seen.count;
-      seen.pending = seen.pending.then(() => this.write(() => this.events.patch(namespace, seen.name, 'merge', { count, lastTimestamp: now })));
+      seen.pending = this.inOrder(objectKey, () => this.write(() => this.events.patch(namespace, seen.name, 'merge', { count, lastTimestamp: now })));
       return;
     }
     if (this.recent.size > 10_000) this.recent.clear();
@@ -72,19 +76,42 @@ export class EventRecorder implements EventSink {
       reportingInstance: host,
     };
     const record: Recorded = { name, namespace, count: 1, firstTimestamp: now, pending: Promise.resolve() };
-    record.pending = this.write(() => this.events.create(namespace, body));
+    record.pending = this.inOrder(objectKey, () => this.write(() => this.events.create(namespace, body)));
     this.recent.set(key, record);
   }
 
-  private async write(op: () => Promise<unknown>): Promise<void> {
-    if (this.inFlight >= this.maxInFlight) return;
-    this.inFlight++;
-    try {
-      await op();
-    } catch {
-      // Best effort, as upstream: an event that cannot be written is dropped.
-    } finally {
-      this.inFlight--;
+  private inOrder(objectKey: string, op: () => Promise<void>): Promise<void> {
+    const next = (this.chains.get(objectKey) ?? Promise.resolve()).then(op);
+    this.chains.set(objectKey, next);
+    void next.then(() => {
+      if (this.chains.get(objectKey) === next) this.chains.delete(objectKey);
+    });
+    return next;
+  }
+
+  private write(op: () => Promise<unknown>): Promise<void> {
+    if (this.queue.length >= 50_000) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.queue.push(async () => {
+        try {
+          await op();
+        } catch {
+          // Best effort, as upstream: an event that cannot be written is dropped.
+        }
+        resolve();
+      });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
+      const job = this.queue.shift() as () => Promise<void>;
+      this.inFlight++;
+      void job().finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
     }
   }
 }

@@ -57,6 +57,13 @@ export function goDuration(ms: number): string {
   return m < 60 ? `${m}m${s % 60}s` : `${Math.floor(m / 60)}h${m % 60}m${s % 60}s`;
 }
 
+/** Go's time.Duration String at millisecond precision: 0s, 523ms, 1.234s. */
+export function goDurationMs(ms: number): string {
+  if (ms <= 0) return '0s';
+  if (ms < 1000) return `${ms}ms`;
+  return `${(ms / 1000).toFixed(3).replace(/\.?0+$/, '')}s`;
+}
+
 function nanosToMs(n: bigint): number {
   return Number(n / 1_000_000n);
 }
@@ -370,7 +377,7 @@ export class PodWorker {
         this.requeueAfter(this.ctx.retryMs);
         return false;
       }
-      const took = `${((Date.now() - t0) / 1000).toFixed(3).replace(/\.?0+$/, '') || '0'}s`;
+      const took = goDurationMs(Date.now() - t0);
       const size = (await this.ctx.images.imageStatus(image))?.size ?? 0n;
       ev.event(ref, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${took} (${took} including waiting). Image size: ${size} bytes.`, node);
     } else {

@@ -15,7 +15,7 @@ export interface TestCluster {
 }
 
 /** A real k8ts server on a temp data dir and a free loopback port. */
-export async function startTestCluster(options: { datastoreEndpoint?: string } = {}): Promise<TestCluster> {
+export async function startTestCluster(options: { datastoreEndpoint?: string; simulatedNodes?: number; kubeletBackoffBaseMs?: number } = {}): Promise<TestCluster> {
   const dataDir = tempDir('k8ts-cluster');
   const logs: string[] = [];
   const server = await startServer(
@@ -26,6 +26,8 @@ export async function startTestCluster(options: { datastoreEndpoint?: string } =
       datastoreEndpoint: options.datastoreEndpoint,
       serviceCidr: '10.43.0.0/16',
       clusterCidr: '10.42.0.0/16',
+      simulatedNodes: options.simulatedNodes,
+      kubeletBackoffBaseMs: options.kubeletBackoffBaseMs,
     },
     createLogger(process.env.K8TS_TEST_VERBOSE ? 2 : 0, (line) => logs.push(line)),
   );

@@ -151,6 +151,8 @@ export interface ContainerEvent {
   podSandboxId: string;
   type: 'CONTAINER_CREATED_EVENT' | 'CONTAINER_STARTED_EVENT' | 'CONTAINER_STOPPED_EVENT' | 'CONTAINER_DELETED_EVENT';
   createdAt: bigint;
+  /** The sandbox's metadata (CRI sends the sandbox status along): names the pod. */
+  podSandboxMetadata?: PodSandboxMetadata;
 }
 
 /** CRI RuntimeService. */

@@ -334,7 +334,9 @@ export class SimulatedRuntime implements RuntimeService, ImageService {
   }
 
   private emit(containerId: string, type: ContainerEvent['type'], sandboxId?: string): void {
-    const event: ContainerEvent = { containerId, podSandboxId: sandboxId ?? this.containers.get(containerId)?.sandboxId ?? '', type, createdAt: nowNanos() };
+    const podSandboxId = sandboxId ?? this.containers.get(containerId)?.sandboxId ?? '';
+    const podSandboxMetadata = this.sandboxes.get(podSandboxId)?.config.metadata;
+    const event: ContainerEvent = { containerId, podSandboxId, type, createdAt: nowNanos(), podSandboxMetadata };
     for (const l of this.listeners) l(event);
   }
 

@@ -1,0 +1,104 @@
+// Runs the node agents of one process — one real node, or a thousand hollow
+// ones — over shared parts: one API client (one HTTPS connection pool), one pod
+// informer and one node informer whose events go to the agent of the node they
+// name, one status writer, one event recorder and one timer for all heartbeats.
+import type { INode } from 'kubernetes-models/v1/Node';
+import type { IPod } from 'kubernetes-models/v1/Pod';
+import type { Logger } from '../cli/log.js';
+import { Informer } from '../client/informer.js';
+import * as resources from '../client/resources.js';
+import type { Client } from '../client/rest.js';
+import type { KubeObject } from '../client/types.js';
+import { EventRecorder } from './events.js';
+import { NodeAgent, type KubeletApi, type KubeletShared } from './kubelet.js';
+import type { NodeConfig } from './node-status.js';
+import type { ProbeHandler } from './prober.js';
+import type { ImageService, RuntimeService } from './runtime/types.js';
+import { PodStatusManager } from './status-manager.js';
+import { Ticker } from './ticker.js';
+
+export interface HostedNode {
+  config: NodeConfig;
+  runtime: RuntimeService & ImageService;
+  probes: ProbeHandler;
+}
+
+export interface KubeletHostOptions {
+  client: Client;
+  log: Logger;
+  nodes: HostedNode[];
+  /** CrashLoopBackOff base, 10 s as upstream unless a test shortens it. */
+  backoffBaseMs?: number;
+  retryMs?: number;
+  /** Concurrent pod status writes. */
+  statusConcurrency?: number;
+}
+
+function nodeNameOf(pod: KubeObject): string {
+  return ((pod.spec ?? {}) as { nodeName?: string }).nodeName ?? '';
+}
+
+export class KubeletHost {
+  readonly agents = new Map<string, NodeAgent>();
+  readonly statuses: PodStatusManager;
+  private readonly ticker = new Ticker();
+  private readonly api: KubeletApi;
+  private readonly podInformer: Informer<KubeObject>;
+  private readonly nodeInformer: Informer<KubeObject>;
+
+  constructor(private readonly options: KubeletHostOptions) {
+    const { client } = options;
+    this.api = {
+      pods: client.resource(resources.pods),
+      nodes: client.resource(resources.nodes),
+      leases: client.resource(resources.leases),
+      configmaps: client.resource(resources.configmaps),
+      secrets: client.resource(resources.secrets),
+    };
+    this.statuses = new PodStatusManager(this.api.pods, options.statusConcurrency ?? 16);
+    const shared: KubeletShared = {
+      api: this.api,
+      events: new EventRecorder(client.resource(resources.events)),
+      setPodStatus: (pod, status) => this.statuses.set(pod as unknown as KubeObject, status),
+      forgetPodStatus: (uid) => this.statuses.forget(uid),
+      ticker: this.ticker,
+      log: options.log,
+      backoffBaseMs: options.backoffBaseMs ?? 10_000,
+      retryMs: options.retryMs ?? 5_000,
+    };
+    for (const node of options.nodes) {
+      this.agents.set(node.config.nodeName, new NodeAgent({ ...node, shared }));
+    }
+    const single = options.nodes.length === 1 ? options.nodes[0].config.nodeName : undefined;
+    this.podInformer = new Informer(this.api.pods, { fieldSelector: single ? `spec.nodeName=${single}` : 'spec.nodeName!=', log: options.log, name: 'kubelet-pods' });
+    this.nodeInformer = new Informer(this.api.nodes, { ...(single ? { fieldSelector: `metadata.name=${single}` } : {}), log: options.log, name: 'kubelet-nodes' });
+  }
+
+  async start(): Promise<void> {
+    const agentFor = (obj: KubeObject) => this.agents.get(nodeNameOf(obj));
+    this.podInformer.addEventHandler({
+      onAdd: (pod) => agentFor(pod)?.podChanged(pod as unknown as IPod),
+      onUpdate: (_old, pod) => agentFor(pod)?.podChanged(pod as unknown as IPod),
+      onDelete: (pod) => agentFor(pod)?.podDeleted(pod as unknown as IPod),
+    });
+    const nodeChanged = (node: KubeObject) => this.agents.get(node.metadata?.name ?? '')?.nodeChanged(node as unknown as INode);
+    this.nodeInformer.addEventHandler({ onAdd: nodeChanged, onUpdate: (_old, node) => nodeChanged(node) });
+    // Register in batches so a thousand nodes do not open a thousand requests at once.
+    const agents = [...this.agents.values()];
+    for (let i = 0; i < agents.length; i += 50) await Promise.all(agents.slice(i, i + 50).map((a) => a.start()));
+    this.nodeInformer.start();
+    this.podInformer.start();
+    await this.podInformer.waitForSync();
+    const known = new Set(this.podInformer.indexer.list().map((p) => p.metadata?.uid ?? ''));
+    for (const a of agents) await a.removeOrphans(known);
+    this.options.log.info('kubelet', `${agents.length} node agent(s) running`);
+  }
+
+  /** Stops the agents; their runtimes keep what runs (an agent restart recovers it). */
+  async stop(): Promise<void> {
+    for (const a of this.agents.values()) a.stop();
+    this.ticker.stop();
+    this.statuses.close();
+    await Promise.all([this.podInformer.stop(), this.nodeInformer.stop()]);
+  }
+}
