@@ -2,9 +2,11 @@
 import type { Controller } from './context.js';
 import { deploymentController } from './deployment/controller.js';
 import { replicaSetController, replicationController } from './replicaset/controller.js';
+import { statefulSetController } from './statefulset/controller.js';
 
 export const controllers: Controller[] = [
   replicaSetController,
   replicationController,
   deploymentController,
+  statefulSetController,
 ];

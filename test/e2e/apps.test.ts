@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { apiClient, type ApiClient } from '../helpers/api.js';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
-import { autoReady, eventually } from './apps-readiness.js';
+import { autoReady, eventually, markPodsReady } from './apps-readiness.js';
 
 interface Obj {
   metadata: { name: string; uid: string; labels?: Record<string, string>; annotations?: Record<string, string>; ownerReferences?: { uid: string; kind: string; name: string }[] };
@@ -178,5 +178,99 @@ describe('apps', () => {
     await eventually('one old ReplicaSet kept', async () => (await replicaSetsOf('history')).length === 2);
     const rss = await replicaSetsOf('history');
     assert.deepEqual(rss.map((r) => r.metadata.annotations?.['deployment.kubernetes.io/revision']), ['3', '4']);
+  });
+
+  describe('StatefulSet', () => {
+    const sns = 'sts';
+    const stsPods = async (app: string) =>
+      (await list(`/api/v1/namespaces/${sns}/pods?labelSelector=app%3D${app}`)).filter((p) => !(p.metadata as { deletionTimestamp?: string }).deletionTimestamp).map((p) => p.metadata.name).sort();
+    const readyAll = () => markPodsReady(api, sns);
+    const statefulSet = (name: string, replicas: number, extra: Record<string, unknown> = {}) => ({
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name, namespace: sns },
+      spec: {
+        replicas,
+        serviceName: 'nginx',
+        selector: { matchLabels: { app: name } },
+        template: podTemplate({ app: name }),
+        volumeClaimTemplates: [{ metadata: { name: 'www' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }],
+        ...extra,
+      },
+    });
+
+    before(async () => {
+      await cluster.kubectl(['create', 'namespace', sns]);
+    });
+
+    test('StatefulSet, Scaling', async () => {
+      await apply(statefulSet('web', 3));
+      // OrderedReady: each pod waits for its predecessor to be Running and Ready.
+      for (const expected of [['web-0'], ['web-0', 'web-1'], ['web-0', 'web-1', 'web-2']]) {
+        await eventually(`pods ${expected.join(',')}`, async () => JSON.stringify(await stsPods('web')) === JSON.stringify(expected));
+        await new Promise((r) => setTimeout(r, 300));
+        assert.deepEqual(await stsPods('web'), expected, 'no pod before its predecessor is ready');
+        await readyAll();
+      }
+      const pod = await get(`/api/v1/namespaces/${sns}/pods/web-1`);
+      const spec = pod.spec as { hostname: string; subdomain: string; volumes: { name: string; persistentVolumeClaim?: { claimName: string } }[] };
+      assert.equal(spec.hostname, 'web-1');
+      assert.equal(spec.subdomain, 'nginx');
+      assert.equal(spec.volumes.find((v) => v.name === 'www')?.persistentVolumeClaim?.claimName, 'www-web-1');
+      assert.equal(pod.metadata.labels?.['statefulset.kubernetes.io/pod-name'], 'web-1');
+      assert.equal(pod.metadata.labels?.['apps.kubernetes.io/pod-index'], '1');
+      await eventually('status', async () => (await get(`/apis/apps/v1/namespaces/${sns}/statefulsets/web`)).status?.readyReplicas === 3);
+      const claims = (await list(`/api/v1/namespaces/${sns}/persistentvolumeclaims`)).map((c) => c.metadata.name).sort();
+      assert.deepEqual(claims, ['www-web-0', 'www-web-1', 'www-web-2']);
+
+      // Scale down in reverse order, one at a time; the claims outlive the pods.
+      await cluster.kubectl(['scale', 'statefulset', 'web', '--replicas=1', '-n', sns]);
+      await eventually('web-2 gone first', async () => JSON.stringify(await stsPods('web')) === JSON.stringify(['web-0', 'web-1']));
+      await eventually('web-1 gone next', async () => JSON.stringify(await stsPods('web')) === JSON.stringify(['web-0']));
+      const after = (await list(`/api/v1/namespaces/${sns}/persistentvolumeclaims`)).map((c) => c.metadata.name).sort();
+      assert.deepEqual(after, ['www-web-0', 'www-web-1', 'www-web-2']);
+      const events = (await cluster.kubectl(['get', 'events', '-n', sns, '--field-selector', 'involvedObject.name=web', '-o', 'jsonpath={range .items[*]}{.reason} {.message}{"\\n"}{end}'])).split('\n');
+      assert.ok(events.includes('SuccessfulCreate create Pod web-0 in StatefulSet web successful'), events.join('\n'));
+      assert.ok(events.includes('SuccessfulCreate create Claim www-web-0 Pod web-0 in StatefulSet web success'), events.join('\n'));
+      assert.ok(events.indexOf('SuccessfulDelete delete Pod web-2 in StatefulSet web successful') < events.indexOf('SuccessfulDelete delete Pod web-1 in StatefulSet web successful'));
+    });
+
+    test('StatefulSet, Burst Scaling', async () => {
+      await apply(statefulSet('burst', 3, { podManagementPolicy: 'Parallel' }));
+      await eventually('all three at once', async () => (await stsPods('burst')).length === 3);
+      await cluster.kubectl(['scale', 'statefulset', 'burst', '--replicas=0', '-n', sns]);
+      await eventually('all gone', async () => (await stsPods('burst')).length === 0);
+    });
+
+    test('StatefulSet, Rolling Update with Partition', async () => {
+      await apply(statefulSet('part', 3, { podManagementPolicy: 'Parallel', updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 2 } } }));
+      const ready = autoReady(api, sns);
+      try {
+        await eventually('3 ready', async () => (await get(`/apis/apps/v1/namespaces/${sns}/statefulsets/part`)).status?.readyReplicas === 3);
+        const before = await get(`/apis/apps/v1/namespaces/${sns}/statefulsets/part`);
+        await cluster.kubectl(['set', 'image', 'statefulset/part', 'nginx=nginx:2', '-n', sns]);
+        const image = async (n: number) => ((await get(`/api/v1/namespaces/${sns}/pods/part-${n}`)).spec as { containers: { image: string }[] }).containers[0].image;
+        await eventually('part-2 updated', async () => (await image(2)) === 'nginx:2');
+        await new Promise((r) => setTimeout(r, 500));
+        assert.equal(await image(0), 'nginx');
+        assert.equal(await image(1), 'nginx');
+        const mid = await get(`/apis/apps/v1/namespaces/${sns}/statefulsets/part`);
+        assert.equal(mid.status?.currentRevision, before.status?.currentRevision);
+        assert.notEqual(mid.status?.updateRevision, mid.status?.currentRevision);
+        await cluster.kubectl(['patch', 'statefulset', 'part', '-n', sns, '-p', '{"spec":{"updateStrategy":{"rollingUpdate":{"partition":0}}}}']);
+        await eventually('all updated', async () => (await image(0)) === 'nginx:2' && (await image(1)) === 'nginx:2');
+        await eventually('current revision is the update revision', async () => {
+          const s = await get(`/apis/apps/v1/namespaces/${sns}/statefulsets/part`);
+          return s.status?.currentRevision === s.status?.updateRevision && s.status?.updatedReplicas === 3;
+        });
+        const out = await cluster.kubectl(['rollout', 'status', 'statefulset/part', '-n', sns, '--timeout=30s']);
+        // kubectl says "partitioned" whenever a partition is set, even 0.
+        assert.match(out, /partitioned roll out complete: 3 new pods have been updated/);
+        const revisions = await cluster.kubectl(['get', 'controllerrevisions', '-n', sns, '-l', 'app=part', '-o', 'jsonpath={.items[*].revision}']);
+        assert.deepEqual(revisions.split(' ').sort(), ['1', '2']);
+      } finally {
+        await ready.stop();
+      }
+    });
   });
 });
