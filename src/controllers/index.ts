@@ -1,5 +1,6 @@
 // Every controller the controller manager runs. Add a controller with one line.
 import type { Controller } from './context.js';
+import { daemonSetController } from './daemonset/controller.js';
 import { deploymentController } from './deployment/controller.js';
 import { replicaSetController, replicationController } from './replicaset/controller.js';
 import { statefulSetController } from './statefulset/controller.js';
@@ -9,4 +10,5 @@ export const controllers: Controller[] = [
   replicationController,
   deploymentController,
   statefulSetController,
+  daemonSetController,
 ];

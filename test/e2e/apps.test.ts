@@ -273,4 +273,95 @@ describe('apps', () => {
       }
     });
   });
+
+  describe('DaemonSet', () => {
+    const dns = 'daemons';
+    let ready: { stop(): Promise<void> };
+    const node = (name: string, labels: Record<string, string> = {}, taints: unknown[] = []) => ({
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name, labels: { 'kubernetes.io/hostname': name, ...labels } },
+      spec: { taints },
+    });
+    const daemonPods = async (app: string) => {
+      const items = (await list(`/api/v1/namespaces/${dns}/pods?labelSelector=app%3D${app}`)).filter((p) => !(p.metadata as { deletionTimestamp?: string }).deletionTimestamp);
+      return items.map((p) => {
+        const terms = (p.spec as { affinity?: { nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms: { matchFields?: { values: string[] }[] }[] } } } }).affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+        return { name: p.metadata.name, node: terms?.[0]?.matchFields?.[0]?.values[0], image: (p.spec as { containers: { image: string }[] }).containers[0].image };
+      });
+    };
+    const nodesOf = async (app: string) => (await daemonPods(app)).map((p) => p.node).sort();
+    const daemonSet = (name: string, extra: Record<string, unknown> = {}) => ({
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name, namespace: dns },
+      spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'agent', image: 'agent:1' }], ...extra } } },
+    });
+
+    before(async () => {
+      await cluster.kubectl(['create', 'namespace', dns]);
+      for (const n of [node('ds-a'), node('ds-b', { disk: 'ssd' }), node('ds-c', {}, [{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }]), node('ds-d', {}, [{ key: 'node.kubernetes.io/not-ready', effect: 'NoExecute' }])]) {
+        await api.request('POST', '/api/v1/nodes', n);
+      }
+      ready = autoReady(api, dns);
+    });
+    after(async () => ready.stop());
+
+    test('DaemonSet-Creation', async () => {
+      await apply(daemonSet('daemon-set'));
+      // Not on the node with an untolerated taint; on the not-ready one thanks to the default tolerations.
+      await eventually('a pod per eligible node', async () => JSON.stringify(await nodesOf('daemon-set')) === JSON.stringify(['ds-a', 'ds-b', 'ds-d']));
+      const [first] = await daemonPods('daemon-set');
+      const pod = await get(`/api/v1/namespaces/${dns}/pods/${first.name}`);
+      const tolerations = (pod.spec as { tolerations: { key: string; effect: string }[] }).tolerations.map((t) => `${t.key}:${t.effect}`);
+      assert.ok(tolerations.includes('node.kubernetes.io/unreachable:NoExecute'));
+      assert.ok(tolerations.includes('node.kubernetes.io/unschedulable:NoSchedule'));
+      assert.ok(pod.metadata.labels?.['controller-revision-hash']);
+      assert.equal(pod.metadata.labels?.['pod-template-generation'], '1');
+      await cluster.kubectl(['delete', 'pod', first.name, '-n', dns, '--wait=false']);
+      await eventually('the pod revived', async () => (await daemonPods('daemon-set')).length === 3 && !(await daemonPods('daemon-set')).some((p) => p.name === first.name));
+      await eventually('status', async () => {
+        const st = (await get(`/apis/apps/v1/namespaces/${dns}/daemonsets/daemon-set`)).status as Record<string, number>;
+        return st.desiredNumberScheduled === 3 && st.currentNumberScheduled === 3 && st.numberReady === 3 && st.numberAvailable === 3 && st.updatedNumberScheduled === 3;
+      });
+      const out = await cluster.kubectl(['get', 'ds', 'daemon-set', '-n', dns]);
+      assert.match(out, /daemon-set\s+3\s+3\s+3\s+3\s+3\s/);
+    });
+
+    test('DaemonSet-NodeSelection', async () => {
+      await apply(daemonSet('selective', { nodeSelector: { disk: 'ssd' } }));
+      await eventually('only on ds-b', async () => JSON.stringify(await nodesOf('selective')) === JSON.stringify(['ds-b']));
+      await cluster.kubectl(['label', 'node', 'ds-a', 'disk=ssd']);
+      await eventually('ds-a joins', async () => JSON.stringify(await nodesOf('selective')) === JSON.stringify(['ds-a', 'ds-b']));
+      await cluster.kubectl(['label', 'node', 'ds-b', 'disk-']);
+      await eventually('ds-b leaves', async () => JSON.stringify(await nodesOf('selective')) === JSON.stringify(['ds-a']));
+      await api.request('POST', '/api/v1/nodes', node('ds-e', { disk: 'ssd' }));
+      await eventually('a new node gets one', async () => JSON.stringify(await nodesOf('selective')) === JSON.stringify(['ds-a', 'ds-e']));
+      await cluster.kubectl(['delete', 'node', 'ds-e']);
+      await eventually('its pod goes with it', async () => JSON.stringify(await nodesOf('selective')) === JSON.stringify(['ds-a']));
+    });
+
+    test('DaemonSet-RollingUpdate', async () => {
+      await eventually('daemon-set settled', async () => (await daemonPods('daemon-set')).length === 3);
+      await cluster.kubectl(['set', 'image', 'daemonset/daemon-set', 'agent=agent:2', '-n', dns]);
+      await eventually('every pod updated', async () => {
+        const pods = await daemonPods('daemon-set');
+        return pods.length === 3 && pods.every((p) => p.image === 'agent:2');
+      });
+      const out = await cluster.kubectl(['rollout', 'status', 'daemonset/daemon-set', '-n', dns, '--timeout=30s']);
+      assert.match(out, /daemon set "daemon-set" successfully rolled out/);
+      const history = await cluster.kubectl(['rollout', 'history', 'daemonset/daemon-set', '-n', dns]);
+      assert.match(history, /REVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>/);
+    });
+
+    test('DaemonSet-Rollback', async () => {
+      await cluster.kubectl(['rollout', 'undo', 'daemonset/daemon-set', '-n', dns]);
+      await eventually('back to agent:1', async () => {
+        const pods = await daemonPods('daemon-set');
+        return pods.length === 3 && pods.every((p) => p.image === 'agent:1');
+      });
+      const revisions = await cluster.kubectl(['get', 'controllerrevisions', '-n', dns, '-l', 'app=daemon-set', '-o', 'jsonpath={.items[*].revision}']);
+      assert.deepEqual(revisions.split(' ').sort(), ['2', '3']);
+    });
+  });
 });
