@@ -4,8 +4,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { printTable, writeJson, type BenchRow } from './report.js';
 import { benchStorage } from './storage.js';
+import { benchScheduler } from './scheduler.js';
 
-const benchmarks: Record<string, () => Promise<BenchRow[]>> = { storage: benchStorage };
+const benchmarks: Record<string, () => Promise<BenchRow[]>> = { storage: benchStorage, scheduler: benchScheduler };
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 const names = process.argv.slice(2);

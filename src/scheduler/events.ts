@@ -1,12 +1,15 @@
 // Events the scheduler records (core/v1, source default-scheduler). A repeat
 // of the same event for the same pod bumps the count of the existing Event,
-// as upstream's recorder does, instead of creating another one.
+// as upstream's recorder does, instead of creating another one. Writes go out
+// a few at a time behind the bindings (upstream's broadcaster is asynchronous too).
 import { randomBytes } from 'node:crypto';
 import type { KubeObject, ResourceClient } from '../client/types.js';
 import type { Pod } from './types.js';
 
 const SERIES_WINDOW_MS = 10 * 60_000;
 const MAX_REMEMBERED = 4096;
+const MAX_IN_FLIGHT = 4;
+const MAX_PENDING = 10_000;
 
 function timestamp(): string {
   return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
@@ -21,6 +24,8 @@ interface Seen {
 
 export class SchedulerEvents {
   private readonly seen = new Map<string, Seen>();
+  private readonly pending: (() => Promise<unknown>)[] = [];
+  private inFlight = 0;
 
   constructor(
     private readonly events: ResourceClient<KubeObject>,
@@ -37,7 +42,8 @@ export class SchedulerEvents {
     if (prev && now - prev.last < SERIES_WINDOW_MS) {
       prev.count++;
       prev.last = now;
-      this.events.patch(prev.namespace, prev.name, 'merge', { count: prev.count, lastTimestamp: timestamp() }).catch(this.onError);
+      const patch = { count: prev.count, lastTimestamp: timestamp() };
+      this.enqueue(() => this.events.patch(prev.namespace, prev.name, 'merge', patch));
       return;
     }
     const name = `${m.name ?? 'pod'}.${randomBytes(8).toString('hex')}`;
@@ -60,6 +66,25 @@ export class SchedulerEvents {
       lastTimestamp: ts,
       count: 1,
     };
-    this.events.create(namespace, event).catch(this.onError);
+    this.enqueue(() => this.events.create(namespace, event));
+  }
+
+  private enqueue(write: () => Promise<unknown>): void {
+    if (this.pending.length >= MAX_PENDING) return; // like upstream's full broadcaster channel: drop
+    this.pending.push(write);
+    this.drain();
+  }
+
+  private drain(): void {
+    while (this.inFlight < MAX_IN_FLIGHT && this.pending.length > 0) {
+      const write = this.pending.shift() as () => Promise<unknown>;
+      this.inFlight++;
+      write()
+        .catch(this.onError)
+        .finally(() => {
+          this.inFlight--;
+          this.drain();
+        });
+    }
   }
 }
