@@ -1,7 +1,10 @@
 // Runs the scheduler against an API server: informers for pods, nodes,
 // namespaces, claims and PDBs feed it; bindings, status and events go back
 // through the API. Only the holder of the kube-scheduler Lease schedules.
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Logger } from '../cli/log.js';
+import { LeaseElection } from '../controllers/controller-utils/leaderelection.js';
 import * as resources from '../client/resources.js';
 import { Informer } from '../client/informer.js';
 import type { Client } from '../client/rest.js';
@@ -21,8 +24,21 @@ export interface LeaderElection {
 export interface RunSchedulerOptions {
   client: Client;
   log: Logger;
-  /** Without one, this process schedules unconditionally. */
+  /** Default: the kube-scheduler Lease in kube-system (15 s lease, 10 s renew deadline, 2 s retry, as upstream). */
   election?: LeaderElection;
+  identity?: string;
+}
+
+export function schedulerLeaseElection(client: Client, log: Logger, identity = `${hostname()}_${randomUUID()}`): LeaderElection {
+  return new LeaseElection({
+    leases: client.resource(resources.leases),
+    ...SCHEDULER_LEASE,
+    identity,
+    leaseDurationSeconds: 15,
+    renewDeadlineSeconds: 10,
+    retryPeriodSeconds: 2,
+    log,
+  });
 }
 
 function timestamp(): string {
@@ -144,9 +160,10 @@ export interface RunningScheduler {
   stop(): Promise<void>;
 }
 
-/** Starts the scheduler in the background (under leader election when given). */
+/** Starts the scheduler in the background; it schedules while it holds the lease. */
 export function startScheduler(options: RunSchedulerOptions): RunningScheduler {
-  const { client, log, election } = options;
+  const { client, log } = options;
+  const election = options.election ?? schedulerLeaseElection(client, log, options.identity);
   const abort = new AbortController();
   let current: Scheduler | undefined;
   const term = async (leading: AbortSignal): Promise<void> => {
@@ -156,7 +173,7 @@ export function startScheduler(options: RunSchedulerOptions): RunningScheduler {
       current = undefined;
     }
   };
-  const done = (election ? election.run(abort.signal, term) : term(abort.signal)).catch((err: unknown) => log.error('scheduler', `stopped: ${String(err)}`));
+  const done = election.run(abort.signal, term).catch((err: unknown) => log.error('scheduler', `stopped: ${String(err)}`));
   return {
     current: () => current,
     async stop() {

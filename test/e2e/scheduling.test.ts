@@ -3,6 +3,9 @@
 // PodScheduled condition) and preemption as upstream reports them.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { createLogger } from '../../src/cli/log.js';
+import { Client } from '../../src/client/rest.js';
+import { startScheduler } from '../../src/scheduler/run.js';
 import { apiClient, type ApiClient } from '../helpers/api.js';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
 
@@ -311,5 +314,73 @@ describe('scheduling', () => {
     assert.match(await unschedulable(ns, 'polite'), /preemption: not eligible due to preemptionPolicy=Never\.$/);
     assert.equal((await getPod(ns, 'low'))?.metadata.deletionTimestamp, undefined);
     await deleteNodes('never-a');
+  });
+
+  test('one active scheduler: the kube-scheduler Lease is held and a second instance waits', async () => {
+    const lease = await waitFor('the kube-scheduler lease', async () => {
+      const res = await api.request('GET', '/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kube-scheduler');
+      return res.status === 200 && (res.body as { spec: { holderIdentity?: string } }).spec.holderIdentity;
+    });
+    assert.ok(lease);
+    const client = await Client.fromKubeconfig(cluster.kubeconfig);
+    const second = startScheduler({ client, log: createLogger(0, () => undefined), identity: 'second-scheduler' });
+    try {
+      await new Promise((r) => setTimeout(r, 3000));
+      assert.equal(second.current(), undefined);
+      assert.ok(cluster.server.scheduler?.current(), 'the first scheduler still leads');
+    } finally {
+      await second.stop();
+      client.close();
+    }
+  });
+
+  test('kubectl drain evicts the pods of a node and keeps new ones away', async () => {
+    const ns = await namespace();
+    await createNode('drain-a', { labels: { pool: 'drain' } });
+    await apply(ns, pod('resident', { nodeSelector: { pool: 'drain' } }));
+    assert.equal(await scheduledNode(ns, 'resident'), 'drain-a');
+    // No kubelet runs on this node: finish graceful deletions as it would.
+    let draining = true;
+    const kubelet = (async () => {
+      while (draining) {
+        const p = await getPod(ns, 'resident');
+        if (p?.metadata.deletionTimestamp) await cluster.kubectlResult(['delete', 'pod', 'resident', '-n', ns, '--grace-period=0', '--force']);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    })();
+    try {
+      const out = await cluster.kubectl(['drain', 'drain-a', '--force', '--timeout=30s']);
+      assert.match(out, /node\/drain-a (cordoned|drained)/);
+    } finally {
+      draining = false;
+      await kubelet;
+    }
+    assert.equal(await getPod(ns, 'resident'), undefined);
+    await apply(ns, pod('newcomer', { nodeSelector: { pool: 'drain' } }));
+    assert.match(await unschedulable(ns, 'newcomer'), /1 node\(s\) were unschedulable/);
+    await deleteNodes('drain-a');
+  });
+
+  test('Verify the DisruptionTarget condition is added to the preempted pod', async () => {
+    const ns = await namespace();
+    await cluster.kubectl(['create', 'priorityclass', `${ns}-low`, '--value=1']);
+    await cluster.kubectl(['create', 'priorityclass', `${ns}-high`, '--value=1000']);
+    await createNode('dt-a', { cpu: '1', labels: { pool: 'dt' } });
+    const consume = (name: string, cls: string, extra: object = {}) => ({
+      ...pod(name, { priorityClassName: cls, nodeSelector: { pool: 'dt' }, containers: [{ name: 'c', image: 'busybox', resources: { requests: { cpu: '1' } } }] }),
+      ...extra,
+    });
+    await apply(ns, consume('victim', `${ns}-low`, { metadata: { name: 'victim', finalizers: ['example.com/test-finalizer'] } }));
+    await scheduledNode(ns, 'victim');
+    await apply(ns, consume('preemptor', `${ns}-high`));
+    const condition = await waitFor('DisruptionTarget on the victim', async () => (await getPod(ns, 'victim'))?.status?.conditions?.find((c) => c.type === 'DisruptionTarget'));
+    assert.equal(condition.status, 'True');
+    assert.equal(condition.reason, 'PreemptionByScheduler');
+    assert.equal(condition.message, 'default-scheduler: preempting to accommodate a higher priority pod');
+    assert.ok((await getPod(ns, 'victim'))?.metadata.deletionTimestamp);
+    await cluster.kubectl(['patch', 'pod', 'victim', '-n', ns, '--type=json', '-p', '[{"op":"remove","path":"/metadata/finalizers"}]']);
+    await completeDeletion(ns, 'victim');
+    assert.equal(await scheduledNode(ns, 'preemptor'), 'dt-a');
+    await deleteNodes('dt-a');
   });
 });
