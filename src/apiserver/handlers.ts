@@ -4,7 +4,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiObject } from '../api/kind.js';
 import { badRequest, methodNotSupported, unsupportedMediaType } from '../machinery/status.js';
 import { parseJson, readBody, sendJson } from './http.js';
-import { applyPatch } from './patch.js';
+import { serverSideApply } from './apply.js';
+import { applyPatch, applyPatchType } from './patch.js';
 import { decodeKubernetesProtobuf, protobufContentType } from './protobuf/index.js';
 import type { DeleteOptions, Resource, WriteOptions } from './registry/resource.js';
 import { parseSelection } from './registry/selection.js';
@@ -62,7 +63,7 @@ function servesSubresource(resource: Resource, subresource: string, verb: string
   return partial !== undefined && (partial.verbs as readonly string[]).includes(verb);
 }
 
-function respondObject({ req, res, url, resource }: HandlerInput, code: number, obj: ApiObject): void {
+export function respondObject({ req, res, url, resource }: HandlerInput, code: number, obj: ApiObject): void {
   if (wantsTable(req.headers.accept)) {
     sendJson(res, code, toTable(resource.strategy, [obj], { includeObject: includeObjectParam(url.searchParams.get('includeObject')) }));
     return;
@@ -122,15 +123,22 @@ async function watch({ req, res, url, info, resource }: HandlerInput): Promise<v
   });
 }
 
-function writeOptions(url: URL): WriteOptions {
+export function writeOptions({ url, req }: Pick<HandlerInput, 'url' | 'req'>): WriteOptions {
   const dryRun = url.searchParams.getAll('dryRun');
   for (const value of dryRun) {
     if (value !== 'All') throw badRequest(`Invalid dry run value "${value}": supported values: "All"`);
   }
-  return { dryRun: dryRun.length > 0, fieldManager: url.searchParams.get('fieldManager') ?? undefined };
+  return { dryRun: dryRun.length > 0, fieldManager: fieldManagerOf(url, req.headers['user-agent']) };
 }
 
-function fieldValidation(url: URL): FieldValidation {
+/** The fieldManager parameter, else the client's name from its User-Agent (upstream's prefixFromUserAgent). */
+function fieldManagerOf(url: URL, userAgent: string | undefined): string {
+  const given = url.searchParams.get('fieldManager');
+  if (given !== null && given !== '') return given;
+  return (userAgent ?? '').split('/')[0].slice(0, 128);
+}
+
+export function fieldValidation(url: URL): FieldValidation {
   const value = url.searchParams.get('fieldValidation') ?? 'Warn';
   if (value === 'Strict' || value === 'Warn' || value === 'Ignore') return value;
   throw badRequest(`fieldValidation parameter unsupported: ${value}`);
@@ -164,22 +172,23 @@ function decodeProtobuf(raw: Buffer): ApiObject {
 
 async function create(input: HandlerInput): Promise<void> {
   const obj = await readObject(input);
-  const created = await input.resource.create(input.info.namespace, obj, writeOptions(input.url));
+  const created = await input.resource.create(input.info.namespace, obj, writeOptions(input));
   respondObject(input, 201, created);
 }
 
 async function update(input: HandlerInput): Promise<void> {
   const { info, resource } = input;
   const obj = await readObject(input);
-  const updated = await resource.update(info.namespace, info.name, obj, info.subresource, writeOptions(input.url));
+  const updated = await resource.update(info.namespace, info.name, obj, info.subresource, writeOptions(input));
   respondObject(input, 200, updated);
 }
 
 async function patch(input: HandlerInput): Promise<void> {
   const { req, info, resource } = input;
   const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim();
+  if (contentType === applyPatchType) return serverSideApply(input);
   const body = await readBody(req);
-  const options = writeOptions(input.url);
+  const options = writeOptions(input);
   const validation = fieldValidation(input.url);
   const updated = await resource.guaranteedUpdate(
     info.namespace,
@@ -206,7 +215,7 @@ async function deleteOptions(input: HandlerInput): Promise<DeleteOptions & { orp
   }
   const orphan = fromBody.orphanDependents as boolean | undefined;
   return {
-    ...writeOptions(input.url),
+    ...writeOptions(input),
     gracePeriodSeconds: grace,
     propagationPolicy: policy ?? (orphan === true ? 'Orphan' : orphan === false ? 'Background' : undefined),
     preconditions: fromBody.preconditions as DeleteOptions['preconditions'],

@@ -8,6 +8,8 @@ import { badRequest, unsupportedMediaType } from '../machinery/status.js';
 import { parseJson } from './http.js';
 import type { Resource } from './registry/resource.js';
 
+export const applyPatchType = 'application/apply-patch+yaml';
+
 export const patchTypes = [
   'application/json-patch+json',
   'application/merge-patch+json',

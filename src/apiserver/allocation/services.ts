@@ -99,6 +99,7 @@ export class ServiceAllocator {
       last: high,
       format: String,
       parse: (text) => (/^\d+$/.test(text) ? Number(text) : undefined),
+      dynamicOffset: Math.min(Math.max(16, Math.floor((high - low + 1) / 32)), 128),
       messages: {
         allocated: 'provided port is already allocated',
         notInRange: `provided port is not in the valid range. The range of valid ports is ${ranges.nodePortRange}`,

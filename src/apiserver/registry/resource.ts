@@ -20,10 +20,16 @@ import { isStoreError, type KeyValue, type Store } from '../../storage/store.js'
 import { carryUpdateMeta, fillCreateMeta, generateName, jsonEqual, metaOf, nowTimestamp } from './metadata.js';
 import { selects, type Selection } from './selection.js';
 import type { AdmissionPlugin } from '../admission/plugin.js';
+import { patchMetaFor } from '../../api/schema/index.js';
+import { updateManagedFields, type FieldManagerScope } from '../../machinery/managedfields/index.js';
+import { EMPTY_PATCH_META } from '../../machinery/strategic.js';
 
 export interface WriteOptions {
   dryRun?: boolean;
+  /** Who writes, for managedFields; writes without one (the server's own) are not recorded. */
   fieldManager?: string;
+  /** Set when server-side apply already computed managedFields. */
+  managedFieldsPrepared?: boolean;
 }
 
 export interface DeleteOptions extends WriteOptions {
@@ -177,6 +183,9 @@ export class Resource {
     const meta = metaOf(obj);
     if (!meta.name && meta.generateName) meta.name = generateName(meta.generateName);
     this.strategy.defaults?.(obj);
+    if (options.fieldManager && !options.managedFieldsPrepared) {
+      metaOf(obj).managedFields = updateManagedFields(undefined, obj, options.fieldManager, this.fieldManagerScope(''));
+    }
     for (const plugin of this.admission) await plugin.admit(obj, 'create');
     this.strategy.prepareForCreate?.(obj);
     fillCreateMeta(this.strategy, obj);
@@ -252,6 +261,11 @@ export class Resource {
       this.strategy.prepareForUpdate?.(obj, old);
     }
     carryUpdateMeta(this.strategy, obj, old);
+    if (options.fieldManager && !options.managedFieldsPrepared) {
+      metaOf(obj).managedFields = updateManagedFields(old, obj, options.fieldManager, this.fieldManagerScope(subresource));
+    } else if (obj.metadata?.managedFields === undefined && old.metadata?.managedFields) {
+      metaOf(obj).managedFields = old.metadata.managedFields;
+    }
     this.validateUpdate(obj, old, subresource);
     if (jsonEqual(obj, old)) return old;
     if (options.dryRun) return obj;
@@ -388,6 +402,17 @@ export class Resource {
       errors.push(...(this.strategy.validateUpdate?.(obj, old) ?? []));
     }
     this.throwIfInvalid(obj, errors);
+  }
+
+  /** What the field manager needs to record writes to this resource. */
+  fieldManagerScope(subresource: string): FieldManagerScope {
+    const { group, version, kind } = this.names;
+    return {
+      meta: patchMetaFor(group, version, kind) ?? EMPTY_PATCH_META,
+      apiVersion: this.apiVersion,
+      subresource,
+      statusSubresource: this.strategy.statusSubresource === true,
+    };
   }
 
   updateSubresource(subresource: string): UpdateSubresource | undefined {

@@ -1,7 +1,7 @@
 // The scale subresource: an autoscaling/v1 Scale view of a workload's replicas.
 import { fieldAt, setFieldAt, type ApiObject } from '../../api/kind.js';
 import { badRequest } from '../../machinery/status.js';
-import type { HandlerInput } from '../handlers.js';
+import { writeOptions, type HandlerInput } from '../handlers.js';
 import { parseJson, readBody, sendJson } from '../http.js';
 import { applyPatch } from '../patch.js';
 import type { Resource } from '../registry/resource.js';
@@ -48,6 +48,6 @@ export async function scaleHandler(input: HandlerInput): Promise<void> {
     if (wanted) current.metadata!.resourceVersion = wanted;
     setFieldAt(current, paths.specReplicas, replicasOf(scale));
     return current;
-  });
+  }, 'scale', writeOptions(input));
   sendJson(res, 200, toScale(resource, updated));
 }
