@@ -3,6 +3,7 @@
 import { PodInfo } from './podinfo.js';
 import { cloneResource, emptyResource, resourceFromList, type Resource } from './resources.js';
 import type { Node, Pod } from './types.js';
+export { podHostPorts } from './hostports.js';
 
 export const DEFAULT_HOST_IP = '0.0.0.0';
 
@@ -53,16 +54,6 @@ export class HostPortInfo {
     for (const [ip, ports] of this.byIP) c.byIP.set(ip, new Map(ports));
     return c;
   }
-}
-
-/** The host ports a pod asks for: containers and sidecar init containers with hostPort set. */
-export function podHostPorts(pod: Pod): { ip?: string; protocol?: string; port: number }[] {
-  const out: { ip?: string; protocol?: string; port: number }[] = [];
-  const containers = [...(pod.spec.initContainers ?? []).filter((c) => c.restartPolicy === 'Always'), ...(pod.spec.containers ?? [])];
-  for (const c of containers) {
-    for (const p of c.ports ?? []) if (p.hostPort && p.hostPort > 0) out.push({ ip: p.hostIP, protocol: p.protocol, port: p.hostPort });
-  }
-  return out;
 }
 
 let generation = 0;
@@ -128,7 +119,7 @@ export class NodeInfo {
     for (const [k, v] of r.scalar) this.requested.scalar.set(k, (this.requested.scalar.get(k) ?? 0) + sign * v);
     this.nonZeroRequested.milliCPU += sign * nz.milliCPU;
     this.nonZeroRequested.memory += sign * nz.memory;
-    for (const p of podHostPorts(info.pod)) {
+    for (const p of info.hostPorts) {
       if (sign > 0) this.usedPorts.add(p.ip, p.protocol, p.port);
       else this.usedPorts.remove(p.ip, p.protocol, p.port);
     }

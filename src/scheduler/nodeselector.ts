@@ -52,8 +52,10 @@ export function nodeSelectorMatches(selector: NodeSelector, node: Node): boolean
 
 /** GetRequiredNodeAffinity(pod).Match(node): spec.nodeSelector and required node affinity. */
 export function podMatchesNodeSelectorAndAffinity(pod: Pod, node: Node): boolean {
-  const labels = node.metadata.labels ?? {};
-  for (const [k, v] of Object.entries(pod.spec.nodeSelector ?? {})) if (labels[k] !== v) return false;
+  const selector = pod.spec.nodeSelector;
   const required = pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  if (!selector && !required) return true;
+  const labels = node.metadata.labels ?? {};
+  if (selector) for (const k in selector) if (labels[k] !== selector[k]) return false;
   return !required || nodeSelectorMatches(required, node);
 }

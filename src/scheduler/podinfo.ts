@@ -2,6 +2,7 @@
 // inter-pod affinity terms with their selectors compiled.
 import { labelSelectorAsSelector, nothing, type Labels, type Selector } from '../machinery/labels.js';
 import { podRequests, type Resource } from './resources.js';
+import { podHostPorts, type HostPort } from './hostports.js';
 import type { Pod, PodAffinityTerm, WeightedPodAffinityTerm } from './types.js';
 
 /** A PodAffinityTerm with selectors compiled (upstream framework.AffinityTerm). */
@@ -69,6 +70,7 @@ export class PodInfo {
   readonly preferredAntiAffinityTerms: WeightedAffinityTerm[];
   private requests?: Resource;
   private nonZero?: Resource;
+  private ports?: HostPort[];
 
   constructor(readonly pod: Pod) {
     const a = pod.spec.affinity;
@@ -94,6 +96,11 @@ export class PodInfo {
   /** The request with unset cpu/memory counted as the scheduler's defaults. */
   get nonZeroRequest(): Resource {
     return (this.nonZero ??= podRequests(this.pod, true));
+  }
+
+  /** The host ports the pod asks for. */
+  get hostPorts(): HostPort[] {
+    return (this.ports ??= podHostPorts(this.pod));
   }
 
   hasAffinity(): boolean {

@@ -38,8 +38,9 @@ export class Profile {
     const podAffinity = new InterPodAffinity();
     this.preFilter = [volumes, spread, podAffinity];
     this.filter = [unschedulable, nodeName, taints, nodeAffinity, ports, fit, spread, podAffinity];
-    this.preScore = [spread, podAffinity];
-    this.score = [taints, nodeAffinity, fit, spread, podAffinity, new NodeResourcesBalancedAllocation(), new ImageLocality()];
+    const images = new ImageLocality();
+    this.preScore = [spread, podAffinity, images];
+    this.score = [taints, nodeAffinity, fit, spread, podAffinity, new NodeResourcesBalancedAllocation(), images];
   }
 
   /** Runs every PreFilter; the first rejection ends the cycle. */

@@ -23,6 +23,7 @@ export interface QueuedPodInfo {
 export type ClusterEvent = 'NodeAdd' | 'NodeUpdate' | 'PodDelete' | 'PodUpdate' | 'PvcChange' | 'NamespaceChange' | 'UnschedulableTimeout';
 
 const keyOf = (q: QueuedPodInfo): string => q.podInfo.key;
+const NONE: readonly PodInfo[] = Object.freeze([]);
 
 function specChanged(a: Pod, b: Pod): boolean {
   return JSON.stringify(a.spec) !== JSON.stringify(b.spec) || JSON.stringify(a.metadata.labels) !== JSON.stringify(b.metadata.labels);
@@ -231,8 +232,9 @@ export class SchedulingQueue implements NominatedPods {
   }
 
   nominatedPodsForNode(nodeName: string): readonly PodInfo[] {
+    if (this.nominatedByNode.size === 0) return NONE;
     const m = this.nominatedByNode.get(nodeName);
-    return m ? [...m.values()] : [];
+    return m ? [...m.values()] : NONE;
   }
 
   /** Sizes, for tests and metrics. */

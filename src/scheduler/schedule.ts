@@ -81,7 +81,9 @@ export class Algorithm {
 
   /** Runs the filters as if the node's higher-or-equal priority nominated pods were already there. */
   filterWithNominated(state: CycleState, pod: PodInfo, node: NodeInfo): Status | undefined {
-    const nominated = this.nominated.nominatedPodsForNode(node.name).filter((p) => p.uid !== pod.uid && podPriority(p.pod) >= podPriority(pod.pod));
+    const all = this.nominated.nominatedPodsForNode(node.name);
+    if (all.length === 0) return this.profile.runFilter(state, pod, node);
+    const nominated = all.filter((p) => p.uid !== pod.uid && podPriority(p.pod) >= podPriority(pod.pod));
     if (nominated.length === 0) return this.profile.runFilter(state, pod, node);
     const what = state.clone();
     const copy = node.clone();

@@ -62,8 +62,11 @@ test('ImageLocality: nodes that have the image score higher, scaled by spread', 
   const s = new CycleState(cache);
   const plugin = new ImageLocality();
   const pod = new PodInfo(makePod('p', { containers: [{ name: 'c', image: 'docker.io/app:1' }] }));
+  assert.equal(plugin.preScore(s, pod), undefined);
   const a = plugin.score(s, pod, cache.get('a') as NodeInfo);
   const b = plugin.score(s, pod, cache.get('b') as NodeInfo);
   assert.ok(a > b, `${a} > ${b}`);
   assert.equal(b, 0);
+  const other = new PodInfo(makePod('q', { containers: [{ name: 'c', image: 'nowhere:1' }] }));
+  assert.equal(plugin.preScore(new CycleState(cache), other)?.code, 'Skip');
 });

@@ -74,6 +74,8 @@ function countMatching(c: Constraint, namespace: string, node: NodeInfo): number
 }
 
 class PreFilterState implements StateData {
+  private readonly mins = new Map<Constraint, { min: number; domains: number }>();
+
   constructor(
     readonly constraints: Constraint[],
     /** Matching pods per topology pair, over eligible nodes. */
@@ -86,6 +88,17 @@ class PreFilterState implements StateData {
 
   /** The smallest count among the constraint's domains, and how many domains there are. */
   minMatch(c: Constraint): { min: number; domains: number } {
+    let m = this.mins.get(c);
+    if (!m) this.mins.set(c, (m = this.computeMin(c)));
+    return m;
+  }
+
+  /** Forgets cached minimums after counts change. */
+  changed(): void {
+    this.mins.clear();
+  }
+
+  private computeMin(c: Constraint): { min: number; domains: number } {
     const prefix = `${c.topologyKey}\u0000`;
     let min = Infinity;
     let domains = 0;
@@ -139,6 +152,7 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
       const k = pair(c.topologyKey, node.labels[c.topologyKey]);
       s.matchNum.set(k, (s.matchNum.get(k) ?? 0) + delta);
     }
+    s.changed();
   }
 
   filter(state: CycleState, pod: PodInfo, node: NodeInfo): Result {
