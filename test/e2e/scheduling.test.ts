@@ -26,8 +26,8 @@ describe('scheduling', () => {
   });
   after(async () => cluster.stop());
 
-  async function createNode(name: string, opts: { cpu?: string; memory?: string; pods?: string; labels?: Record<string, string>; taints?: object[] } = {}): Promise<void> {
-    const allocatable = { cpu: opts.cpu ?? '4', memory: opts.memory ?? '8Gi', pods: opts.pods ?? '110' };
+  async function createNode(name: string, opts: { cpu?: string; memory?: string; pods?: string; labels?: Record<string, string>; taints?: object[]; extra?: Record<string, string> } = {}): Promise<void> {
+    const allocatable = { cpu: opts.cpu ?? '4', memory: opts.memory ?? '8Gi', pods: opts.pods ?? '110', ...(opts.extra ?? {}) };
     const res = await api.request('POST', '/api/v1/nodes', {
       apiVersion: 'v1',
       kind: 'Node',
@@ -382,5 +382,71 @@ describe('scheduling', () => {
     await completeDeletion(ns, 'victim');
     assert.equal(await scheduledNode(ns, 'preemptor'), 'dt-a');
     await deleteNodes('dt-a');
+  });
+
+  test('Pod preemption verification', async () => {
+    const ns = await namespace();
+    const fake = 'example.com/fakecpu';
+    await createNode('rs-a', { labels: { pool: 'rs' }, extra: { [fake]: '1000' } });
+    for (let i = 1; i <= 4; i++) await cluster.kubectl(['create', 'priorityclass', `${ns}-p${i}`, `--value=${i}`]);
+    const rs = (name: string, priority: number, amount: number) => ({
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: { name },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { name } },
+        template: {
+          metadata: { labels: { name } },
+          spec: {
+            priorityClassName: `${ns}-p${priority}`,
+            nodeSelector: { pool: 'rs' },
+            containers: [{ name: 'pause', image: 'registry.k8s.io/pause:3.10', resources: { requests: { [fake]: String(amount) }, limits: { [fake]: String(amount) } } }],
+          },
+        },
+      },
+    });
+    const podsOf = async (name: string): Promise<PodJson[]> => {
+      const res = await api.request('GET', `/api/v1/namespaces/${ns}/pods?labelSelector=name%3D${name}`);
+      return (res.body as { items: PodJson[] }).items;
+    };
+    const boundPod = (name: string) => waitFor(`a bound pod of ${name}`, async () => (await podsOf(name)).find((p) => p.spec.nodeName && !p.metadata.deletionTimestamp));
+    // Priority 1-3 fill 950 of the node's 1000.
+    await apply(ns, rs('rs-1', 1, 200));
+    await apply(ns, rs('rs-2', 2, 300));
+    await apply(ns, rs('rs-3', 3, 450));
+    const first = await Promise.all(['rs-1', 'rs-2', 'rs-3'].map(boundPod));
+    // No kubelet runs here: finish the victims' graceful deletion as it would.
+    let running = true;
+    const kubelet = (async () => {
+      while (running) {
+        for (const p of [...(await podsOf('rs-1')), ...(await podsOf('rs-2'))]) {
+          if (p.metadata.deletionTimestamp) await cluster.kubectlResult(['delete', 'pod', p.metadata.name, '-n', ns, '--grace-period=0', '--force']);
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    })();
+    try {
+      // Priority 4 needs 500: the cheapest room is the priority 1 and 2 pods.
+      await apply(ns, rs('rs-4', 4, 500));
+      const high = await boundPod('rs-4');
+      assert.equal(high.spec.nodeName, 'rs-a');
+      const rs3 = await podsOf('rs-3');
+      assert.equal(rs3.length, 1);
+      assert.equal(rs3[0].metadata.uid, first[2].metadata.uid, 'the priority 3 pod was not preempted');
+      // Every ReplicaSet still has its replica; the replaced low-priority pods wait.
+      for (const name of ['rs-1', 'rs-2']) {
+        const pods = await waitFor(`${name} to be replaced`, async () => {
+          const list = (await podsOf(name)).filter((p) => !p.metadata.deletionTimestamp);
+          return list.length === 1 && list[0].metadata.uid !== first[name === 'rs-1' ? 0 : 1].metadata.uid && list;
+        });
+        assert.equal(pods[0].spec.nodeName, undefined);
+      }
+    } finally {
+      running = false;
+      await kubelet;
+    }
+    await cluster.kubectl(['delete', 'rs', '--all', '-n', ns]);
+    await deleteNodes('rs-a');
   });
 });
