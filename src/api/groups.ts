@@ -1,5 +1,7 @@
 import { admissionRegistrationKinds } from './admissionregistration/index.js';
 import { appsKinds } from './apps/index.js';
+import { authenticationKinds } from './authentication/index.js';
+import { authorizationKinds } from './authorization/index.js';
 import { autoscalingKinds } from './autoscaling/index.js';
 import { batchKinds } from './batch/index.js';
 import { coordinationKinds } from './coordination/index.js';
@@ -26,4 +28,6 @@ export const groupKinds: KindStrategy[] = [
   ...eventsKinds,
   ...rbacKinds,
   ...admissionRegistrationKinds,
+  ...authenticationKinds,
+  ...authorizationKinds,
 ];

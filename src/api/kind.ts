@@ -68,8 +68,12 @@ export interface UpdateSubresource {
   validate?(obj: ApiObject, old: ApiObject): FieldError[];
 }
 
+export type Verb = 'create' | 'delete' | 'deletecollection' | 'get' | 'list' | 'patch' | 'update' | 'watch';
+
 export interface KindStrategy {
   names: KindNames;
+  /** The verbs served; all of them unless set (the review kinds are create-only and never stored). */
+  verbs?: readonly Verb[];
   /** Set when objects are stored as another version or group's kind. */
   storage?: StorageConversion;
   /** Whether the kind has a `status` subresource (spec and status written apart). */

@@ -91,7 +91,7 @@ export function apiResourceList(gv: GroupVersion): object {
       singularName: n.singular,
       namespaced: n.namespaced,
       kind: n.kind,
-      verbs: allVerbs,
+      verbs: kind.verbs ?? allVerbs,
       ...(n.shortNames?.length ? { shortNames: n.shortNames } : {}),
       ...(n.categories?.length ? { categories: n.categories } : {}),
     });
@@ -126,7 +126,7 @@ function discoveryResource(kind: KindStrategy): object {
     responseKind: { group: n.group, version: n.version, kind: n.kind },
     scope: n.namespaced ? 'Namespaced' : 'Cluster',
     singularResource: n.singular,
-    verbs: allVerbs,
+    verbs: kind.verbs ?? allVerbs,
     ...(n.shortNames?.length ? { shortNames: n.shortNames } : {}),
     ...(n.categories?.length ? { categories: n.categories } : {}),
     subresources: subresourcesOf(kind).map((sub) => ({

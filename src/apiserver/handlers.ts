@@ -11,7 +11,9 @@ import type { DeleteOptions, Resource, WriteOptions } from './registry/resource.
 import { parseSelection } from './registry/selection.js';
 import type { ResourceRequest } from './request-info.js';
 import { checkFields, type FieldValidation } from './field-validation.js';
+import type { Authenticator, UserInfo } from './authn.js';
 import type { ResourceMap } from './registry/resource-map.js';
+import { reviewFor, type Review } from './reviews.js';
 import { actionSubresources } from './subresources/index.js';
 import { scaleHandler } from './subresources/scale.js';
 import { includeObjectParam, toTable, wantsTable } from './table.js';
@@ -24,10 +26,14 @@ export interface HandlerInput {
   info: ResourceRequest;
   resource: Resource;
   resources: ResourceMap;
+  user: UserInfo;
+  authenticator: Authenticator;
 }
 
 export async function handleResource(input: HandlerInput): Promise<void> {
   const { info, resource } = input;
+  const review = reviewFor(resource);
+  if (review) return serveReview(input, review);
   if (info.subresource === 'scale' && resource.strategy.scale) return scaleHandler(input);
   const action = actionSubresources(resource.names.group, resource.names.plural).find((a) => a.name === info.subresource);
   if (action) {
@@ -53,6 +59,16 @@ export async function handleResource(input: HandlerInput): Promise<void> {
     case 'deletecollection':
       return deleteCollection(input);
   }
+}
+
+/** A review kind: created, answered with its status filled in, never stored. */
+async function serveReview(input: HandlerInput, review: Review): Promise<void> {
+  const { info, resource } = input;
+  if (info.verb !== 'create' || info.subresource) throw methodNotSupported(resource.groupResource, info.verb);
+  const obj = await readObject(input);
+  resource.checkRequest(info.namespace, obj);
+  const answered = await review(obj, { user: input.user, namespace: info.namespace, authenticator: input.authenticator });
+  sendJson(input.res, 201, { ...answered, apiVersion: resource.apiVersion, kind: resource.names.kind });
 }
 
 /** The main resource, its status, or a subresource that updates part of the object. */
@@ -147,7 +163,7 @@ export function fieldValidation(url: URL): FieldValidation {
 /** Media types a request body may have. */
 const bodyTypes = ['application/json', 'application/yaml', protobufContentType];
 
-async function readObject(input: HandlerInput): Promise<ApiObject> {
+export async function readObject(input: HandlerInput): Promise<ApiObject> {
   const contentType = (input.req.headers['content-type'] ?? 'application/json').split(';')[0].trim();
   if (!bodyTypes.includes(contentType)) throw unsupportedMediaType(bodyTypes);
   const raw = await readBody(input.req);

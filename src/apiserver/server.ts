@@ -2,11 +2,10 @@
 // the resource handlers, over one Store.
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { TLSSocket } from 'node:tls';
 import { allKinds } from '../api/all.js';
 import type { KindStrategy } from '../api/kind.js';
 import { internalError, isApiError, notAcceptable, notFound, unauthorized } from '../machinery/status.js';
-import { userFromClientCertificate, type CertificateUser } from '../pki/authn.js';
+import type { ServiceAccountTokens } from '../pki/index.js';
 import type { Store } from '../storage/store.js';
 import {
   aggregatedDiscovery,
@@ -21,6 +20,7 @@ import {
 } from './discovery.js';
 import { admissionPlugins } from './admission/index.js';
 import { ServiceAllocator, type ServiceRanges } from './allocation/services.js';
+import { Authenticator, type UserInfo } from './authn.js';
 import { handleResource } from './handlers.js';
 import { podHooks } from './pod-lifecycle.js';
 import { openapiV2Served, openapiV3Index, openapiV3Served, type ServedDocument } from './openapi/index.js';
@@ -39,6 +39,8 @@ export interface ApiServerOptions {
   kinds?: readonly KindStrategy[];
   /** Extra behaviour of particular resources, by `group/plural`. */
   hooks?: (resources: ResourceMap) => Record<string, ResourceHooks>;
+  /** Issues and verifies service account tokens; without it only client certificates authenticate. */
+  serviceAccountTokens?: ServiceAccountTokens;
   /** Where Service ClusterIPs and node ports come from. */
   serviceRanges?: ServiceRanges;
   log?: (message: string) => void;
@@ -53,6 +55,7 @@ export class ApiServer {
   private readonly server: Server;
   private readonly log: (message: string) => void;
   private readonly serviceAllocator: ServiceAllocator;
+  private readonly authenticator: Authenticator;
 
   constructor(private readonly options: ApiServerOptions) {
     this.log = options.log ?? (() => {});
@@ -68,6 +71,7 @@ export class ApiServer {
         if (plugin.resources.includes(`${resource.names.group}/${resource.names.plural}`)) resource.admission.push(plugin);
       }
     }
+    this.authenticator = new Authenticator(this.resources, options.serviceAccountTokens);
     this.serviceAllocator = new ServiceAllocator(options.store, options.serviceRanges ?? defaultServiceRanges);
     const hooks: Record<string, ResourceHooks> = {
       '/pods': podHooks,
@@ -111,9 +115,6 @@ export class ApiServer {
     return ns.status?.phase ?? 'Active';
   }
 
-  private authenticate(req: IncomingMessage): CertificateUser | undefined {
-    return userFromClientCertificate(req.socket as TLSSocket);
-  }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = Date.now();
@@ -122,8 +123,9 @@ export class ApiServer {
     });
     try {
       const url = new URL(req.url ?? '/', 'https://k8ts');
-      if (!this.authenticate(req)) throw unauthorized('Unauthorized');
-      await this.route(req, res, url);
+      const user = await this.authenticator.authenticate(req);
+      if (!user) throw unauthorized('Unauthorized');
+      await this.route(req, res, url, user);
     } catch (err) {
       try {
         sendError(res, isApiError(err) ? err : internalError(err as Error));
@@ -136,13 +138,13 @@ export class ApiServer {
     }
   }
 
-  private async route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  private async route(req: IncomingMessage, res: ServerResponse, url: URL, user: UserInfo): Promise<void> {
     const info = requestInfo(req.method ?? 'GET', url);
     if (info.isResourceRequest) {
       const resource = this.resources.lookup(info.group, info.version, info.resource);
       if (!resource || (info.namespace !== '' && !resource.names.namespaced)) throw pageNotFound();
       if (resource.names.namespaced && info.namespace === '' && !['list', 'watch'].includes(info.verb)) throw pageNotFound();
-      await handleResource({ req, res, url, info: info as ResourceRequest, resource, resources: this.resources });
+      await handleResource({ req, res, url, info: info as ResourceRequest, resource, resources: this.resources, user, authenticator: this.authenticator });
       return;
     }
     if (req.method !== 'GET') throw pageNotFound();

@@ -4,7 +4,7 @@ import { bootstrapCluster } from '../apiserver/bootstrap.js';
 import { startControllerManager, type RunningControllerManager } from '../controllers/manager.js';
 import { NamespaceFinalizer, namespaceHooks } from '../apiserver/namespace-lifecycle.js';
 import { ApiServer } from '../apiserver/server.js';
-import { ensureClusterPki, hostAddresses, writeAdminKubeconfig } from '../pki/index.js';
+import { ensureClusterPki, ensureServiceAccountKey, hostAddresses, ServiceAccountTokens, writeAdminKubeconfig } from '../pki/index.js';
 import { Compactor } from '../storage/compactor.js';
 import { openStore } from '../storage/open.js';
 import { Client } from '../client/rest.js';
@@ -64,6 +64,7 @@ export async function startServer(flags: ServerFlags, log: Logger): Promise<Runn
     log: (m) => log.debug('apiserver', m),
     hooks: () => ({ '/namespaces': namespaceHooks }),
     serviceRanges: { serviceCidr: flags.serviceCidr, nodePortRange: flags.serviceNodePortRange ?? '30000-32767' },
+    serviceAccountTokens: new ServiceAccountTokens(await ensureServiceAccountKey(flags.dataDir)),
   });
   const namespaceFinalizer = new NamespaceFinalizer(apiserver.resources);
   namespaceFinalizer.start();

@@ -48,3 +48,4 @@ export {
   type JoinToken,
 } from './tokens.js';
 export { userFromClientCertificate, type CertificateUser } from './authn.js';
+export { DEFAULT_ISSUER, ServiceAccountTokens, ensureServiceAccountKey, type BoundObject, type TokenSubject, type VerifiedToken } from './service-account-tokens.js';

@@ -192,7 +192,20 @@ function resourcePaths(r: Resource): PathItem[] {
   if (r.kind.scale) {
     paths.push({ path: `${base}/{name}/scale`, pathParameters: ['name', ...scopeParams], operations: objectOperations(r, scope, 'scale', SCALE) });
   }
-  return paths;
+  return servedOnly(r, paths);
+}
+
+const verbOfAction: Record<Action, string> = {
+  get: 'get', list: 'list', post: 'create', put: 'update', patch: 'patch', delete: 'delete', deletecollection: 'deletecollection',
+};
+
+/** Paths with only the operations the kind serves (the review kinds: create). */
+function servedOnly(r: Resource, paths: PathItem[]): PathItem[] {
+  const verbs = r.kind.verbs;
+  if (!verbs) return paths;
+  return paths
+    .map((item) => ({ ...item, operations: item.operations.filter((o) => (verbs as readonly string[]).includes(verbOfAction[o.action])) }))
+    .filter((item) => item.operations.length > 0);
 }
 
 /** The kinds that have a schema, each with its definition name. */

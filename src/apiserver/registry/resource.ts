@@ -202,6 +202,14 @@ export class Resource {
     }
   }
 
+  /** Checks a request body that is not stored (a review): its kind, namespace and validity. */
+  checkRequest(namespace: string, obj: ApiObject): void {
+    this.checkTypeMeta(obj);
+    this.checkNamespaceField(namespace, obj);
+    this.strategy.defaults?.(obj);
+    this.throwIfInvalid(obj, this.strategy.validate?.(obj, { namespace }) ?? []);
+  }
+
   /** PUT: replaces the object (or its status), guarded by resourceVersion when the client sends one. */
   async update(namespace: string, name: string, obj: ApiObject, subresource: string, options: WriteOptions = {}): Promise<ApiObject> {
     this.checkTypeMeta(obj);

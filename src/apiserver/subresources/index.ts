@@ -2,9 +2,11 @@
 import type { ActionSubresource } from './action.js';
 import { podBinding } from './binding.js';
 import { podEviction } from './eviction.js';
+import { serviceAccountToken } from './token.js';
 
 const actions: Record<string, readonly ActionSubresource[]> = {
   '/pods': [podBinding, podEviction],
+  '/serviceaccounts': [serviceAccountToken],
 };
 
 export function actionSubresources(group: string, plural: string): readonly ActionSubresource[] {

@@ -1,0 +1,62 @@
+// Authentication: who a request comes from — a client certificate signed by the
+// cluster CA, or a service account token the server issued.
+import type { IncomingMessage } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import { userFromClientCertificate, type ServiceAccountTokens, type VerifiedToken } from '../pki/index.js';
+import type { ResourceMap } from './registry/resource-map.js';
+
+/** user.Info: what authorization and the review kinds see of a caller. */
+export interface UserInfo {
+  username: string;
+  uid?: string;
+  groups: string[];
+  extra?: Record<string, string[]>;
+}
+
+const AUTHENTICATED = 'system:authenticated';
+
+export class Authenticator {
+  constructor(
+    private readonly resources: ResourceMap,
+    readonly tokens?: ServiceAccountTokens,
+  ) {}
+
+  async authenticate(req: IncomingMessage): Promise<UserInfo | undefined> {
+    const cert = userFromClientCertificate(req.socket as TLSSocket);
+    if (cert) return { username: cert.username, groups: withAuthenticated(cert.groups) };
+    const header = req.headers.authorization ?? '';
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    return match ? this.authenticateToken(match[1]) : undefined;
+  }
+
+  /** A service account token's user, if the token verifies and its service account (and bound object) still exist. */
+  async authenticateToken(token: string, audiences?: string[]): Promise<UserInfo | undefined> {
+    const verified = this.tokens?.verify(token, audiences);
+    if (!verified || !(await this.stillValid(verified))) return undefined;
+    const extra: Record<string, string[]> = { 'authentication.kubernetes.io/credential-id': [`JTI=${verified.jti}`] };
+    if (verified.bound?.kind === 'Pod') {
+      extra['authentication.kubernetes.io/pod-name'] = [verified.bound.name];
+      extra['authentication.kubernetes.io/pod-uid'] = [verified.bound.uid];
+    }
+    return {
+      username: `system:serviceaccount:${verified.namespace}:${verified.name}`,
+      uid: verified.uid,
+      groups: withAuthenticated(['system:serviceaccounts', `system:serviceaccounts:${verified.namespace}`]),
+      extra,
+    };
+  }
+
+  private async stillValid(token: VerifiedToken): Promise<boolean> {
+    const sa = await this.resources.get('', 'serviceaccounts').get(token.namespace, token.name).catch(() => undefined);
+    if (!sa || sa.metadata?.uid !== token.uid) return false;
+    if (!token.bound) return true;
+    const plural = { Pod: 'pods', Secret: 'secrets', Node: 'nodes' }[token.bound.kind];
+    const namespace = token.bound.kind === 'Node' ? '' : token.namespace;
+    const bound = await this.resources.get('', plural).get(namespace, token.bound.name).catch(() => undefined);
+    return bound !== undefined && bound.metadata?.uid === token.bound.uid && !bound.metadata?.deletionTimestamp;
+  }
+}
+
+function withAuthenticated(groups: string[]): string[] {
+  return groups.includes(AUTHENTICATED) ? groups : [...groups, AUTHENTICATED];
+}
