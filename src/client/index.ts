@@ -7,3 +7,5 @@ export * from './cache.js';
 export * from './informer.js';
 export * from './informer-factory.js';
 export * from './workqueue.js';
+export * from './leader-election.js';
+export * from './events.js';

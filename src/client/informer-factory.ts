@@ -20,6 +20,7 @@ export interface SharedInformerFactoryOptions {
 export class SharedInformerFactory {
   private readonly informers = new Map<string, Informer<KubeObject>>();
   private started = false;
+  private stopped = false;
 
   constructor(
     readonly client: Client,
@@ -37,24 +38,27 @@ export class SharedInformerFactory {
         log: this.options.log,
       });
       this.informers.set(key, informer);
-      if (this.started) informer.start();
+      if (this.started && !this.stopped) informer.start();
     }
     return informer as unknown as Informer<T>;
   }
 
-  /** Starts every informer, and any created later. */
-  start(): void {
+  /** Starts every informer, and any created later; aborting `signal` stops them all. */
+  start(signal?: AbortSignal): void {
     this.started = true;
     for (const informer of this.informers.values()) informer.start();
+    signal?.addEventListener('abort', () => void this.stop(), { once: true });
   }
 
-  /** Resolves true once every informer created so far has synced (false if one was stopped first). */
-  async waitForCacheSync(): Promise<boolean> {
-    const results = await Promise.all([...this.informers.values()].map((i) => i.waitForSync()));
+  /** Resolves true once every informer created so far has synced; false if stopped or `signal` aborts first. */
+  async waitForCacheSync(signal?: AbortSignal): Promise<boolean> {
+    const results = await Promise.all([...this.informers.values()].map((i) => i.waitForSync(signal)));
     return results.every(Boolean);
   }
 
+  /** Stops every informer; informers asked for afterwards are not started. */
   async stop(): Promise<void> {
+    this.stopped = true;
     await Promise.all([...this.informers.values()].map((i) => i.stop()));
   }
 }

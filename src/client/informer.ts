@@ -105,11 +105,18 @@ export class Informer<T extends KubeObject> {
     return this.synced;
   }
 
-  /** Resolves true once the first list is in the cache, false if stopped before. */
-  waitForSync(): Promise<boolean> {
+  /** Resolves true once the first list is in the cache; false if stopped (or `signal` aborts) before. */
+  waitForSync(signal?: AbortSignal): Promise<boolean> {
     if (this.synced) return Promise.resolve(true);
-    if (this.stopped) return Promise.resolve(false);
-    return new Promise((resolve) => this.syncWaiters.push(resolve));
+    if (this.stopped || signal?.aborted) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const onAbort = () => resolve(false);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.syncWaiters.push((synced) => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve(synced);
+      });
+    });
   }
 
   /** The resourceVersion the cache reflects. */

@@ -3,10 +3,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { isAlreadyExists, isConflict, isGone, isNotFound } from '../../src/client/errors.js';
+import { EventRecorder, type CoreEvent } from '../../src/client/events.js';
 import { Informer } from '../../src/client/informer.js';
+import { LeaderElector, type Lease } from '../../src/client/leader-election.js';
 import { SharedInformerFactory } from '../../src/client/informer-factory.js';
 import { Client } from '../../src/client/rest.js';
-import { configmaps, namespaces } from '../../src/client/resources.js';
+import { configmaps, events, leases, namespaces } from '../../src/client/resources.js';
 import type { KubeObject, ResourceClient, Watch, WatchEvent } from '../../src/client/types.js';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
 
@@ -246,12 +248,146 @@ describe('client library against a real server', () => {
     const c = factory.informerFor<ConfigMap>(configmaps);
     assert.equal(a, b);
     assert.notEqual(a, c);
-    factory.start();
-    assert.equal(await factory.waitForCacheSync(), true);
+    const stop = new AbortController();
+    factory.start(stop.signal);
+    assert.equal(await factory.waitForCacheSync(stop.signal), true);
     assert.ok(c.lister.get('inf', 'before'));
     const late = factory.informerFor(namespaces);
     assert.equal(await late.waitForSync(), true, 'informers created after start() start too');
+    stop.abort();
     await factory.stop();
+    assert.equal(await factory.informerFor(configmaps, { namespace: 'never-started' }).waitForSync(stop.signal), false);
+  });
+
+  it('leader election: one leads; a graceful stop releases the lease and the standby takes over at once', async () => {
+    const log: string[] = [];
+    const timing = { leaseDurationSeconds: 5, renewDeadlineMs: 2000, retryPeriodMs: 200 };
+    const elector = (identity: string) =>
+      new LeaderElector({
+        client,
+        name: 'graceful',
+        identity,
+        ...timing,
+        callbacks: {
+          onStartedLeading: () => void log.push(`${identity} started`),
+          onStoppedLeading: () => void log.push(`${identity} stopped`),
+        },
+      });
+    const a = elector('a');
+    const b = elector('b');
+    const stopA = new AbortController();
+    const stopB = new AbortController();
+    const leadingSignals: AbortSignal[] = [];
+    const runA = a.run(stopA.signal, async (leading) => void leadingSignals.push(leading));
+    await until('a leads', () => a.isLeader());
+    const runB = b.run(stopB.signal);
+    let both = false;
+    const watcher = setInterval(() => (both ||= a.isLeader() && b.isLeader()), 20);
+    await sleep(800);
+    assert.equal(b.isLeader(), false, 'the standby waits');
+    assert.equal(b.getLeader(), 'a');
+
+    const lease = JSON.parse(await cluster.kubectl(['get', 'lease', '-n', 'kube-system', 'graceful', '-o', 'json'])) as Lease;
+    assert.equal(lease.spec?.holderIdentity, 'a');
+    assert.equal(lease.spec?.leaseDurationSeconds, 5);
+    assert.equal(lease.spec?.leaseTransitions, 0);
+    assert.match(lease.spec?.acquireTime ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+    assert.match(lease.spec?.renewTime ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+
+    const stoppedAt = Date.now();
+    stopA.abort();
+    await runA;
+    assert.equal(leadingSignals[0].aborted, true, 'the term signal aborts');
+    await until('b leads', () => b.isLeader());
+    assert.ok(Date.now() - stoppedAt < 4000, 'took over before the 5 s lease could expire');
+    const after = await client.resource<Lease>(leases).get('kube-system', 'graceful');
+    assert.equal(after.spec?.holderIdentity, 'b');
+    assert.equal(after.spec?.leaseTransitions, 1);
+    clearInterval(watcher);
+    assert.equal(both, false, 'never two leaders');
+    stopB.abort();
+    await runB;
+    assert.deepEqual(log, ['a started', 'a stopped', 'b started', 'b stopped']);
+    assert.equal((await client.resource<Lease>(leases).get('kube-system', 'graceful')).spec?.holderIdentity, '');
+  });
+
+  it('leader election: when the leader dies without releasing, the standby takes over after the lease expires', async () => {
+    const timing = { name: 'crash', leaseDurationSeconds: 2, renewDeadlineMs: 1000, retryPeriodMs: 200 };
+    const a = new LeaderElector({ client, identity: 'a', releaseOnCancel: false, ...timing });
+    const b = new LeaderElector({ client, identity: 'b', ...timing });
+    const killA = new AbortController();
+    const stopB = new AbortController();
+    const runA = a.run(killA.signal);
+    await until('a leads', () => a.isLeader());
+    const runB = b.run(stopB.signal);
+    await sleep(500);
+    killA.abort();
+    await runA;
+    const killedAt = Date.now();
+    await until('b leads', () => b.isLeader(), 15_000);
+    assert.ok(Date.now() - killedAt >= 1000, 'the standby honoured the lease of the dead leader');
+    const lease = await client.resource<Lease>(leases).get('kube-system', 'crash');
+    assert.equal(lease.spec?.holderIdentity, 'b');
+    assert.equal(lease.spec?.leaseTransitions, 1);
+    stopB.abort();
+    await runB;
+  });
+
+  it('event recorder: repeats are counted into one Event, visible through kubectl', async () => {
+    await client.resource(namespaces).create(undefined, { metadata: { name: 'ev' } });
+    const target = await cms.create('ev', cm('target'));
+    const recorder = new EventRecorder(client, { component: 'test-controller', host: 'node-a' });
+    recorder.event(target, 'Normal', 'Synced', 'synced ok');
+    recorder.event(target, 'Normal', 'Synced', 'synced ok');
+    recorder.event(target, 'Normal', 'Synced', 'synced ok');
+    recorder.event(target, 'Warning', 'Failed', 'something broke');
+    await recorder.flush();
+    const list = await client.resource<CoreEvent>(events).list('ev');
+    const byReason = new Map(list.items.map((e) => [e.reason, e]));
+    assert.equal(list.items.length, 2);
+    const synced = byReason.get('Synced') as CoreEvent;
+    assert.equal(synced.count, 3);
+    assert.equal(synced.type, 'Normal');
+    assert.match(synced.metadata?.name ?? '', /^target\.[0-9a-f]+$/);
+    assert.deepEqual(synced.involvedObject, {
+      kind: 'ConfigMap',
+      namespace: 'ev',
+      name: 'target',
+      uid: target.metadata?.uid,
+      apiVersion: 'v1',
+      resourceVersion: target.metadata?.resourceVersion,
+    });
+    assert.deepEqual(synced.source, { component: 'test-controller', host: 'node-a' });
+    assert.equal(synced.reportingComponent, 'test-controller');
+    assert.equal(synced.reportingInstance, 'node-a');
+    assert.ok(synced.firstTimestamp && synced.lastTimestamp >= synced.firstTimestamp);
+    assert.equal(byReason.get('Failed')?.count, 1);
+    const table = await cluster.kubectl(['get', 'events', '-n', 'ev']);
+    assert.match(table, /Warning\s+Failed\s+configmap\/target\s+something broke/);
+    const wide = await cluster.kubectl(['get', 'events', '-n', 'ev', '-o', 'wide']);
+    assert.match(wide, /Normal\s+Synced\s+configmap\/target\s+test-controller, node-a\s+synced ok\s+\S+\s+3\s+target\.[0-9a-f]+/);
+    const json = JSON.parse(await cluster.kubectl(['get', 'events', '-n', 'ev', '--field-selector', 'reason=Synced', '-o', 'json'])) as {
+      items: CoreEvent[];
+    };
+    assert.deepEqual(json.items.map((e) => e.count), [3]);
+  });
+
+  it('event recorder: a flood never blocks the caller; the queue and the spam filter drop the excess', async () => {
+    await client.resource(namespaces).create(undefined, { metadata: { name: 'flood' } });
+    const recorder = new EventRecorder(client, { component: 'flood', maxPending: 50, spamBurst: 5 });
+    const ref = (name: string) => ({ kind: 'ConfigMap', apiVersion: 'v1', namespace: 'flood', name, uid: name });
+    for (let i = 0; i < 8; i++) recorder.event(ref('spammy'), 'Normal', 'Tick', `tick ${i}`);
+    assert.equal(recorder.droppedCount, 3, 'the per-object bucket let 5 through');
+    for (let i = 0; i < 200; i++) recorder.event(ref(`o${i}`), 'Normal', 'Made', 'made');
+    const dropped = recorder.droppedCount;
+    assert.ok(dropped > 100, `the bounded queue dropped events (${dropped})`);
+    await recorder.flush();
+    const written = (await client.resource<CoreEvent>(events).list('flood')).items.length;
+    assert.equal(written, 208 - dropped);
+    // Recording against a namespace that does not exist fails in the background, not in the caller.
+    recorder.event(ref('x'), 'Warning', 'Nowhere', 'no namespace');
+    recorder.event({ kind: 'ConfigMap', metadata: { name: 'y', namespace: 'missing-ns' } }, 'Warning', 'Nowhere', 'no namespace');
+    await recorder.flush();
   });
 });
 
