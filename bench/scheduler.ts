@@ -184,7 +184,7 @@ async function runShape(shape: Shape): Promise<BenchRow[]> {
       await podsApi.create('bench', p);
     });
     const measured = (): number => [...created.keys()].filter((n) => bound.has(n)).length;
-    await waitUntil(`${shape.pods} pods to be bound (${shape.name})`, () => measured() >= shape.pods, 300_000);
+    await waitUntil(`${shape.pods} pods to be bound (${shape.name})`, () => measured() >= shape.pods, 1_200_000);
     watch.stop();
     stopFinisher();
     const times = [...created.keys()].map((n) => bound.get(n) as number);

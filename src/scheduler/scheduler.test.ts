@@ -168,3 +168,29 @@ test('Preemption: preemptionPolicy Never and equal priority do not preempt', asy
   assert.equal(messages.get('never'), '0/1 nodes are available: 1 Insufficient cpu. preemption: not eligible due to preemptionPolicy=Never.');
   assert.equal(messages.get('same'), '0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.');
 });
+
+test('Preemption: removing a pod that the incoming pod is anti-affine to makes room', async () => {
+  const backend = new Recorder();
+  const s = new Scheduler(backend);
+  s.onNodeAdd(makeNode('n'));
+  s.onPodAdd(makePod('blocker', { nodeName: 'n', priority: 1, labels: { app: 'noisy' } }));
+  s.onPodAdd(makePod('other', { nodeName: 'n', priority: 1, labels: { app: 'quiet' } }));
+  const anti = { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'noisy' } }, topologyKey: 'kubernetes.io/hostname' }] } };
+  s.onPodAdd(makePod('high', { priority: 10, spec: { affinity: anti } }));
+  await drain(s);
+  assert.deepEqual(backend.preempted, ['blocker']);
+  assert.equal(backend.events[0].message, "0/1 nodes are available: 1 node(s) didn't match pod anti-affinity rules.");
+});
+
+test('pickCandidate: fewest PDB violations, then lowest top victim priority, then fewest victims', async () => {
+  const { pickCandidate } = await import('./preemption.js');
+  const { PodInfo } = await import('./podinfo.js');
+  const v = (name: string, priority: number) => new PodInfo(makePod(name, { priority }));
+  const a = { node: 'a', victims: [v('a1', 5)], numPDBViolations: 1 };
+  const b = { node: 'b', victims: [v('b1', 9)], numPDBViolations: 0 };
+  const c = { node: 'c', victims: [v('c1', 3), v('c2', 3)], numPDBViolations: 0 };
+  const d = { node: 'd', victims: [v('d1', 3)], numPDBViolations: 0 };
+  assert.equal(pickCandidate([a, b]).node, 'b');
+  assert.equal(pickCandidate([b, c]).node, 'c');
+  assert.equal(pickCandidate([c, d]).node, 'd');
+});
