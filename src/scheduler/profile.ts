@@ -10,7 +10,7 @@ import { NodeName } from './plugins/nodename.js';
 import { NodePorts } from './plugins/nodeports.js';
 import { NodeResourcesBalancedAllocation, NodeResourcesFit } from './plugins/noderesources.js';
 import { NodeUnschedulable } from './plugins/nodeunschedulable.js';
-import { PodTopologySpread } from './plugins/podtopologyspread.js';
+import { PodTopologySpread, type DefaultSelector } from './plugins/podtopologyspread.js';
 import { TaintToleration } from './plugins/tainttoleration.js';
 import { VolumeBinding, type ClaimLookup } from './plugins/volumebinding.js';
 
@@ -18,6 +18,8 @@ export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
 
 export interface ProfileOptions {
   claims?: ClaimLookup;
+  /** For the system default spreading of pods without constraints of their own. */
+  defaultSelector?: DefaultSelector;
 }
 
 export class Profile {
@@ -34,7 +36,7 @@ export class Profile {
     const ports = new NodePorts();
     const fit = new NodeResourcesFit();
     const volumes = new VolumeBinding(options.claims ?? (() => undefined));
-    const spread = new PodTopologySpread();
+    const spread = new PodTopologySpread(options.defaultSelector);
     const podAffinity = new InterPodAffinity();
     this.preFilter = [volumes, spread, podAffinity];
     this.filter = [unschedulable, nodeName, taints, nodeAffinity, ports, fit, spread, podAffinity];

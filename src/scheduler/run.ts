@@ -9,6 +9,8 @@ import * as resources from '../client/resources.js';
 import { Informer } from '../client/informer.js';
 import type { Client } from '../client/rest.js';
 import type { KubeObject } from '../client/types.js';
+import type { Selector } from '../machinery/labels.js';
+import { defaultSelector, type SelectingObject, type SelectorSources } from './defaultselector.js';
 import { SchedulerEvents } from './events.js';
 import { Scheduler, type SchedulerBackend } from './scheduler.js';
 import type { Namespace, Node, PersistentVolumeClaim, Pod, PodCondition, PodDisruptionBudget } from './types.js';
@@ -55,6 +57,7 @@ export class ApiBackend implements SchedulerBackend {
     private readonly pdbLister: () => readonly PodDisruptionBudget[],
     private readonly claimLister: (ns: string, name: string) => PersistentVolumeClaim | undefined,
     private readonly logger: Logger,
+    private readonly selectors?: SelectorSources,
   ) {
     this.pods = client.resource<Pod & KubeObject>(resources.pods);
     this.events = new SchedulerEvents(client.resource(resources.events), COMPONENT, (e) => this.log(`recording event: ${String(e)}`));
@@ -106,6 +109,10 @@ export class ApiBackend implements SchedulerBackend {
     return this.claimLister(namespace, name);
   }
 
+  defaultSelector(pod: Pod): Selector | undefined {
+    return this.selectors ? defaultSelector(this.selectors, pod) : undefined;
+  }
+
   log(message: string): void {
     this.logger.info('scheduler', message);
   }
@@ -119,7 +126,15 @@ export async function runSchedulerTerm(client: Client, log: Logger, signal: Abor
   const nsInf = informer<Namespace & KubeObject>(resources.namespaces);
   const pvcInf = informer<PersistentVolumeClaim & KubeObject>(resources.persistentvolumeclaims);
   const pdbInf = informer<PodDisruptionBudget & KubeObject>(resources.poddisruptionbudgets);
-  const backend = new ApiBackend(client, () => pdbInf.lister.list(), (ns, name) => pvcInf.lister.get(ns, name), log);
+  const owners = [resources.services, resources.replicationcontrollers, resources.replicasets, resources.statefulsets].map((r) => informer<SelectingObject & KubeObject>(r));
+  const [svcInf, rcInf, rsInf, ssInf] = owners;
+  const selectors: SelectorSources = {
+    services: (ns) => svcInf.lister.list(ns),
+    replicationControllers: (ns) => rcInf.lister.list(ns),
+    replicaSets: (ns) => rsInf.lister.list(ns),
+    statefulSets: (ns) => ssInf.lister.list(ns),
+  };
+  const backend = new ApiBackend(client, () => pdbInf.lister.list(), (ns, name) => pvcInf.lister.get(ns, name), log, selectors);
   const scheduler = new Scheduler(backend);
   nodeInf.addEventHandler({
     onAdd: (n) => scheduler.onNodeAdd(n),
@@ -139,7 +154,7 @@ export async function runSchedulerTerm(client: Client, log: Logger, signal: Abor
   for (const inf of [pvcInf, pdbInf] as Informer<KubeObject>[]) {
     inf.addEventHandler({ onAdd: () => scheduler.onStorageChange(), onUpdate: () => scheduler.onStorageChange() });
   }
-  const all = [nodeInf, nsInf, pvcInf, pdbInf, podInf] as Informer<KubeObject>[];
+  const all = [nodeInf, nsInf, pvcInf, pdbInf, ...owners, podInf] as Informer<KubeObject>[];
   for (const inf of all) inf.start();
   try {
     const synced = await Promise.all(all.map((i) => i.waitForSync()));

@@ -194,3 +194,21 @@ test('pickCandidate: fewest PDB violations, then lowest top victim priority, the
   assert.equal(pickCandidate([b, c]).node, 'c');
   assert.equal(pickCandidate([c, d]).node, 'd');
 });
+
+test('default spreading: replicas of one controller spread over nodes even when resources tie', async () => {
+  const { defaultSelector } = await import('./defaultselector.js');
+  const backend = new Recorder();
+  const rs = { spec: { selector: { matchLabels: { app: 'web' } } } };
+  Object.assign(backend, {
+    defaultSelector: (pod: Pod) => defaultSelector({ services: () => [], replicationControllers: () => [], replicaSets: () => [rs], statefulSets: () => [] }, pod),
+  });
+  const s = new Scheduler(backend);
+  for (const n of ['a', 'b', 'c']) s.onNodeAdd(makeNode(n, { cpu: '1000', memory: '4Ti' }));
+  for (let i = 0; i < 6; i++) {
+    s.onPodAdd(makePod(`web-${i}`, { labels: { app: 'web' } }));
+    await drain(s); // each bound pod stays assumed in the cache, so the next one sees it
+  }
+  const perNode = new Map<string, number>();
+  for (const n of backend.bound.values()) perNode.set(n, (perNode.get(n) ?? 0) + 1);
+  assert.deepEqual([...perNode.values()].sort(), [2, 2, 2]);
+});

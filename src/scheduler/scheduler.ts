@@ -1,7 +1,7 @@
 // The scheduler: informer events feed the cache and the queue; one pod at a
 // time goes through a synchronous scheduling cycle (filter, score, or
 // preemption) and is assumed on its node; binding then runs asynchronously.
-import type { Labels } from '../machinery/labels.js';
+import type { Labels, Selector } from '../machinery/labels.js';
 import { SchedulerCache } from './cache.js';
 import { FitError } from './fiterror.js';
 import type { PodInfo } from './podinfo.js';
@@ -24,6 +24,8 @@ export interface SchedulerBackend {
   event(pod: Pod, type: 'Normal' | 'Warning', reason: string, action: string, message: string): void;
   podDisruptionBudgets(): readonly PodDisruptionBudget[];
   claim(namespace: string, name: string): PersistentVolumeClaim | undefined;
+  /** The Services and controllers selecting a pod, for default spreading. */
+  defaultSelector?(pod: Pod): Selector | undefined;
   log?(message: string): void;
 }
 
@@ -70,7 +72,7 @@ export class Scheduler {
     options: SchedulerOptions = {},
   ) {
     this.schedulerName = options.schedulerName ?? DEFAULT_SCHEDULER_NAME;
-    this.profile = new Profile({ claims: (ns, name) => backend.claim(ns, name) });
+    this.profile = new Profile({ claims: (ns, name) => backend.claim(ns, name), defaultSelector: (pod) => backend.defaultSelector?.(pod) });
     this.algorithm = new Algorithm(this.profile, this.cache, this.queue, options.random);
     this.preemption = new Preemption(this.profile, this.cache, this.algorithm, () => backend.podDisruptionBudgets(), options.random);
   }

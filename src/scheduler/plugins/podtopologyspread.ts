@@ -12,9 +12,19 @@ import type { Pod, TopologySpreadConstraint } from '../types.js';
 export const ERR_REASON_CONSTRAINTS_NOT_MATCH = "node(s) didn't match pod topology spread constraints";
 export const ERR_REASON_NODE_LABEL_NOT_MATCH = ERR_REASON_CONSTRAINTS_NOT_MATCH + ' (missing required label)';
 
+/** Finds the selector of the Services and controllers a pod belongs to (upstream DefaultSelector). */
+export type DefaultSelector = (pod: Pod) => Selector | undefined;
+
+const HOSTNAME_LABEL = 'kubernetes.io/hostname';
+
+/** The system default constraints, used for scoring pods that have none of their own. */
+const SYSTEM_DEFAULT_CONSTRAINTS = [
+  { topologyKey: HOSTNAME_LABEL, maxSkew: 3 },
+  { topologyKey: 'topology.kubernetes.io/zone', maxSkew: 5 },
+];
+
 const PRE_FILTER_KEY = 'PreFilterPodTopologySpread';
 const PRE_SCORE_KEY = 'PreScorePodTopologySpread';
-const HOSTNAME_LABEL = 'kubernetes.io/hostname';
 
 interface Constraint {
   maxSkew: number;
@@ -115,6 +125,17 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
   readonly name = 'PodTopologySpread';
   readonly weight = 2;
 
+  constructor(private readonly defaultSelector: DefaultSelector = () => undefined) {}
+
+  /** The pod's ScheduleAnyway constraints, or the system defaults when it declares none at all. */
+  private scoringConstraints(pod: Pod): { constraints: Constraint[]; requireAllTopologies: boolean } {
+    if ((pod.spec.topologySpreadConstraints ?? []).length > 0) return { constraints: constraintsOf(pod, 'ScheduleAnyway'), requireAllTopologies: true };
+    const selector = this.defaultSelector(pod);
+    if (!selector || selector.empty()) return { constraints: [], requireAllTopologies: false };
+    const constraints = SYSTEM_DEFAULT_CONSTRAINTS.map((c) => ({ ...c, selector, minDomains: 1, honorNodeAffinity: true, honorNodeTaints: false }));
+    return { constraints, requireAllTopologies: false };
+  }
+
   preFilter(state: CycleState, pod: PodInfo): Result {
     const constraints = constraintsOf(pod.pod, 'DoNotSchedule');
     if (constraints.length === 0) {
@@ -172,28 +193,30 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
   }
 
   preScore(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]): Result {
-    const constraints = constraintsOf(pod.pod, 'ScheduleAnyway');
+    const { constraints, requireAllTopologies } = this.scoringConstraints(pod.pod);
     if (constraints.length === 0) return Status.skip();
     const ignored = new Set<string>();
     const counts = new Map<string, number>();
     const domains = constraints.map(() => new Set<string>());
     for (const node of nodes) {
-      if (!hasAllKeys(constraints, node)) {
+      if (requireAllTopologies && !hasAllKeys(constraints, node)) {
         ignored.add(node.name);
         continue;
       }
       constraints.forEach((c, i) => {
         const v = node.labels[c.topologyKey];
+        if (v === undefined) return;
         domains[i].add(v);
         if (c.topologyKey !== HOSTNAME_LABEL) counts.set(pair(c.topologyKey, v), 0);
       });
     }
     const ns = pod.pod.metadata.namespace ?? '';
     for (const node of state.snapshot.nodeInfos()) {
-      if (!hasAllKeys(constraints, node)) continue;
+      if (requireAllTopologies && !hasAllKeys(constraints, node)) continue;
       for (const c of constraints) {
-        if (c.topologyKey === HOSTNAME_LABEL || !nodeIncluded(c, pod.pod, node)) continue;
-        const k = pair(c.topologyKey, node.labels[c.topologyKey]);
+        const v = node.labels[c.topologyKey];
+        if (v === undefined || c.topologyKey === HOSTNAME_LABEL || !nodeIncluded(c, pod.pod, node)) continue;
+        const k = pair(c.topologyKey, v);
         const n = counts.get(k);
         if (n !== undefined) counts.set(k, n + countMatching(c, ns, node));
       }
