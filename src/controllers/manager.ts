@@ -84,8 +84,8 @@ export class ControllerManager {
 
 export interface RunningControllerManager {
   manager: ControllerManager;
-  /** Stops the controllers and gives up the lease. */
-  stop(): Promise<void>;
+  /** Stops the controllers and gives up the lease (or, with releaseLease false, leaves it to expire like a crash). */
+  stop(options?: { releaseLease?: boolean }): Promise<void>;
 }
 
 /** Starts the controller manager of `k8ts server` as a client of the API (election, informers, events). */
@@ -125,7 +125,8 @@ export function startControllerManager(client: Client, log: Logger, options: { i
   const running = manager.run(stopping.signal).catch((err: Error) => log.error('controller-manager', `stopped: ${err.stack ?? err.message}`));
   return {
     manager,
-    async stop() {
+    async stop({ releaseLease = true } = {}) {
+      election.releaseOnStop = releaseLease;
       stopping.abort();
       await running;
     },

@@ -38,6 +38,8 @@ const sleep = (ms: number, signal: AbortSignal) =>
 
 export class LeaseElection implements LeaderElection {
   private observed: { record: string; at: number } | undefined;
+  /** Give the lease up when stopped (ReleaseOnCancel); false leaves it to expire, as a crash would. */
+  releaseOnStop = true;
 
   constructor(private readonly o: LeaseElectionOptions) {}
 
@@ -52,7 +54,7 @@ export class LeaseElection implements LeaderElection {
       term.abort();
       signal.removeEventListener('abort', stop);
       await leading;
-      if (signal.aborted) await this.release();
+      if (signal.aborted && this.releaseOnStop) await this.release();
     }
   }
 
