@@ -3,6 +3,7 @@
 import { runWorkers, WorkQueue, type ReconcileResult } from '../../client/workqueue.js';
 import type { ControllerContext } from '../context.js';
 import { isApiStatusError } from '../../client/errors.js';
+import type { KubeObject, ResourceClient } from '../../client/types.js';
 
 export type { ReconcileResult };
 
@@ -40,4 +41,24 @@ export function isNotFound(err: unknown): boolean {
 
 export function isAlreadyExists(err: unknown): boolean {
   return isApiStatusError(err) && err.code === 409 && err.reason === 'AlreadyExists';
+}
+
+export function isConflict(err: unknown): boolean {
+  return isApiStatusError(err) && err.code === 409;
+}
+
+/**
+ * Writes a status computed from the cache; on a conflict (the cache was behind)
+ * re-reads the object once and writes the same status onto it, as upstream's
+ * status updaters do, instead of recomputing everything after a backoff.
+ */
+export async function updateStatusRetrying<T extends KubeObject>(client: ResourceClient<T>, obj: T, status: unknown): Promise<T> {
+  try {
+    return await client.updateStatus({ ...obj, status });
+  } catch (err) {
+    if (!isConflict(err)) throw err;
+    const fresh = await client.get(obj.metadata?.namespace, obj.metadata!.name!);
+    if (fresh.metadata?.uid !== obj.metadata?.uid) throw err;
+    return client.updateStatus({ ...fresh, status });
+  }
 }

@@ -10,7 +10,7 @@ import type { Controller, ControllerContext, EventRecorder } from '../context.js
 import { claimObjects } from '../controller-utils/claim.js';
 import { CONTROLLER_REVISION_HASH, byRevision, equalRevisions, newRevision, nextRevisionNumber } from '../controller-utils/history.js';
 import { controllerRefOf, isPodAvailable, isPodReady, newControllerRef, podFromTemplate, podNamePrefix } from '../controller-utils/pods.js';
-import { isAlreadyExists, isNotFound, keyOf, runQueue, splitKey, type ReconcileResult } from '../controller-utils/run.js';
+import { isAlreadyExists, isNotFound, keyOf, runQueue, splitKey, updateStatusRetrying, type ReconcileResult } from '../controller-utils/run.js';
 import type { ControllerRevision, DaemonSet, Node, Pod, PodTemplateSpec } from '../controller-utils/types.js';
 import { daemonTolerations, pinToNode, shouldRunOn, targetNodeName } from './eligibility.js';
 
@@ -91,7 +91,7 @@ export class DaemonSetController {
     const status = this.status(ds, nodes, byNode, hash);
     const old = ds.status ?? ({} as DaemonSetStatus);
     const keys = Object.keys(status) as (keyof DaemonSetStatus)[];
-    if (keys.some((k) => (old[k] ?? 0) !== (status[k] ?? 0))) await this.dsClient.updateStatus({ ...ds, status: { ...old, ...status } });
+    if (keys.some((k) => (old[k] ?? 0) !== (status[k] ?? 0))) await updateStatusRetrying(this.dsClient, ds, { ...old, ...status });
     const minReady = ds.spec?.minReadySeconds ?? 0;
     if (minReady > 0 && status.numberAvailable! < status.numberReady!) return { requeueAfterMs: minReady * 1000 };
   }

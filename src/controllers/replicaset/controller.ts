@@ -19,7 +19,7 @@ import {
   podNamePrefix,
   podsToDelete,
 } from '../controller-utils/pods.js';
-import { isNotFound, keyOf, runQueue, splitKey, type ReconcileResult } from '../controller-utils/run.js';
+import { isNotFound, keyOf, runQueue, splitKey, updateStatusRetrying, type ReconcileResult } from '../controller-utils/run.js';
 import { slowStartBatch } from '../controller-utils/slowstart.js';
 import type { Pod, PodTemplateSpec } from '../controller-utils/types.js';
 import { selectorOf } from '../../api/workloads-common.js';
@@ -216,7 +216,7 @@ export class ReplicaSetController {
     }
     const status = replicaStatus(owner, pods, failure);
     if (!statusEqual(owner.status, status)) {
-      await this.ctx.client.resource<ReplicaOwner>(this.kind.ref).updateStatus({ ...owner, status });
+      await updateStatusRetrying(this.ctx.client.resource<ReplicaOwner>(this.kind.ref), owner, status);
     }
     if (manageError) throw manageError;
     const minReady = owner.spec?.minReadySeconds ?? 0;

@@ -10,7 +10,7 @@ import type { Controller, ControllerContext, EventRecorder } from '../context.js
 import { claimObjects } from '../controller-utils/claim.js';
 import { CONTROLLER_REVISION_HASH, byRevision, equalRevisions, newRevision, nextRevisionNumber } from '../controller-utils/history.js';
 import { controllerRefOf, isPodAvailable, isPodReady, newControllerRef } from '../controller-utils/pods.js';
-import { isAlreadyExists, isNotFound, keyOf, runQueue, splitKey, type ReconcileResult } from '../controller-utils/run.js';
+import { isAlreadyExists, isNotFound, keyOf, runQueue, splitKey, updateStatusRetrying, type ReconcileResult } from '../controller-utils/run.js';
 import type { ControllerRevision, PersistentVolumeClaim, Pod, StatefulSet } from '../controller-utils/types.js';
 import { identityMatches, isMemberOf, newStatefulSetPod, ordinalOf, parentAndOrdinal, persistentVolumeClaims, startOrdinal, withIdentityLabels } from './identity.js';
 
@@ -290,7 +290,7 @@ export class StatefulSetController {
     const old = set.status ?? ({} as SetStatus);
     const fields = ['observedGeneration', 'replicas', 'readyReplicas', 'availableReplicas', 'currentReplicas', 'updatedReplicas', 'currentRevision', 'updateRevision', 'collisionCount'] as const;
     if (fields.every((f) => (old[f] ?? 0) === (status[f] ?? 0))) return;
-    await this.setClient.updateStatus({ ...set, status: { ...old, ...status } });
+    await updateStatusRetrying(this.setClient, set, { ...old, ...status });
   }
 
   /** truncateHistory: keep revisionHistoryLimit revisions besides the live ones. */
