@@ -21,7 +21,7 @@ export interface EventHandlers<T extends KubeObject> {
   onDelete?(obj: T, info: DeleteInfo): void;
 }
 
-export interface InformerOptions {
+export interface InformerOptions<T extends KubeObject = KubeObject> {
   /** Watch one namespace; all when undefined. */
   namespace?: string;
   labelSelector?: string;
@@ -33,6 +33,11 @@ export interface InformerOptions {
   /** First delay after a failed list or watch, doubling to maxBackoffMs (default 200 ms → 30 s). */
   initialBackoffMs?: number;
   maxBackoffMs?: number;
+  /**
+   * Applied to every object before it is cached and handed out (client-go's
+   * SetTransform), e.g. to drop managedFields and save memory.
+   */
+  transform?: (obj: T) => T;
   log?: Logger;
   /** Name in logs (default the resource). */
   name?: string;
@@ -62,7 +67,7 @@ export class Informer<T extends KubeObject> {
 
   constructor(
     readonly resource: ResourceClient<T>,
-    readonly options: InformerOptions = {},
+    readonly options: InformerOptions<T> = {},
   ) {
     this.backoffMs = options.initialBackoffMs ?? 200;
   }
@@ -159,7 +164,8 @@ export class Informer<T extends KubeObject> {
     if (this.stopped) return;
     const initial = !this.synced;
     const seen = new Set<string>();
-    for (const obj of items) {
+    for (const listed of items) {
+      const obj = this.transform(listed);
       const key = objectKey(obj);
       seen.add(key);
       const old = this.indexer.get(key);
@@ -230,8 +236,8 @@ export class Informer<T extends KubeObject> {
       if (isGone(err)) throw new RelistNeeded(err.message);
       throw err;
     }
-    const obj = event.object;
-    const rv = obj.metadata?.resourceVersion;
+    const obj = event.type === 'BOOKMARK' ? event.object : this.transform(event.object);
+    const rv = event.object.metadata?.resourceVersion;
     if (event.type === 'BOOKMARK') {
       if (rv) this.lastResourceVersion = rv;
       return;
@@ -246,6 +252,10 @@ export class Informer<T extends KubeObject> {
       else this.dispatch('onAdd', (h) => h.onAdd?.(obj, false));
     }
     if (rv) this.lastResourceVersion = rv;
+  }
+
+  private transform(obj: T): T {
+    return this.options.transform ? this.options.transform(obj) : obj;
   }
 
   private resync(): void {
@@ -288,4 +298,11 @@ export class Informer<T extends KubeObject> {
       this.wakeSleep = done;
     });
   }
+}
+
+/** A transform that drops metadata.managedFields, which controllers rarely read and which dominate memory. */
+export function dropManagedFields<T extends KubeObject>(obj: T): T {
+  if (!obj.metadata?.managedFields) return obj;
+  const { managedFields: _dropped, ...metadata } = obj.metadata;
+  return { ...obj, metadata };
 }

@@ -33,7 +33,13 @@ export interface ClientConfig {
   tlsServerName?: string;
   /** Per-request timeout for everything but watches (default 60 s). */
   requestTimeoutMs?: number;
+  /** Retries of an answer with Retry-After (429, 5xx) and of requests on a connection the server closed (default 10). */
+  maxRetries?: number;
 }
+
+type Attempt =
+  | { kind: 'response'; code: number; text: string; retryAfterSeconds?: number }
+  | { kind: 'error' | 'stale-socket'; error: Error };
 
 export type QueryValue = string | number | boolean | undefined;
 export type Query = Record<string, QueryValue | QueryValue[]>;
@@ -105,23 +111,50 @@ export class Client {
     return (text ? JSON.parse(text) : undefined) as R;
   }
 
-  /** One request whose 2xx body is returned as text (e.g. pods/log). */
-  requestText(method: string, path: string, options: RequestOptions = {}): Promise<string> {
-    return new Promise((resolve, reject) => {
+  /**
+   * One request whose 2xx body is returned as text (e.g. pods/log). Like
+   * client-go, a 429 (or 5xx) answer carrying Retry-After is retried after that
+   * many seconds, up to maxRetries times; a request that failed because the
+   * server had closed the reused keep-alive connection is sent again at once.
+   */
+  async requestText(method: string, path: string, options: RequestOptions = {}): Promise<string> {
+    const maxRetries = this.config.maxRetries ?? 10;
+    for (let attempt = 0; ; attempt++) {
+      const outcome = await this.attempt(method, path, options);
+      if (outcome.kind !== 'response') {
+        if (outcome.kind === 'stale-socket' && attempt < maxRetries) continue;
+        throw outcome.error;
+      }
+      const { code, text, retryAfterSeconds } = outcome;
+      if (code >= 200 && code < 300) return text;
+      const retryable = retryAfterSeconds !== undefined && (code === 429 || code >= 500);
+      if (!retryable || attempt >= maxRetries) throw errorFromResponse(code, text);
+      await new Promise((r) => setTimeout(r, Math.min(retryAfterSeconds, 30) * 1000));
+    }
+  }
+
+  private attempt(method: string, path: string, options: RequestOptions): Promise<Attempt> {
+    return new Promise((resolve) => {
       const { payload, headers } = this.encodeBody(options);
       const req = httpsRequest(this.url(path, options.query), { method, agent: this.agent, headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
+        res.on('error', (error) => resolve({ kind: 'error', error }));
         res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          const code = res.statusCode ?? 0;
-          if (code >= 200 && code < 300) resolve(text);
-          else reject(errorFromResponse(code, text));
+          const retryAfter = Number(res.headers['retry-after']);
+          resolve({
+            kind: 'response',
+            code: res.statusCode ?? 0,
+            text: Buffer.concat(chunks).toString('utf8'),
+            retryAfterSeconds: Number.isFinite(retryAfter) && res.headers['retry-after'] !== undefined ? Math.max(retryAfter, 0) : undefined,
+          });
         });
       });
       req.setTimeout(this.requestTimeoutMs, () => req.destroy(new Error(`${method} ${path}: timed out after ${this.requestTimeoutMs} ms`)));
-      req.on('error', reject);
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        const stale = req.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE');
+        resolve({ kind: stale ? 'stale-socket' : 'error', error });
+      });
       req.end(payload);
     });
   }

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { isAlreadyExists, isConflict, isGone, isNotFound } from '../../src/client/errors.js';
 import { EventRecorder, type CoreEvent } from '../../src/client/events.js';
-import { Informer } from '../../src/client/informer.js';
+import { Informer, dropManagedFields } from '../../src/client/informer.js';
 import { LeaderElector, type Lease } from '../../src/client/leader-election.js';
 import { SharedInformerFactory } from '../../src/client/informer-factory.js';
 import { Client } from '../../src/client/rest.js';
@@ -97,6 +97,17 @@ describe('client library against a real server', () => {
     assert.equal(jsonPatched.data?.a, 'j');
     const strategic = await cms.patch('default', 'crud', 'strategic', { metadata: { labels: { tier: 's' } } });
     assert.deepEqual(strategic.metadata?.labels, { app: 'x', tier: 's' });
+    const applied = await cms.patch(
+      'default',
+      'applied',
+      'apply',
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'applied' }, data: { k: 'v' } },
+      { fieldManager: 'client-test', force: true },
+    );
+    assert.equal(applied.data?.k, 'v');
+    assert.ok(applied.metadata?.managedFields?.some((f) => f.manager === 'client-test' && f.operation === 'Apply'));
+    await cms.delete('default', 'applied');
+
     const dry = await cms.create('default', cm('dry'), { dryRun: true });
     assert.equal(dry.metadata?.name, 'dry');
     assert.ok(isNotFound(await rejection(cms.get('default', 'dry'))), 'a dry-run create is not persisted');
@@ -160,7 +171,7 @@ describe('client library against a real server', () => {
   it('informer: handlers see add/update/delete; lister and indexer read the cache', async () => {
     await client.resource(namespaces).create(undefined, { metadata: { name: 'inf' } });
     await cms.create('inf', cm('before', { team: 'a' }));
-    const informer = new Informer<ConfigMap>(cms, { namespace: 'inf' });
+    const informer = new Informer<ConfigMap>(cms, { namespace: 'inf', transform: dropManagedFields });
     const seen: string[] = [];
     informer.addEventHandler({
       onAdd: (o, initial) => seen.push(`add ${o.metadata?.name}${initial ? ' (initial)' : ''}`),
@@ -180,6 +191,8 @@ describe('client library against a real server', () => {
     assert.deepEqual(informer.lister.list(undefined, 'team in (a,b)').map((o) => o.metadata?.name).sort(), ['after', 'before']);
     assert.deepEqual(informer.byIndex('team', 'a').map((o) => o.metadata?.name), ['before']);
     assert.equal(informer.lister.get('inf', 'nope'), undefined);
+    assert.ok((await cms.get('inf', 'after')).metadata?.managedFields, 'the server tracks managedFields');
+    assert.equal(informer.lister.get('inf', 'after')?.metadata?.managedFields, undefined, 'the transform dropped them');
 
     await cms.delete('inf', 'after');
     await until('delete delivered', () => seen.includes('delete after 1 false'));
