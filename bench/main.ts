@@ -5,8 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { printTable, writeJson, type BenchRow } from './report.js';
 import { benchStorage } from './storage.js';
 import { benchScheduler } from './scheduler.js';
+import { benchKubelet } from './kubelet.js';
 
-const benchmarks: Record<string, () => Promise<BenchRow[]>> = { storage: benchStorage, scheduler: benchScheduler };
+const benchmarks: Record<string, () => Promise<BenchRow[]>> = { storage: benchStorage, scheduler: benchScheduler, kubelet: benchKubelet };
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 const names = process.argv.slice(2);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLogger } from './log.js';
 import { startServer } from './server.js';
+import { agentUsage, runAgent } from '../kubelet/cli.js';
 
 const usage = `Usage: k8ts server [flags]
 
@@ -32,8 +33,9 @@ function defaultDataDir(): string {
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
+  if (command === 'agent') return runAgent(rest);
   if (command !== 'server') {
-    process.stderr.write(usage);
+    process.stderr.write(usage + '\n' + agentUsage);
     process.exit(command === undefined || command === '--help' || command === '-h' ? 0 : 2);
   }
   const { values } = parseArgs({

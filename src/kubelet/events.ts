@@ -44,6 +44,8 @@ export class EventRecorder implements EventSink {
     private readonly events: ResourceClient<KubeObject>,
     private readonly component = 'kubelet',
     private readonly maxInFlight = 8,
+    /** Writes that matter more (pod statuses) waiting: events then go one at a time. */
+    private readonly busy: () => boolean = () => false,
   ) {}
 
   event(ref: ObjectReference, type: EventType, reason: string, message: string, host: string): void {
@@ -105,7 +107,7 @@ export class EventRecorder implements EventSink {
   }
 
   private pump(): void {
-    while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
+    while (this.inFlight < (this.busy() ? 1 : this.maxInFlight) && this.queue.length > 0) {
       const job = this.queue.shift() as () => Promise<void>;
       this.inFlight++;
       void job().finally(() => {

@@ -58,7 +58,8 @@ export class KubeletHost {
     this.statuses = new PodStatusManager(this.api.pods, options.statusConcurrency ?? 16);
     const shared: KubeletShared = {
       api: this.api,
-      events: new EventRecorder(client.resource(resources.events)),
+      // Status writes go before events when both wait.
+      events: new EventRecorder(client.resource(resources.events), 'kubelet', 8, () => this.statuses.pending > 0),
       setPodStatus: (pod, status) => this.statuses.set(pod as unknown as KubeObject, status),
       forgetPodStatus: (uid) => this.statuses.forget(uid),
       ticker: this.ticker,

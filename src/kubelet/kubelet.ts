@@ -55,6 +55,10 @@ export interface NodeAgentOptions {
   shared: KubeletShared;
 }
 
+function conditionsKey(conditions: { type: string; status: string }[] | undefined): string {
+  return (conditions ?? []).map((c) => `${c.type}=${c.status}`).join(',');
+}
+
 function codeOf(err: unknown): number {
   const code = (err as { code?: unknown }).code;
   return typeof code === 'number' ? code : 0;
@@ -72,6 +76,9 @@ export class NodeAgent {
   private lastPosted: INodeStatus | undefined;
   private lastPostedAt = 0;
   private registered = false;
+  private beating = false;
+  /** The Node's status as the informer last saw it (others, e.g. the node lifecycle controller, write it too). */
+  private observedConditions = '';
   private stopped = false;
   /** Lease renewals and status posts written (for the benchmark). */
   writes = 0;
@@ -117,10 +124,14 @@ export class NodeAgent {
 
   /** Registration (until done), then the Lease and status. */
   private async heartbeat(): Promise<void> {
-    if (this.stopped) return;
-    if (!this.registered) await this.register();
-    if (!this.registered) return;
-    await this.renewLease();
+    if (this.stopped || this.beating) return;
+    this.beating = true;
+    try {
+      if (!this.registered) await this.register();
+      if (this.registered) await this.renewLease();
+    } finally {
+      this.beating = false;
+    }
   }
 
   private async register(): Promise<void> {
@@ -129,7 +140,7 @@ export class NodeAgent {
       const created = await nodes.create(undefined, registrationNode(this.options.config));
       this.nodeUid = created.metadata?.uid ?? '';
       this.nodeChanged(created as INode);
-      this.log.info('kubelet', `node ${this.name} registered`);
+      this.log.debug('kubelet', `node ${this.name} registered`);
     } catch (err) {
       if (!isAlreadyExists(err)) {
         this.log.warn('kubelet', `node ${this.name}: registration failed: ${(err as Error).message}`);
@@ -187,11 +198,27 @@ export class NodeAgent {
   /** Posts the node status when it changed, and at least every five minutes. */
   async syncNodeStatus(): Promise<void> {
     if (!this.registered || this.stopped) return;
+    if (!this.podCIDR) {
+      // As upstream's status loop: read the Node itself until the control plane has given it a pod CIDR.
+      try {
+        const node = (await this.shared.api.nodes.get(undefined, this.name)) as INode;
+        const cidr = node.spec?.podCIDR ?? '';
+        if (cidr) {
+          this.podCIDR = cidr;
+          await this.options.runtime.updateRuntimeConfig({ podCIDR: cidr });
+          for (const w of this.workers.values()) w.kick();
+        }
+      } catch {
+        // The next period tries again.
+      }
+    }
     const conditions = nodeConditions(await this.options.runtime.status(), this.lastPosted?.conditions);
     const images = (await this.options.runtime.listImages()).map((i) => ({ names: [...i.repoDigests, ...i.repoTags], sizeBytes: Number(i.size) }));
     const status = nodeStatus(this.options.config, conditions, images);
     const due = Date.now() - this.lastPostedAt >= NODE_STATUS_REPORT_FREQUENCY_MS;
-    if (!statusChanged(this.lastPosted, status) && !due) return;
+    // Someone else changed the conditions (the node lifecycle controller's Unknown): post ours again.
+    const overwritten = this.lastPosted !== undefined && this.observedConditions !== '' && this.observedConditions !== conditionsKey(status.conditions);
+    if (!statusChanged(this.lastPosted, status) && !due && !overwritten) return;
     try {
       await this.shared.api.nodes.patch(undefined, this.name, 'merge', { status }, { subresource: 'status' });
       this.writes++;
@@ -230,6 +257,7 @@ export class NodeAgent {
   /** The Node changed in the API: pick up the pod CIDR the control plane allocated. */
   nodeChanged(node: INode): void {
     if (node.metadata?.uid) this.nodeUid = node.metadata.uid;
+    this.observedConditions = conditionsKey(node.status?.conditions);
     const cidr = node.spec?.podCIDR ?? '';
     if (cidr && cidr !== this.podCIDR) {
       this.podCIDR = cidr;

@@ -53,6 +53,11 @@ export class PodStatusManager {
     if (!entry.writing) this.enqueue(uid);
   }
 
+  /** Writes queued or in flight. */
+  get pending(): number {
+    return this.queue.length + this.active;
+  }
+
   /** The last status set for a pod. */
   get(uid: string): IPodStatus | undefined {
     return this.entries.get(uid)?.status;
