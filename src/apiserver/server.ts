@@ -30,6 +30,7 @@ import { ResourceMap } from './registry/resource-map.js';
 export { ResourceMap } from './registry/resource-map.js';
 import { requestInfo, type ResourceRequest } from './request-info.js';
 import { versionInfo } from './version.js';
+import { WatchCache } from './watchcache.js';
 
 export interface ApiServerOptions {
   store: Store;
@@ -39,6 +40,8 @@ export interface ApiServerOptions {
   kinds?: readonly KindStrategy[];
   /** Extra behaviour of particular resources, by `group/plural`. */
   hooks?: (resources: ResourceMap) => Record<string, ResourceHooks>;
+  /** Serve lists and watches from a watch cache (default true). */
+  watchCache?: boolean;
   /** Issues and verifies service account tokens; without it only client certificates authenticate. */
   serviceAccountTokens?: ServiceAccountTokens;
   /** Where Service ClusterIPs and node ports come from. */
@@ -56,13 +59,19 @@ export class ApiServer {
   private readonly log: (message: string) => void;
   private readonly serviceAllocator: ServiceAllocator;
   private readonly authenticator: Authenticator;
+  private readonly watchCache: WatchCache;
 
   constructor(private readonly options: ApiServerOptions) {
     this.log = options.log ?? (() => {});
     const kinds = options.kinds ?? allKinds;
     this.kinds = kinds;
     this.groupVersions = groupVersions(kinds);
-    const ctx = { store: options.store, namespacePhase: (name: string) => this.namespacePhase(name) };
+    this.watchCache = new WatchCache(options.store);
+    const ctx = {
+      store: options.store,
+      namespacePhase: (name: string) => this.namespacePhase(name),
+      watchCache: options.watchCache === false ? undefined : this.watchCache,
+    };
     for (const gv of this.groupVersions) {
       for (const kind of gv.kinds) this.resources.add(new Resource(kind, ctx));
     }
@@ -102,6 +111,7 @@ export class ApiServer {
 
   /** Stops accepting connections; in-flight requests finish, idle connections close, watches end. */
   async close(): Promise<void> {
+    this.watchCache.close();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeIdleConnections();
     setTimeout(() => this.server.closeAllConnections(), 5000).unref();

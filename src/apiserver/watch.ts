@@ -41,7 +41,7 @@ export async function serveWatch(resource: Resource, req: IncomingMessage, res: 
   for (const obj of start.initial) send('ADDED', w.render(obj));
   if (w.sendInitialEvents && w.allowWatchBookmarks) bookmark({ 'k8s.io/initial-events-end': 'true' });
 
-  const watch = store.watch(resource.listPrefix(w.namespace), { afterRevision: start.revision });
+  const watch = await resource.watch(w.namespace, start.revision);
   const close = () => watch.close();
   req.on('close', close);
   const timeout = setTimeout(close, (w.timeoutSeconds ?? defaultTimeoutSeconds()) * 1000);

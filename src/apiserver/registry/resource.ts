@@ -16,7 +16,8 @@ import {
   type GroupResource,
 } from '../../machinery/status.js';
 import { nameIsDNSSubdomain, validateObjectMeta, validateObjectMetaUpdate } from '../../machinery/validation.js';
-import { isStoreError, type KeyValue, type Store } from '../../storage/store.js';
+import { isStoreError, type KeyValue, type Store, type Watch } from '../../storage/store.js';
+import type { WatchCache } from '../watchcache.js';
 import { carryUpdateMeta, fillCreateMeta, generateName, jsonEqual, metaOf, nowTimestamp } from './metadata.js';
 import { selects, type Selection } from './selection.js';
 import type { AdmissionPlugin } from '../admission/plugin.js';
@@ -80,6 +81,8 @@ export interface ResourceHooks {
 /** What the registry asks of the rest of the server. */
 export interface RegistryContext {
   store: Store;
+  /** The server's watch cache, when it keeps one. */
+  watchCache?: WatchCache;
   /** The phase of a namespace, or undefined when it does not exist. */
   namespacePhase(name: string): Promise<string | undefined>;
 }
@@ -143,6 +146,8 @@ export class Resource {
   }
 
   async list(namespace: string, options: ListOptions): Promise<ListResult> {
+    const cached = await this.listFromCache(namespace, options);
+    if (cached) return this.selected(cached.items, options, String(cached.revision));
     const revision = this.listRevision(options);
     let result;
     try {
@@ -158,13 +163,36 @@ export class Resource {
       if (isStoreError(err, 'invalid')) throw badRequest(err.message);
       throw err;
     }
-    const items = result.items.map((kv) => this.decode(kv)).filter((obj) => selects(this.strategy, options.selection, obj));
-    return {
-      items,
-      resourceVersion: String(result.revision),
-      continue: result.continue,
-      remainingItemCount: options.selection.labels || options.selection.fields ? undefined : result.remaining,
-    };
+    return { ...this.selected(result.items, options, String(result.revision)), continue: result.continue, remainingItemCount: options.selection.labels || options.selection.fields ? undefined : result.remaining };
+  }
+
+  private selected(kvs: KeyValue[], options: ListOptions, resourceVersion: string): ListResult {
+    const items = kvs.map((kv) => this.decode(kv)).filter((obj) => selects(this.strategy, options.selection, obj));
+    return { items, resourceVersion };
+  }
+
+  /**
+   * Lists the watch cache can answer: resourceVersion "0" (any), NotOlderThan a
+   * revision, or the latest (after the cache caught up with the store). Pages
+   * and exact revisions go to the store.
+   */
+  private async listFromCache(namespace: string, options: ListOptions): Promise<{ items: KeyValue[]; revision: number } | undefined> {
+    const cache = this.ctx.watchCache;
+    if (!cache || options.continue || options.resourceVersionMatch === 'Exact') return undefined;
+    const rv = options.resourceVersion ?? '';
+    if (options.limit && rv !== '0') return undefined;
+    let minRevision: number;
+    if (rv === '') minRevision = await this.ctx.store.currentRevision();
+    else if (/^\d+$/.test(rv)) minRevision = Number(rv);
+    else throw badRequest(`invalid resource version "${rv}"`);
+    return cache.list(this.prefix, this.listPrefix(namespace), minRevision);
+  }
+
+  /** A watch of a namespace (or all) from a revision: from the watch cache when it still holds that history. */
+  async watch(namespace: string, afterRevision: number): Promise<Watch> {
+    const prefix = this.listPrefix(namespace);
+    const cached = await this.ctx.watchCache?.watch(this.prefix, prefix, afterRevision);
+    return cached ?? this.ctx.store.watch(prefix, { afterRevision });
   }
 
   /** resourceVersion with resourceVersionMatch=Exact reads at that revision; otherwise the latest. */
