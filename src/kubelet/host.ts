@@ -5,7 +5,7 @@
 import type { INode } from 'kubernetes-models/v1/Node';
 import type { IPod } from 'kubernetes-models/v1/Pod';
 import type { Logger } from '../cli/log.js';
-import { Informer } from '../client/informer.js';
+import { dropManagedFields, Informer } from '../client/informer.js';
 import * as resources from '../client/resources.js';
 import type { Client } from '../client/rest.js';
 import type { KubeObject } from '../client/types.js';
@@ -71,8 +71,8 @@ export class KubeletHost {
       this.agents.set(node.config.nodeName, new NodeAgent({ ...node, shared }));
     }
     const single = options.nodes.length === 1 ? options.nodes[0].config.nodeName : undefined;
-    this.podInformer = new Informer(this.api.pods, { fieldSelector: single ? `spec.nodeName=${single}` : 'spec.nodeName!=', log: options.log, name: 'kubelet-pods' });
-    this.nodeInformer = new Informer(this.api.nodes, { ...(single ? { fieldSelector: `metadata.name=${single}` } : {}), log: options.log, name: 'kubelet-nodes' });
+    this.podInformer = new Informer(this.api.pods, { fieldSelector: single ? `spec.nodeName=${single}` : 'spec.nodeName!=', log: options.log, name: 'kubelet-pods', transform: dropManagedFields });
+    this.nodeInformer = new Informer(this.api.nodes, { ...(single ? { fieldSelector: `metadata.name=${single}` } : {}), log: options.log, name: 'kubelet-nodes', transform: dropManagedFields });
   }
 
   async start(): Promise<void> {

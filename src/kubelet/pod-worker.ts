@@ -218,7 +218,10 @@ export class PodWorker {
       // Terminal pods never run again: make sure nothing does, keep reporting.
       await this.killAll(containers, 0, '');
       if (sandbox) await this.ctx.runtime.stopPodSandbox(sandbox.id);
-      this.report(await this.containerStatuses(), undefined);
+      const last = this.lastStatus ?? this.pod.status ?? {};
+      const status = computePodStatus(this.statusInput(await this.containerStatuses(), undefined));
+      // The phase stays terminal, with the reason it got (DeadlineExceeded...).
+      this.publish({ ...status, phase: last.phase, ...(last.reason ? { reason: last.reason, message: last.message } : {}) });
       return;
     }
     if (this.deadlineExceeded()) {

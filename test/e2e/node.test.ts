@@ -269,4 +269,40 @@ describe('node agent with simulated nodes', () => {
     assert.match(describe, /default\s+guaranteed\s+100m \(0%\)\s+100m \(0%\)\s+64Mi \(0%\)\s+64Mi \(0%\)/);
     assert.match(describe, /Allocated resources:/);
   });
+
+  test('Pods, ActiveDeadlineSeconds', async () => {
+    await apply(pod('deadline', 'k8ts-sim-0', { activeDeadlineSeconds: 2, containers: [{ name: 'c', image: 'nginx' }] }));
+    await eventually('deadline Running', async () => (await getPod('deadline')).status.phase === 'Running');
+    const p = await eventually('deadline Failed', async () => {
+      const p = await getPod('deadline');
+      return p.status.phase === 'Failed' ? p : undefined;
+    });
+    assert.equal((p.status as { reason?: string }).reason, 'DeadlineExceeded');
+    assert.equal((p.status as { message?: string }).message, 'Pod was active on the node longer than the specified deadline');
+  });
+
+  test('Pod readiness probe, with initial delay', async () => {
+    await apply(pod('delayed', 'k8ts-sim-1', { containers: [{ name: 'c', image: 'nginx', readinessProbe: { exec: { command: ['cat', '/tmp/healthy'] }, initialDelaySeconds: 3, periodSeconds: 1 } }] }));
+    const running = await eventually('delayed Running', async () => {
+      const p = await getPod('delayed');
+      return p.status.phase === 'Running' ? p : undefined;
+    });
+    const startedAt = Date.parse((running.status.containerStatuses?.[0].state.running as { startedAt: string }).startedAt);
+    assert.equal(running.status.containerStatuses?.[0].ready, false);
+    await eventually('delayed Ready', async () => (await getPod('delayed')).status.containerStatuses?.[0].ready === true);
+    // Ready no earlier than the initial delay after the container started (startedAt has second precision).
+    assert.ok(Date.now() - startedAt >= 2000);
+    assert.equal((await getPod('delayed')).status.containerStatuses?.[0].restartCount, 0);
+  });
+
+  test('a Deployment scheduled onto the hollow nodes runs its pods', async () => {
+    await cluster.kubectl(['create', 'deployment', 'hello', '--image=nginx', '--replicas=3']);
+    await eventually('3 available replicas', async () => {
+      const d = JSON.parse(await cluster.kubectl(['get', 'deployment', 'hello', '-o', 'json']));
+      return d.status?.availableReplicas === 3;
+    }, 60_000);
+    const pods = JSON.parse(await cluster.kubectl(['get', 'pods', '-l', 'app=hello', '-o', 'json'])).items as { spec: { nodeName: string }; status: { phase: string } }[];
+    assert.equal(pods.length, 3);
+    assert.ok(pods.every((p) => p.status.phase === 'Running' && p.spec.nodeName.startsWith('k8ts-sim-')));
+  });
 });
