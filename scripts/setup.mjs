@@ -2,7 +2,7 @@
 // Makes a fresh clone runnable: npm dependencies, the OS packages the cluster
 // needs (as root on Debian), and the TypeScript build. Safe to run every time.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { unpackKubernetesTools } from './k8s-tools.mjs';
@@ -24,12 +24,19 @@ function log(msg) {
   process.stderr.write(`k8ts setup: ${msg}\n`);
 }
 
+/** Dependencies of package.json that node_modules lacks (by content, not by file times). */
+function missingDependencies() {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const names = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies });
+  return names.filter((name) => !existsSync(join(root, 'node_modules', name, 'package.json')));
+}
+
 function ensureNpmDependencies() {
   const marker = join(root, 'node_modules', '.package-lock.json');
-  const stale = !existsSync(marker) || statSync(join(root, 'package.json')).mtimeMs > statSync(marker).mtimeMs;
-  if (!stale) return;
-  log('installing npm dependencies');
-  const ci = existsSync(join(root, 'package-lock.json')) && existsSync(marker) === false;
+  const missing = missingDependencies();
+  if (existsSync(marker) && missing.length === 0) return;
+  log(`installing npm dependencies${missing.length ? ` (missing: ${missing.join(' ')})` : ''}`);
+  const ci = existsSync(join(root, 'package-lock.json')) && !existsSync(marker);
   run('npm', [ci ? 'ci' : 'install', '--no-audit', '--no-fund']);
 }
 
