@@ -4,12 +4,12 @@
 // that regains the lease starts from the cluster's current state.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { EventRecorder } from '../client/events.js';
 import { SharedInformerFactory } from '../client/informer-factory.js';
 import * as resources from '../client/resources.js';
 import type { Client } from '../client/rest.js';
 import type { Logger } from '../cli/log.js';
 import type { Controller, ControllerContext } from './context.js';
-import { ApiEventRecorder } from './controller-utils/events.js';
 import { LeaseElection } from './controller-utils/leaderelection.js';
 import { controllers } from './index.js';
 
@@ -100,7 +100,6 @@ export function startControllerManager(client: Client, log: Logger, options: { i
     retryPeriodSeconds: RETRY_PERIOD_SECONDS,
     log,
   });
-  const events = client.resource(resources.events);
   const manager = new ControllerManager({
     controllers: options.controllers ?? controllers,
     election,
@@ -110,13 +109,7 @@ export function startControllerManager(client: Client, log: Logger, options: { i
       return {
         client,
         informers,
-        recorder: (component) =>
-          new ApiEventRecorder(events, component, hostname(), {
-            debug: (m) => log.debug(component, m),
-            info: (m) => log.info(component, m),
-            warn: (m) => log.warn(component, m),
-            error: (m) => log.error(component, m),
-          }),
+        recorder: (component) => new EventRecorder(client, { component, log }),
         log: { debug: (m) => log.debug('controller-manager', m), info: (m) => log.info('controller-manager', m), warn: (m) => log.warn('controller-manager', m), error: (m) => log.error('controller-manager', m) },
       };
     },

@@ -366,4 +366,84 @@ describe('apps', () => {
       assert.deepEqual(revisions.split(' ').sort(), ['2', '3']);
     });
   });
+
+  describe('Deployment rollouts', () => {
+    const dns = 'rollouts';
+    let ready: { stop(): Promise<void> };
+    // Pods of the image "broken" never become ready.
+    const rsPath = `/apis/apps/v1/namespaces/${dns}/replicasets`;
+    const rssOf = async (app: string) =>
+      (await list(`${rsPath}?labelSelector=app%3D${app}`)).sort((a, b) => Number(a.metadata.annotations?.['deployment.kubernetes.io/revision']) - Number(b.metadata.annotations?.['deployment.kubernetes.io/revision']));
+    const sizes = async (app: string) => (await rssOf(app)).map((r) => r.spec?.replicas);
+    const deploy = (name: string, replicas: number, spec: Record<string, unknown> = {}) =>
+      apply({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: dns }, spec: { replicas, selector: { matchLabels: { app: name } }, template: podTemplate({ app: name }), ...spec } });
+    const dget = (name: string) => get(`/apis/apps/v1/namespaces/${dns}/deployments/${name}`);
+    const progressing = async (name: string) => ((await dget(name)).status?.conditions as { type: string; status: string; reason: string }[] | undefined)?.find((c) => c.type === 'Progressing');
+
+    before(async () => {
+      await cluster.kubectl(['create', 'namespace', dns]);
+      ready = autoReady(api, dns, 300, (pod) => !JSON.stringify(pod.spec).includes('"broken"'));
+    });
+    after(async () => ready.stop());
+
+    test('Deployment Proportional Scaling', async () => {
+      await deploy('proportional', 10, { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 3, maxUnavailable: 2 } } });
+      await cluster.kubectl(['rollout', 'status', 'deployment/proportional', '-n', dns, '--timeout=60s']);
+      await cluster.kubectl(['set', 'image', 'deployment/proportional', 'nginx=broken', '-n', dns]);
+      // The rollout stalls: 8 old pods available, 5 new ones that never become ready.
+      await eventually('a stalled rollout', async () => JSON.stringify(await sizes('proportional')) === '[8,5]');
+      await cluster.kubectl(['scale', 'deployment/proportional', '--replicas=30', '-n', dns]);
+      await eventually('proportional sizes', async () => JSON.stringify(await sizes('proportional')) === '[20,13]', 30_000, () => sizes('proportional'));
+      const rss = await rssOf('proportional');
+      assert.deepEqual(rss.map((r) => r.metadata.annotations?.['deployment.kubernetes.io/desired-replicas']), ['30', '30']);
+      assert.deepEqual(rss.map((r) => r.metadata.annotations?.['deployment.kubernetes.io/max-replicas']), ['33', '33']);
+    });
+
+    test('Deployment Rollover', async () => {
+      await deploy('rollover', 3, { minReadySeconds: 1, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } });
+      await cluster.kubectl(['rollout', 'status', 'deployment/rollover', '-n', dns, '--timeout=60s']);
+      await cluster.kubectl(['set', 'image', 'deployment/rollover', 'nginx=broken', '-n', dns]);
+      await eventually('the broken ReplicaSet', async () => (await rssOf('rollover')).length === 2);
+      // Change again before the rollout finishes: the half-done ReplicaSet is abandoned.
+      await cluster.kubectl(['set', 'image', 'deployment/rollover', 'nginx=nginx:3', '-n', dns]);
+      await cluster.kubectl(['rollout', 'status', 'deployment/rollover', '-n', dns, '--timeout=60s']);
+      await eventually('only the newest ReplicaSet has pods', async () => JSON.stringify(await sizes('rollover')) === '[0,0,3]', 30_000, () => sizes('rollover'));
+      const d = await dget('rollover');
+      assert.equal(d.status?.updatedReplicas, 3);
+      assert.equal(d.status?.availableReplicas, 3);
+    });
+
+    test('Deployment pause, resume and restart', async () => {
+      await deploy('pausable', 2);
+      await cluster.kubectl(['rollout', 'status', 'deployment/pausable', '-n', dns, '--timeout=60s']);
+      await cluster.kubectl(['rollout', 'pause', 'deployment/pausable', '-n', dns]);
+      await eventually('Progressing DeploymentPaused', async () => (await progressing('pausable'))?.reason === 'DeploymentPaused');
+      assert.equal((await progressing('pausable'))?.status, 'Unknown');
+      await cluster.kubectl(['set', 'image', 'deployment/pausable', 'nginx=nginx:2', '-n', dns]);
+      await cluster.kubectl(['scale', 'deployment/pausable', '--replicas=3', '-n', dns]);
+      await eventually('scaled while paused', async () => JSON.stringify(await sizes('pausable')) === '[3]');
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal((await rssOf('pausable')).length, 1, 'no rollout while paused');
+      await cluster.kubectl(['rollout', 'resume', 'deployment/pausable', '-n', dns]);
+      await cluster.kubectl(['rollout', 'status', 'deployment/pausable', '-n', dns, '--timeout=60s']);
+      assert.deepEqual(await sizes('pausable'), [0, 3]);
+      await cluster.kubectl(['rollout', 'restart', 'deployment/pausable', '-n', dns]);
+      await cluster.kubectl(['rollout', 'status', 'deployment/pausable', '-n', dns, '--timeout=60s']);
+      assert.deepEqual(await sizes('pausable'), [0, 0, 3]);
+      const [, , restarted] = await rssOf('pausable');
+      assert.ok((restarted.spec?.template as { metadata: { annotations: Record<string, string> } }).metadata.annotations['kubectl.kubernetes.io/restartedAt']);
+    });
+
+    test('Deployment progress deadline', async () => {
+      await deploy('deadline', 1, { progressDeadlineSeconds: 2, template: podTemplate({ app: 'deadline' }, 'broken') });
+      await eventually('ProgressDeadlineExceeded', async () => (await progressing('deadline'))?.reason === 'ProgressDeadlineExceeded', 30_000);
+      const cond = (await dget('deadline')).status?.conditions as { type: string; status: string; message: string }[];
+      const p = cond.find((c) => c.type === 'Progressing')!;
+      assert.equal(p.status, 'False');
+      assert.match(p.message, /^ReplicaSet "deadline-[a-z0-9]+" has timed out progressing\.$/);
+      const res = await cluster.kubectlResult(['rollout', 'status', 'deployment/deadline', '-n', dns, '--timeout=10s']);
+      assert.notEqual(res.code, 0);
+      assert.match(res.stderr, /deployment "deadline" exceeded its progress deadline/);
+    });
+  });
 });
