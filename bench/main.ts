@@ -6,8 +6,9 @@ import { printTable, writeJson, type BenchRow } from './report.js';
 import { benchStorage } from './storage.js';
 import { benchScheduler } from './scheduler.js';
 import { benchKubelet } from './kubelet.js';
+import { benchClient } from './client.js';
 
-const benchmarks: Record<string, () => Promise<BenchRow[]>> = { storage: benchStorage, scheduler: benchScheduler, kubelet: benchKubelet };
+const benchmarks: Record<string, () => Promise<BenchRow[]>> = { storage: benchStorage, scheduler: benchScheduler, kubelet: benchKubelet, client: benchClient };
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 const names = process.argv.slice(2);

@@ -52,6 +52,17 @@ describe('WorkQueue', () => {
     assert.equal(q.len(), 0, 'processed once more, not twice');
   });
 
+  it('keeps FIFO order across thousands of items (the queue compacts as it drains)', async () => {
+    const q = new WorkQueue<number>();
+    for (let i = 0; i < 5000; i++) q.add(i);
+    const out: number[] = [];
+    for (let i = 0; i < 3000; i++) out.push((await q.get()) as number);
+    for (let i = 5000; i < 6000; i++) q.add(i);
+    assert.equal(q.len(), 3000);
+    while (q.len() > 0) out.push((await q.get()) as number);
+    assert.deepEqual(out, Array.from({ length: 6000 }, (_, i) => i));
+  });
+
   it('wakes a waiting get() in FIFO order', async () => {
     const q = new WorkQueue<string>();
     const got = [q.get(), q.get()];
