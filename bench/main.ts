@@ -7,8 +7,9 @@ import { benchStorage } from './storage.js';
 import { benchScheduler } from './scheduler.js';
 import { benchKubelet } from './kubelet.js';
 import { benchClient } from './client.js';
+import { benchControllers } from './controllers.js';
 
-const benchmarks: Record<string, () => Promise<BenchRow[]>> = { storage: benchStorage, scheduler: benchScheduler, kubelet: benchKubelet, client: benchClient };
+const benchmarks: Record<string, () => Promise<BenchRow[]>> = { storage: benchStorage, scheduler: benchScheduler, kubelet: benchKubelet, client: benchClient, controllers: benchControllers };
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 const names = process.argv.slice(2);
