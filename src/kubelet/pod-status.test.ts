@@ -105,10 +105,12 @@ test('init containers: PodInitializing, Initialized False until each succeeded, 
   const first = computePodStatus(input(pod(spec), [ctr('init1', 'CONTAINER_RUNNING')]));
   assert.equal(first.phase, 'Pending');
   assert.deepEqual(first.initContainerStatuses!.map((c) => Object.keys(c.state!)[0]), ['running', 'waiting']);
+  assert.deepEqual(first.initContainerStatuses!.map((c) => c.ready), [false, false]);
   assert.equal(first.containerStatuses![0].state!.waiting!.reason, 'PodInitializing');
   assert.deepEqual(cond(first, 'Initialized'), ['False', 'ContainersNotInitialized', 'containers with incomplete status: [init1 init2]']);
   const done = computePodStatus(input(pod(spec), [ctr('init1', 'CONTAINER_EXITED'), ctr('init2', 'CONTAINER_EXITED'), ctr('app', 'CONTAINER_RUNNING')]));
   assert.deepEqual(cond(done, 'Initialized'), ['True', '', '']);
+  assert.deepEqual(done.initContainerStatuses!.map((c) => c.ready), [true, true]);
   assert.equal(done.phase, 'Running');
   const failed = computePodStatus(input(pod({ ...spec, restartPolicy: 'Never' }), [ctr('init1', 'CONTAINER_EXITED', { exitCode: 1 })]));
   assert.equal(failed.phase, 'Failed');

@@ -233,7 +233,12 @@ export function computePodStatus(input: PodStatusInput): IPodStatus {
   const old = pod.status ?? {};
   const hasInit = (pod.spec?.initContainers ?? []).length > 0;
   const defaultWaiting = hasInit ? 'PodInitializing' : 'ContainerCreating';
-  const init = (pod.spec?.initContainers ?? []).map((c) => containerStatus(c, input, defaultWaiting, old.initContainerStatuses?.find((s) => s.name === c.name)));
+  const init = (pod.spec?.initContainers ?? []).map((c) => {
+    const s = containerStatus(c, input, defaultWaiting, old.initContainerStatuses?.find((x) => x.name === c.name));
+    // A regular init container is ready once it completed, never while it runs.
+    if (!isRestartableInit(c)) s.ready = s.state?.terminated?.exitCode === 0;
+    return s;
+  });
   const app = (pod.spec?.containers ?? []).map((c) => containerStatus(c, input, defaultWaiting, old.containerStatuses?.find((s) => s.name === c.name)));
   const phase = podPhase(pod, init, app);
   const now = input.now.toISOString().replace(/\.\d{3}Z$/, 'Z');

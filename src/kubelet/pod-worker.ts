@@ -245,7 +245,8 @@ export class PodWorker {
     }
     const sandboxStatus = await this.ctx.runtime.podSandboxStatus(sandbox.id);
     const sandboxConfig = this.sandboxConfig(sandbox.metadata.attempt);
-    const podIP = sandboxStatus.network.ip;
+    // Host-network pods have the node's address.
+    const podIP = this.pod.spec?.hostNetwork ? (this.ctx.hostIPs()[0] ?? '') : sandboxStatus.network.ip;
 
     // Init containers, in order: each must succeed before the next starts.
     let initDone = true;
