@@ -8,8 +8,16 @@ import { benchScheduler } from './scheduler.js';
 import { benchKubelet } from './kubelet.js';
 import { benchClient } from './client.js';
 import { benchControllers } from './controllers.js';
+import { benchApiServer } from './apiserver.js';
 
-const benchmarks: Record<string, () => Promise<BenchRow[]>> = { storage: benchStorage, scheduler: benchScheduler, kubelet: benchKubelet, client: benchClient, controllers: benchControllers };
+const benchmarks: Record<string, () => Promise<BenchRow[]>> = {
+  storage: benchStorage,
+  scheduler: benchScheduler,
+  kubelet: benchKubelet,
+  client: benchClient,
+  controllers: benchControllers,
+  apiserver: benchApiServer,
+};
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 const names = process.argv.slice(2);

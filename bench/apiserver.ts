@@ -1,0 +1,182 @@
+// API server benchmark: creates, lists and watch fan-out through HTTPS with
+// k8ts' own client (keep-alive, JSON), each figure beside what the datastore
+// does for the same work in the same run (a second SQLite store, no HTTP).
+import { execFileSync } from 'node:child_process';
+import { startServer, type RunningServer } from '../src/cli/server.js';
+import { createLogger } from '../src/cli/log.js';
+import { Client } from '../src/client/rest.js';
+import * as resources from '../src/client/resources.js';
+import type { KubeObject } from '../src/client/types.js';
+import { openStore } from '../src/storage/open.js';
+import type { Store } from '../src/storage/store.js';
+import { tempDir } from '../test/helpers/tmp.js';
+import { percentile, type BenchRow } from './report.js';
+
+const listSize = 10_000;
+const watchers = 1000;
+const watchWrites = 50;
+
+function progress(step: string): void {
+  process.stderr.write(`apiserver bench: ${step}\n`);
+}
+
+/** A pod nobody schedules, so only the API server works. */
+function pod(name: string): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, labels: { app: 'bench' } },
+    spec: { schedulerName: 'bench-nobody', containers: [{ name: 'c', image: 'registry.k8s.io/pause:3.10', resources: { requests: { cpu: '10m' } } }] },
+  };
+}
+
+/** `total` operations from `concurrency` workers: operations per second and per-operation latencies (ms). */
+async function run(total: number, concurrency: number, op: (i: number) => Promise<unknown>): Promise<{ rate: number; latencies: number[] }> {
+  let next = 0;
+  const latencies: number[] = [];
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        const i = next++;
+        const t = performance.now();
+        await op(i);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  return { rate: total / ((performance.now() - started) / 1000), latencies };
+}
+
+async function median(fn: () => Promise<unknown>, repeat = 3): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < repeat; i++) {
+    const t = performance.now();
+    await fn();
+    times.push(performance.now() - t);
+  }
+  return percentile(times, 50);
+}
+
+function bareNodeRssMiB(): number {
+  const out = execFileSync(process.execPath, ['-e', 'console.log(process.memoryUsage().rss)']).toString();
+  return Number(out) / 2 ** 20;
+}
+
+const rssMiB = (): number => process.memoryUsage().rss / 2 ** 20;
+
+export async function benchApiServer(): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const row = (metric: string, value: number, baseline: number, higherIsBetter: boolean) =>
+    rows.push({ backend: 'apiserver', metric, value, baseline, higherIsBetter });
+
+  const server: RunningServer = await startServer(
+    { dataDir: tempDir('k8ts-bench-api'), httpsListenPort: 0, bindAddress: '127.0.0.1', serviceCidr: '10.43.0.0/16', clusterCidr: '10.42.0.0/16' },
+    createLogger(0, () => {}),
+  );
+  const raw: Store = await openStore({ dataDir: tempDir('k8ts-bench-raw') });
+  try {
+    const client = await Client.fromKubeconfig(server.kubeconfigPath, { userAgent: 'k8ts-bench' });
+    const podsApi = client.resource(resources.pods);
+    await new Promise((r) => setTimeout(r, 2000));
+    row('idle RSS (MiB) vs bare node', rssMiB(), bareNodeRssMiB(), false);
+
+    let created = 0;
+    for (const concurrency of [1, 16, 64]) {
+      const total = concurrency === 1 ? 500 : 3000;
+      const ns = `c${concurrency}`;
+      await client.resource(resources.namespaces).create(undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+      const api = await run(total, concurrency, (i) => podsApi.create(ns, pod(`p${i}`)));
+      const body = Buffer.from(JSON.stringify(pod('x')));
+      const store = await run(total, concurrency, (i) => raw.create(`/bench/${ns}/p${i}`, body));
+      row(`creates/s, ${concurrency} clients`, api.rate, store.rate, true);
+      row(`create p50 ms, ${concurrency} clients`, percentile(api.latencies, 50), percentile(store.latencies, 50), false);
+      row(`create p99 ms, ${concurrency} clients`, percentile(api.latencies, 99), percentile(store.latencies, 99), false);
+      created += total;
+      progress(`creates with ${concurrency} clients`);
+    }
+    row('RSS after creates (MiB) vs bare node', rssMiB(), bareNodeRssMiB(), false);
+
+    await client.resource(resources.namespaces).create(undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'list' } });
+    await run(listSize, 64, (i) => podsApi.create('list', pod(`l${i}`)));
+    const body = Buffer.from(JSON.stringify(pod('x')));
+    await run(listSize, 64, (i) => raw.create(`/list/l${i}`, body));
+    const rawList = await median(() => raw.list('/list/'));
+    const jsonList = await median(() => podsApi.list('list'));
+    const tableList = await median(() => tableRequest(server.kubeconfigPath, '/api/v1/namespaces/list/pods'));
+    row(`LIST ${listSize} pods JSON (ms)`, jsonList, rawList, false);
+    row(`LIST ${listSize} pods Table (ms)`, tableList, rawList, false);
+    progress('lists');
+
+    const [apiWatch, storeWatch] = [await watchLatencies(client), await rawWatchLatencies(raw)];
+    row(`watch p99 ms, ${watchers} watchers`, percentile(apiWatch, 99), percentile(storeWatch, 99), false);
+    row(`watch p50 ms, ${watchers} watchers`, percentile(apiWatch, 50), percentile(storeWatch, 50), false);
+    row('RSS under watch load (MiB) vs bare node', rssMiB(), bareNodeRssMiB(), false);
+    progress(`watch fan-out (${created + listSize} pods stored)`);
+  } finally {
+    await raw.close();
+    await server.stop();
+  }
+  return rows;
+}
+
+/** A list as kubectl asks for it: a server-side Table. */
+async function tableRequest(kubeconfig: string, path: string): Promise<void> {
+  const { apiClient } = await import('../test/helpers/api.js');
+  const api = await apiClient(kubeconfig);
+  const res = await api.request('GET', path, undefined, { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' });
+  if (res.status !== 200) throw new Error(`table list: ${res.status}`);
+}
+
+/** Delivery latency of writes to `watchers` HTTPS watches of one namespace's ConfigMaps. */
+async function watchLatencies(client: Client): Promise<number[]> {
+  const cms = client.resource(resources.configmaps);
+  await client.resource(resources.namespaces).create(undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'watched' } });
+  const { resourceVersion } = await cms.list('watched');
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  const streams = Array.from({ length: watchers }, () => cms.watch('watched', { resourceVersion }));
+  const consumers = streams.map(async (w) => {
+    for await (const event of w) {
+      const name = event.object.metadata?.name ?? '';
+      const t = sentAt.get(name);
+      if (t !== undefined) latencies.push(performance.now() - t);
+      if (latencies.length >= watchers * watchWrites) break;
+    }
+  });
+  await new Promise((r) => setTimeout(r, 2000));
+  for (let i = 0; i < watchWrites; i++) {
+    sentAt.set(`w${i}`, performance.now());
+    await cms.create('watched', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `w${i}` } });
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await Promise.race([Promise.all(consumers), new Promise((r) => setTimeout(r, 20_000))]);
+  for (const w of streams) w.stop();
+  return latencies;
+}
+
+async function rawWatchLatencies(store: Store): Promise<number[]> {
+  const base = await store.currentRevision();
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  const watches = Array.from({ length: watchers }, () => store.watch('/watched/', { afterRevision: base }));
+  const consumers = watches.map(async (w) => {
+    let seen = 0;
+    for await (const batch of w) {
+      for (const event of batch) {
+        const t = sentAt.get(event.kv.key);
+        if (t !== undefined) latencies.push(performance.now() - t);
+        seen++;
+      }
+      if (seen >= watchWrites) break;
+    }
+  });
+  for (let i = 0; i < watchWrites; i++) {
+    sentAt.set(`/watched/w${i}`, performance.now());
+    await store.create(`/watched/w${i}`, Buffer.from('{}'));
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await Promise.race([Promise.all(consumers), new Promise((r) => setTimeout(r, 20_000))]);
+  for (const w of watches) w.close();
+  return latencies;
+}
