@@ -2,6 +2,7 @@
 // (k8s.io/cri-api runtime/v1 RuntimeService and ImageService), in TypeScript.
 // The kubelet's logic only talks to these interfaces, so the simulated runtime
 // and a containerd (CRI over gRPC) implementation are interchangeable.
+import type { Duplex, Readable, Writable } from 'node:stream';
 
 /** CRI PodSandboxMetadata. */
 export interface PodSandboxMetadata {
@@ -78,6 +79,16 @@ export interface ContainerConfig {
   logPath: string;
   tty?: boolean;
   stdin?: boolean;
+  /** Volumes prepared by the kubelet, bind-mounted into the container (CRI Mount). */
+  mounts?: Mount[];
+}
+
+/** CRI Mount: a host path the kubelet prepared, seen by the container at containerPath. */
+export interface Mount {
+  containerPath: string;
+  hostPath: string;
+  readonly: boolean;
+  propagation?: 'PROPAGATION_PRIVATE' | 'PROPAGATION_HOST_TO_CONTAINER' | 'PROPAGATION_BIDIRECTIONAL';
 }
 
 export type ContainerState = 'CONTAINER_CREATED' | 'CONTAINER_RUNNING' | 'CONTAINER_EXITED' | 'CONTAINER_UNKNOWN';
@@ -155,6 +166,23 @@ export interface ContainerEvent {
   podSandboxMetadata?: PodSandboxMetadata;
 }
 
+/**
+ * One exec or attach session, already connected to the client (CRI Exec/Attach; the kubelet's
+ * streaming server owns the wire protocol, the runtime only moves bytes).
+ */
+export interface StreamSession {
+  /** Present when the client sends stdin; ends when the client closes it. */
+  stdin?: Readable;
+  stdout?: Writable;
+  /** Absent with a tty, which merges stderr into stdout. */
+  stderr?: Writable;
+  tty: boolean;
+  /** Terminal size changes from the client (tty only). */
+  onResize?(listener: (size: { width: number; height: number }) => void): void;
+  /** Aborted when the client goes away: the runtime ends the session and frees what it held. */
+  signal: AbortSignal;
+}
+
 /** CRI RuntimeService. */
 export interface RuntimeService {
   version(): Promise<VersionInfo>;
@@ -177,6 +205,12 @@ export interface RuntimeService {
   listContainers(filter?: ContainerFilter): Promise<Container[]>;
   execSync(containerId: string, cmd: string[], timeoutSeconds: number): Promise<ExecSyncResponse>;
   readLogs(containerId: string, options?: LogOptions): Promise<string>;
+  /** CRI Exec: runs cmd in the container with the session's streams; resolves with its exit code. */
+  exec(containerId: string, cmd: string[], session: StreamSession): Promise<{ exitCode: number }>;
+  /** CRI Attach: connects the session to the container's main process until it exits or the client leaves. */
+  attach(containerId: string, session: StreamSession): Promise<void>;
+  /** CRI PortForward: a byte stream to `port` inside the sandbox's network namespace. */
+  portForward(podSandboxId: string, port: number, signal: AbortSignal): Promise<Duplex>;
 
   /** Subscribes to container events; returns the unsubscribe function. */
   onContainerEvent(listener: (event: ContainerEvent) => void): () => void;

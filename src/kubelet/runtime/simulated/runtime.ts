@@ -1,4 +1,5 @@
 // A container runtime without containers (like KWOK): sandboxes get an IP from
+import type { Duplex } from 'node:stream';
 // the node's pod CIDR, containers "run" per their script (script.ts), exit on a
 // timer, answer probes and execs, and have simulated logs. One instance per node.
 import { createHash, randomBytes } from 'node:crypto';
@@ -274,6 +275,19 @@ export class SimulatedRuntime implements RuntimeService, ImageService {
   probeSucceeds(containerId: string, type: ProbeType): boolean {
     const c = this.containers.get(containerId);
     return c?.state === 'CONTAINER_RUNNING' && !c.script.failingProbes.has(type);
+  }
+
+  // Streaming sessions come with the kubelet's API (issue 8); until then they are refused.
+  async exec(): Promise<{ exitCode: number }> {
+    throw new RuntimeError('NotFound', 'streaming exec is not served by the simulated runtime yet');
+  }
+
+  async attach(): Promise<void> {
+    throw new RuntimeError('NotFound', 'attach is not served by the simulated runtime yet');
+  }
+
+  async portForward(): Promise<Duplex> {
+    throw new RuntimeError('NotFound', 'port-forward is not served by the simulated runtime yet');
   }
 
   async readLogs(containerId: string, options: LogOptions = {}): Promise<string> {
