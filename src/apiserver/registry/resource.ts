@@ -16,7 +16,7 @@ import {
   type GroupResource,
 } from '../../machinery/status.js';
 import { nameIsDNSSubdomain, validateObjectMeta, validateObjectMetaUpdate } from '../../machinery/validation.js';
-import { isStoreError, type KeyValue, type Store, type Watch } from '../../storage/store.js';
+import { inconsistentContinue, isStoreError, type KeyValue, type Store, type Watch } from '../../storage/store.js';
 import type { WatchCache } from '../watchcache.js';
 import { carryUpdateMeta, fillCreateMeta, generateName, jsonEqual, metaOf, nowTimestamp } from './metadata.js';
 import { selects, type Selection } from './selection.js';
@@ -158,7 +158,7 @@ export class Resource {
       });
     } catch (err) {
       if (isStoreError(err, 'compacted')) {
-        throw options.continue ? expiredContinue() : tooOldResourceVersion(revision ?? 0, await this.ctx.store.compactedRevision());
+        throw options.continue ? expiredContinue(inconsistentContinue(options.continue)) : tooOldResourceVersion(revision ?? 0, await this.ctx.store.compactedRevision());
       }
       if (isStoreError(err, 'invalid')) throw badRequest(err.message);
       throw err;

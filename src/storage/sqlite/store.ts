@@ -93,7 +93,8 @@ export class SqliteStore implements Store {
   async list(prefix: string, options: ListOptions = {}): Promise<ListResult> {
     this.assertOpen();
     const token = options.continue ? decodeContinue(options.continue) : undefined;
-    const revision = token?.rev ?? (options.revision || this.revision);
+    const pinned = token ? token.rev : options.revision;
+    const revision = pinned && pinned > 0 ? pinned : this.revision;
     if (revision > this.revision) {
       throw new StoreError('invalid', `revision ${revision} is in the future (current ${this.revision})`);
     }
