@@ -3,6 +3,7 @@ import type { Controller } from './context.js';
 import { daemonSetController } from './daemonset/controller.js';
 import { deploymentController } from './deployment/controller.js';
 import { replicaSetController, replicationController } from './replicaset/controller.js';
+import { resourceQuotaController } from './resourcequota/controller.js';
 import { statefulSetController } from './statefulset/controller.js';
 
 export const controllers: Controller[] = [
@@ -11,4 +12,5 @@ export const controllers: Controller[] = [
   deploymentController,
   statefulSetController,
   daemonSetController,
+  resourceQuotaController,
 ];

@@ -214,10 +214,11 @@ export class Resource {
     if (options.fieldManager && !options.managedFieldsPrepared) {
       metaOf(obj).managedFields = updateManagedFields(undefined, obj, options.fieldManager, this.fieldManagerScope(''));
     }
-    for (const plugin of this.admission) await plugin.admit(obj, 'create');
+    for (const plugin of this.admission) await plugin.admit?.(obj, 'create');
     this.strategy.prepareForCreate?.(obj);
     fillCreateMeta(this.strategy, obj);
     this.validateCreate(obj, namespace);
+    for (const plugin of this.admission) await plugin.validate?.(obj, 'create', { group: this.names.group, resource: this.names.plural, dryRun: options.dryRun === true });
     if (options.dryRun) return obj;
     await this.hooks.beforeCreate?.(obj);
     try {
@@ -293,7 +294,7 @@ export class Resource {
     if (subresource === 'status') this.strategy.prepareForStatusUpdate?.(obj, old);
     else if (partial) obj = partial.prepare(obj, old);
     else {
-      for (const plugin of this.admission) await plugin.admit(obj, 'update', old);
+      for (const plugin of this.admission) await plugin.admit?.(obj, 'update', old);
       this.strategy.prepareForUpdate?.(obj, old);
     }
     carryUpdateMeta(this.strategy, obj, old);
