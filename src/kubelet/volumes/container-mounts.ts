@@ -2,7 +2,7 @@
 // volumeMount becomes a host path the kubelet prepared — the volume's path, or
 // a subPath / subPathExpr (expanded with the container's environment) inside
 // it — with readOnly and mount propagation.
-import { mkdir, realpath, stat } from 'node:fs/promises';
+import { chmod, mkdir, realpath, stat } from 'node:fs/promises';
 import { join, relative, isAbsolute } from 'node:path';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import { ContainerConfigError, expand } from '../env.js';
@@ -36,7 +36,14 @@ async function hostSubPath(volumePath: string, subPath: string, mountName: strin
   if (!(await stat(target).catch(() => undefined))) {
     const mode = (await stat(volumePath)).mode & 0o7777;
     try {
-      await mkdir(target, { recursive: true, mode });
+      let path = volumePath;
+      // Each new directory gets the volume's mode exactly (mkdir's is filtered by the umask).
+      for (const part of subPath.split('/').filter(Boolean)) {
+        path = join(path, part);
+        if (await stat(path).catch(() => undefined)) continue;
+        await mkdir(path, { mode });
+        await chmod(path, mode);
+      }
     } catch {
       throw new ContainerConfigError(`failed to create subPath directory for volumeMount "${mountName}" of container "${containerName}"`);
     }

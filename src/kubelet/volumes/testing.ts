@@ -1,6 +1,7 @@
 // Helpers for the volume plugins' unit tests: API objects held in memory, a pod
 // with volumes, and a set-up context over a temp directory.
-import { mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IPersistentVolume } from 'kubernetes-models/v1/PersistentVolume';
@@ -69,4 +70,25 @@ export function hostContext(pod: IPod, sources: VolumeSources, dir = join(tempRo
     dir,
     host: { mounter: new HostMounter() },
   };
+}
+
+/** The filesystem type mounted exactly at dir ('' when nothing is), as findmnt(8) reports it. */
+export function mountedFsType(dir: string): string {
+  try {
+    return execFileSync('findmnt', ['-n', '-o', 'FSTYPE', '--mountpoint', dir], { encoding: 'utf8' }).trim();
+  } catch {
+    return '';
+  }
+}
+
+/** The mount options at dir (findmnt's OPTIONS column). */
+export function mountOptions(dir: string): string {
+  return execFileSync('findmnt', ['-n', '-o', 'OPTIONS', '--mountpoint', dir], { encoding: 'utf8' }).trim();
+}
+
+/** Unmounts everything under root, then removes it. */
+export async function removeRoot(root: string): Promise<void> {
+  const m = new HostMounter();
+  for (const t of await m.mountsUnder(root)) await m.unmount(t);
+  rmSync(root, { recursive: true, force: true });
 }
