@@ -3,6 +3,7 @@
 // atomically and rewritten when the ConfigMap changes. On the node's disk.
 import type { IKeyToPath } from 'kubernetes-models/v1/KeyToPath';
 import { writePayload, type Payload } from './atomic-writer.js';
+import { setVolumeOwnership, withGroupRead } from './ownership.js';
 import { DEFAULT_FILE_MODE, prepareDir, VolumeError, type SetUpContext, type VolumePlugin } from './plugin.js';
 
 export interface KeysSource {
@@ -48,7 +49,8 @@ export async function writeVolume(ctx: SetUpContext, payload: Payload, medium: '
   if (!ctx.host) return;
   await prepareDir(ctx.dir, ctx.host.mounter, medium);
   try {
-    await writePayload(ctx.dir, payload);
+    const fsGroup = ctx.pod.spec?.securityContext?.fsGroup;
+    if (await writePayload(ctx.dir, withGroupRead(payload, fsGroup))) await setVolumeOwnership(ctx.dir, fsGroup, true);
   } catch (err) {
     throw new VolumeError((err as Error).message);
   }
