@@ -43,9 +43,11 @@ export interface VolumeManagerOptions {
   mounter?: Mounter;
   /** Runs the resync; without one there is none. */
   ticker?: Ticker;
-  /** How often set-up volumes follow their sources (upstream: the one-minute sync period). */
+  /** How often set-up volumes follow their sources (default 30 s, so an update lands within upstream's one-minute sync period). */
   resyncMs?: number;
 }
+
+export const DEFAULT_RESYNC_MS = 30_000;
 
 interface PodState {
   pod: IPod;
@@ -85,7 +87,7 @@ export class VolumeManager implements PodVolumes {
 
   start(): void {
     if (!this.onHost || !this.options.ticker || this.cancelResync) return;
-    this.cancelResync = this.options.ticker.every(this.options.resyncMs ?? 60_000, () => this.resync());
+    this.cancelResync = this.options.ticker.every(this.options.resyncMs ?? DEFAULT_RESYNC_MS, () => this.resync());
   }
 
   stop(): void {
