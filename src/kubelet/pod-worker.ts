@@ -292,8 +292,9 @@ export class PodWorker {
     this.syncProbes(containers, podIP);
     const status = this.report(containers, { ready: true, ip: podIP });
     if (isTerminal(status.phase)) {
-      // Nothing will run again: release the sandbox (and its IP).
+      // Nothing will run again: release the sandbox (and its IP) and the volumes.
       await this.ctx.runtime.stopPodSandbox(sandbox.id);
+      await this.unmountVolumes();
     }
   }
 

@@ -55,6 +55,14 @@ function fsType(dir: string): string {
 describe('volumes on the host', () => {
   let cluster: TestCluster;
   let host: KubeletHost;
+  const newHost = () =>
+    new KubeletHost({
+      client,
+      log: createLogger(0, () => undefined),
+      nodes: [{ config: hollowNodeConfig(0, { prefix: 'vol-host' }), runtime, probes: new SimulatedProbeHandler(runtime), rootDir }],
+      retryMs: 1000,
+      volumeResyncMs: 2000,
+    });
   let client: Client;
   const runtime = new RecordingRuntime();
   const rootDir = tempDir('k8ts-kubelet-root');
@@ -85,13 +93,7 @@ describe('volumes on the host', () => {
   before(async () => {
     cluster = await startTestCluster();
     client = await Client.fromKubeconfig(cluster.kubeconfig);
-    host = new KubeletHost({
-      client,
-      log: createLogger(0, () => undefined),
-      nodes: [{ config: hollowNodeConfig(0, { prefix: 'vol-host' }), runtime, probes: new SimulatedProbeHandler(runtime), rootDir }],
-      retryMs: 1000,
-      volumeResyncMs: 2000,
-    });
+    host = newHost();
     await host.start();
     await eventually('the node Ready', async () => (await cluster.kubectl(['get', 'nodes', '--no-headers'])).split(/\s+/)[1] === 'Ready');
   });
@@ -207,6 +209,17 @@ describe('volumes on the host', () => {
     assert.equal(statSync(logs).isDirectory(), true);
   });
 
+  test('a pod that completes has its volumes torn down while the pod object stays', async () => {
+    await apply(
+      pod('completes', REAL, [{ name: 'shm', emptyDir: { medium: 'Memory' } }], [{ name: 'shm', mountPath: '/dev/shm' }], { restartPolicy: 'Never' }, { command: ['sh', '-c', 'echo done'] }),
+    );
+    await eventually('completes Completed', async () => (await statusColumn('completes')) === 'Completed');
+    const uid = (await cluster.kubectl(['get', 'pod', 'completes', '-o', 'jsonpath={.metadata.uid}'])).trim();
+    const podDir = join(rootDir, 'pods', uid);
+    await eventually('the completed pod\'s directory removed', async () => !existsSync(podDir));
+    assert.deepEqual(await new HostMounter().mountsUnder(podDir), []);
+  });
+
   test('EmptyDir Wrapper Volume, Secret and ConfigMap volumes, no conflict', async () => {
     await cluster.kubectl(['create', 'secret', 'generic', 'wrapper-secret', '--from-literal=data-1=value-1']);
     await cluster.kubectl(['create', 'configmap', 'wrapper-configmap', '--from-literal=data-1=value-1']);
@@ -283,5 +296,22 @@ describe('volumes on the host', () => {
     await eventually('the pod directory removed', async () => !existsSync(podDir));
     assert.deepEqual(await new HostMounter().mountsUnder(podDir), [], 'no tmpfs left mounted');
     assert.equal(existsSync(join(hostDir, 'logs')), true, 'hostPath volumes are left alone');
+  });
+
+  test('an agent restart keeps running pods\' volumes and removes those of pods deleted meanwhile', async () => {
+    const volumes = [{ name: 'shm', emptyDir: { medium: 'Memory' } }];
+    await apply(pod('stays', REAL, volumes, [{ name: 'shm', mountPath: '/dev/shm' }]));
+    await apply(pod('goes', REAL, volumes, [{ name: 'shm', mountPath: '/dev/shm' }]));
+    await eventually('both Running', async () => (await statusColumn('stays')) === 'Running' && (await statusColumn('goes')) === 'Running');
+    const uidOf = async (name: string) => (await cluster.kubectl(['get', 'pod', name, '-o', 'jsonpath={.metadata.uid}'])).trim();
+    const [stays, goes] = [join(rootDir, 'pods', await uidOf('stays')), join(rootDir, 'pods', await uidOf('goes'))];
+    await host.stop();
+    await cluster.kubectl(['delete', 'pod', 'goes', '--grace-period=0', '--force']);
+    host = newHost();
+    await host.start();
+    await eventually('the deleted pod\'s directory removed', async () => !existsSync(goes));
+    assert.deepEqual(await new HostMounter().mountsUnder(goes), []);
+    await eventually('stays synced again', async () => (await statusColumn('stays')) === 'Running');
+    assert.deepEqual(await new HostMounter().mountsUnder(stays), [join(stays, 'volumes', 'kubernetes.io~empty-dir', 'shm')], 'one tmpfs, not mounted twice');
   });
 });
