@@ -42,7 +42,7 @@ test('a claim bound to a hostPath volume mounts its path (type-checked); a local
   const file = join(root, 'file');
   writeFileSync(file, '');
   sources.volumes.set('pv-vol1', pv({ hostPath: { path: file, type: 'Directory' } }));
-  await assert.rejects(persistentVolumeClaimPlugin.setUp(ctx), { message: `hostPath type check failed: ${file} is not a directory` });
+  await assert.rejects(persistentVolumeClaimPlugin.setUp(ctx), { message: `hostPath type check failed: ${file} is not a directory`, volumeName: 'pv-vol1' });
   const local = join(root, 'local');
   mkdirSync(local);
   sources.volumes.set('pv-vol1', pv({ local: { path: local } }));

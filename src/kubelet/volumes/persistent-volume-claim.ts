@@ -36,16 +36,23 @@ export const persistentVolumeClaimPlugin: VolumePlugin = {
     const source = ctx.volume.persistentVolumeClaim!;
     const pv = await resolveClaim(ctx, source.claimName);
     const readOnly = source.readOnly === true;
+    const pvName = pv.metadata?.name ?? '';
     const hostPath = pv.spec?.hostPath;
     const local = pv.spec?.local;
-    if (hostPath) {
-      if (ctx.host) await checkHostPathType(hostPath.path, hostPath.type ?? '');
-      return { path: hostPath.path, readOnly };
+    try {
+      if (hostPath) {
+        if (ctx.host) await checkHostPathType(hostPath.path, hostPath.type ?? '');
+        return { path: hostPath.path, readOnly };
+      }
+      if (local) {
+        if (ctx.host && !(await stat(local.path).catch(() => undefined))) throw new VolumeError(`path "${local.path}" does not exist`);
+        return { path: local.path, readOnly };
+      }
+      throw new VolumeError(`only hostPath and local PersistentVolumes can be mounted on this node`);
+    } catch (err) {
+      // Upstream names a claim's volume after its PersistentVolume in events.
+      if (err instanceof VolumeError) throw new VolumeError(err.message, err.phase, pvName);
+      throw err;
     }
-    if (local) {
-      if (ctx.host && !(await stat(local.path).catch(() => undefined))) throw new VolumeError(`path "${local.path}" does not exist`);
-      return { path: local.path, readOnly };
-    }
-    throw new VolumeError(`volume ${pv.metadata?.name ?? ''}: only hostPath and local PersistentVolumes can be mounted on this node`);
   },
 };

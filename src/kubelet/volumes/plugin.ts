@@ -67,6 +67,8 @@ export class VolumeError extends Error {
   constructor(
     message: string,
     readonly phase: 'SetUp' | 'Process' = 'SetUp',
+    /** The name events give the volume when it is not the pod's (a claim's PersistentVolume). */
+    readonly volumeName?: string,
   ) {
     super(message);
   }

@@ -151,7 +151,7 @@ export class VolumeManager implements PodVolumes {
             failedToProcess.push(volume.name);
             processErrors.push(err.message);
           } else {
-            this.event(pod, `MountVolume.SetUp failed for volume "${volume.name}" : ${err.message}`);
+            this.event(pod, `MountVolume.SetUp failed for volume "${err.volumeName ?? volume.name}" : ${err.message}`);
           }
         }
       }
@@ -215,7 +215,7 @@ export class VolumeManager implements PodVolumes {
               this.options.log.warn('kubelet', `pod ${uid}: volume ${volume.name} resync failed: ${(err as Error).message}`);
               continue;
             }
-            this.event(state.pod, `MountVolume.SetUp failed for volume "${volume.name}" : ${err.message}`);
+            this.event(state.pod, `MountVolume.SetUp failed for volume "${err.volumeName ?? volume.name}" : ${err.message}`);
           }
         }
       });
