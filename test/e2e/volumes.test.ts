@@ -81,4 +81,30 @@ describe('volumes on hollow nodes', () => {
     await cluster.kubectl(['patch', 'pvc', 'myclaim', '--subresource=status', '--type=merge', '-p', '{"status":{"phase":"Bound"}}']);
     await eventually('claim-wait Running', async () => (await statusColumn('claim-wait')) === 'Running');
   });
+
+  for (const kind of ['ConfigMap', 'Secret'] as const) {
+    const testname = kind === 'ConfigMap' ? 'ConfigMap Volume, immutability' : 'Secrets Volume, immutability';
+    test(testname, async () => {
+      const name = `immutable-${kind.toLowerCase()}`;
+      const payload = (v: string) => (kind === 'ConfigMap' ? { data: { key: v } } : { data: { key: Buffer.from(v).toString('base64') } });
+      await apply({ apiVersion: 'v1', kind, metadata: { name }, ...payload('one') });
+      // Each step is an update (PUT) of the object as read, as the upstream test does.
+      const replace = async (change: (obj: Record<string, unknown>) => void) => {
+        const obj = JSON.parse(await cluster.kubectl(['get', kind.toLowerCase(), name, '-o', 'json'])) as Record<string, unknown>;
+        change(obj);
+        return cluster.kubectlResult(['replace', '-f', '-'], { stdin: JSON.stringify(obj) });
+      };
+      assert.equal((await replace((o) => Object.assign(o, payload('two')))).code, 0, 'a data update succeeds');
+      assert.equal((await replace((o) => Object.assign(o, { immutable: true }))).code, 0, 'marking it immutable succeeds');
+      const dataChange = await replace((o) => Object.assign(o, payload('three')));
+      assert.notEqual(dataChange.code, 0);
+      assert.match(dataChange.stderr, /field is immutable when `immutable` is set/);
+      const unfreeze = await replace((o) => Object.assign(o, { immutable: false }));
+      assert.notEqual(unfreeze.code, 0);
+      assert.match(unfreeze.stderr, /field is immutable when `immutable` is set/);
+      const relabel = await replace((o) => ((o.metadata as { labels?: Record<string, string> }).labels = { label1: 'value1' }));
+      assert.equal(relabel.code, 0, 'a metadata update succeeds');
+      await cluster.kubectl(['delete', kind.toLowerCase(), name]);
+    });
+  }
 });
