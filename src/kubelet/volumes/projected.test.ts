@@ -47,6 +47,30 @@ test('configMap, secret, downwardAPI and a pod-bound token in one tmpfs director
   assert.equal(sources.tokenRequests.length, 1);
 });
 
+test('the kube-api-access volume the ServiceAccount admission adds: token, ca.crt and namespace', async () => {
+  const sources = memorySources();
+  sources.configMaps.set('default/kube-root-ca.crt', { data: { 'ca.crt': '-----BEGIN CERTIFICATE-----' } });
+  const pod = podWith([
+    {
+      name: 'kube-api-access-x7k2p',
+      projected: {
+        defaultMode: 0o644,
+        sources: [
+          { serviceAccountToken: { path: 'token', expirationSeconds: 3607 } },
+          { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+          { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+        ],
+      },
+    },
+  ]);
+  const ctx = hostContext(pod, sources, join(root, 'kube-api-access'));
+  await projectedPlugin.setUp(ctx);
+  assert.deepEqual(readdirSync(ctx.dir).filter((f) => !f.startsWith('..')).sort(), ['ca.crt', 'namespace', 'token']);
+  assert.equal(readFileSync(join(ctx.dir, 'namespace'), 'utf8'), 'default');
+  assert.equal(sources.tokenRequests[0].serviceAccount, 'default');
+  assert.deepEqual(sources.tokenRequests[0].spec.audiences, [], 'no audience: the API server\'s own');
+});
+
 test('every failing source is reported, together', async () => {
   const pod = podWith([{ name: 'p', projected: { sources: [{ configMap: { name: 'a' } }, { secret: { name: 'b' } }, { configMap: { name: 'c', optional: true } }] } }]);
   await assert.rejects(projectedPlugin.setUp(hostContext(pod, memorySources(), join(root, 'p2'))), { message: '[configmap "a" not found, secret "b" not found]' });
