@@ -19,7 +19,7 @@ function manager(sources: MemorySources, onHost = true) {
   const sink: EventSink = { event: (_ref, type, reason, message) => events.push({ type, reason, message }) };
   const rootDir = onHost ? tempRoot('k8ts-vm') : undefined;
   if (rootDir) roots.push(rootDir);
-  const vm = new VolumeManager({ nodeName: 'n1', sources, events: sink, log: createLogger(0, () => undefined), allocatable: () => ({ cpu: '4', memory: '8Gi' }), rootDir });
+  const vm = new VolumeManager({ nodeName: 'n1', sources, events: sink, log: createLogger(0, () => undefined), allocatable: () => ({ cpu: '4', memory: '8Gi' }), rootDir, backoffBaseMs: 0 });
   return { vm, events, rootDir: rootDir ?? '' };
 }
 
@@ -48,6 +48,19 @@ test('an unbound claim is reported as upstream reports volumes it cannot process
   assert.deepEqual(events.map((e) => e.message), [
     'Unable to attach or mount volumes: unmounted volumes=[data], unattached volumes=[], failed to process volumes=[data]: error processing PVC default/myclaim: PVC default/myclaim has non-bound phase ("Pending") or empty pvc.Spec.VolumeName ("")',
   ]);
+});
+
+test('a failing volume is retried after a doubling back-off, one event per attempt', async () => {
+  const sources = memorySources();
+  const events: string[] = [];
+  const vm = new VolumeManager({ nodeName: 'n1', sources, events: { event: (_r, _t, _reason, message) => events.push(message) }, log: createLogger(0, () => undefined), allocatable: () => ({}), backoffBaseMs: 200 });
+  const pod = podWith([{ name: 'config', configMap: { name: 'game' } }]);
+  assert.equal(await vm.mountPod(pod), false);
+  sources.configMaps.set('default/game', { data: {} });
+  assert.equal(await vm.mountPod(pod), false, 'still backing off');
+  assert.equal(events.length, 1);
+  await new Promise((r) => setTimeout(r, 250));
+  assert.equal(await vm.mountPod(pod), true);
 });
 
 test('only volumes some container mounts are set up', async () => {

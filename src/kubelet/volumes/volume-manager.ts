@@ -13,6 +13,7 @@ import type { IVolume } from 'kubernetes-models/v1/Volume';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../cli/log.js';
+import { Backoff } from '../backoff.js';
 import { podRef, type EventSink } from '../events.js';
 import type { KeyValue, Mount } from '../runtime/types.js';
 import type { Ticker } from '../ticker.js';
@@ -43,11 +44,16 @@ export interface VolumeManagerOptions {
   mounter?: Mounter;
   /** Runs the resync; without one there is none. */
   ticker?: Ticker;
+  /** First retry delay of a failed set-up (doubling to 2m2s). */
+  backoffBaseMs?: number;
   /** How often set-up volumes follow their sources (default 30 s, so an update lands within upstream's one-minute sync period). */
   resyncMs?: number;
 }
 
 export const DEFAULT_RESYNC_MS = 30_000;
+/** Upstream's retry back-off for a failing volume operation: 500 ms doubling to 2m2s. */
+export const MOUNT_BACKOFF_BASE_MS = 500;
+export const MOUNT_BACKOFF_MAX_MS = 122_000;
 
 interface PodState {
   pod: IPod;
@@ -73,11 +79,15 @@ export class VolumeManager implements PodVolumes {
   private readonly pods = new Map<string, PodState>();
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly tokens = new TokenCache();
+  /** Failed set-ups wait out a back-off before the next attempt (and the next FailedMount event). */
+  private readonly backoff: Backoff;
+  private readonly failedAt = new Map<string, number>();
   private readonly mounter: Mounter;
   private cancelResync: (() => void) | undefined;
 
   constructor(private readonly options: VolumeManagerOptions) {
     this.mounter = options.mounter ?? new HostMounter();
+    this.backoff = new Backoff(options.backoffBaseMs ?? MOUNT_BACKOFF_BASE_MS, MOUNT_BACKOFF_MAX_MS);
   }
 
   /** Whether volumes are prepared on this host (a real node) or only checked (a hollow one). */
@@ -143,10 +153,17 @@ export class VolumeManager implements PodVolumes {
       const failedToProcess: string[] = [];
       for (const volume of volumes) {
         if (state.mounted.has(volume.name)) continue;
+        const key = `${uid}/${volume.name}/`;
+        const failedAt = this.failedAt.get(key);
+        if (failedAt !== undefined && this.backoff.isInBackOffSince(key, failedAt)) continue;
         try {
           state.mounted.set(volume.name, await this.setUp(pod, volume));
+          this.failedAt.delete(key);
+          this.backoff.forgetPrefix(key);
         } catch (err) {
           if (!(err instanceof VolumeError)) throw err;
+          this.failedAt.set(key, Date.now());
+          this.backoff.next(key);
           if (err.phase === 'Process') {
             failedToProcess.push(volume.name);
             processErrors.push(err.message);
@@ -171,6 +188,8 @@ export class VolumeManager implements PodVolumes {
 
   async unmountPod(uid: string): Promise<void> {
     this.tokens.forgetPod(uid);
+    this.backoff.forgetPrefix(`${uid}/`);
+    for (const key of this.failedAt.keys()) if (key.startsWith(`${uid}/`)) this.failedAt.delete(key);
     await this.withLock(uid, async () => {
       this.pods.delete(uid);
       if (this.onHost) await this.removePodDir(uid);
