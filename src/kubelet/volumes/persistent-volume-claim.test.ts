@@ -50,3 +50,17 @@ test('a claim bound to a hostPath volume mounts its path (type-checked); a local
   sources.volumes.set('pv-vol1', pv({ nfs: { server: 'x', path: '/' } }));
   await assert.rejects(persistentVolumeClaimPlugin.setUp(ctx), /only hostPath and local PersistentVolumes/);
 });
+
+test('a generic ephemeral volume uses the claim <pod>-<volume>, which the pod must control', async () => {
+  const sources = memorySources();
+  const data = join(root, 'scratch');
+  mkdirSync(data);
+  const owned = claim('Bound', 'pv-vol1');
+  owned.metadata!.name = 'web-scratch';
+  sources.claims.set('default/web-scratch', owned);
+  sources.volumes.set('pv-vol1', pv({ local: { path: data } }));
+  const ctx = hostContext(podWith([{ name: 'scratch', ephemeral: { volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'] } } } }]), sources);
+  await assert.rejects(persistentVolumeClaimPlugin.setUp(ctx), { message: 'PVC default/web-scratch was not created for pod default/web (pod is not owner)', phase: 'Process' });
+  owned.metadata!.ownerReferences = [{ apiVersion: 'v1', kind: 'Pod', name: 'web', uid: 'uid-1', controller: true }];
+  assert.deepEqual(await persistentVolumeClaimPlugin.setUp(ctx), { path: data, readOnly: false });
+});

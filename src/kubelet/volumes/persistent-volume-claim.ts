@@ -1,17 +1,24 @@
-// persistentVolumeClaim: the kubelet resolves claim → bound PersistentVolume →
-// its source, then sets that up. Only node-local sources exist here: hostPath
+// persistentVolumeClaim (and generic ephemeral volumes, whose claim the pod
+// owns): the kubelet resolves claim → bound PersistentVolume → its source, then
+// sets that up. Only node-local sources exist here: hostPath
 // (with its type check) and local (the path must exist).
 import { stat } from 'node:fs/promises';
 import type { IPersistentVolume } from 'kubernetes-models/v1/PersistentVolume';
 import { checkHostPathType } from './host-path.js';
 import { VolumeError, type SetUpContext, type VolumePlugin } from './plugin.js';
 
-/** Upstream's desired-state populator: the claim must be Bound and its volume must point back at it. */
-export async function resolveClaim(ctx: SetUpContext, claimName: string): Promise<IPersistentVolume> {
+/**
+ * Upstream's desired-state populator: the claim must be Bound and its volume must point back at it;
+ * a generic ephemeral volume's claim (`<pod>-<volume>`) must also be controlled by the pod.
+ */
+export async function resolveClaim(ctx: SetUpContext, claimName: string, ephemeral = false): Promise<IPersistentVolume> {
   const ns = ctx.pod.metadata?.namespace ?? 'default';
   const fail = (why: string) => new VolumeError(`error processing PVC ${ns}/${claimName}: ${why}`, 'Process');
   const claim = await ctx.sources.getPersistentVolumeClaim(ns, claimName);
   if (!claim) throw fail(`failed to fetch PVC from API server: persistentvolumeclaims "${claimName}" not found`);
+  if (ephemeral && !claim.metadata?.ownerReferences?.some((o) => o.controller && o.uid === ctx.pod.metadata?.uid)) {
+    throw new VolumeError(`PVC ${ns}/${claimName} was not created for pod ${ns}/${ctx.pod.metadata?.name ?? ''} (pod is not owner)`, 'Process');
+  }
   if (claim.metadata?.deletionTimestamp) throw fail(`can't start pod because PVC ${ns}/${claimName} is being deleted`);
   const phase = claim.status?.phase ?? '';
   const volumeName = claim.spec?.volumeName ?? '';
@@ -31,11 +38,13 @@ export async function resolveClaim(ctx: SetUpContext, claimName: string): Promis
 export const persistentVolumeClaimPlugin: VolumePlugin = {
   name: 'kubernetes.io~persistent-volume-claim',
   dynamic: false,
-  canSupport: (v) => v.persistentVolumeClaim !== undefined,
+  canSupport: (v) => v.persistentVolumeClaim !== undefined || v.ephemeral !== undefined,
   async setUp(ctx) {
-    const source = ctx.volume.persistentVolumeClaim!;
-    const pv = await resolveClaim(ctx, source.claimName);
-    const readOnly = source.readOnly === true;
+    const source = ctx.volume.persistentVolumeClaim;
+    // A generic ephemeral volume's claim is named after the pod and the volume.
+    const claimName = source?.claimName ?? `${ctx.pod.metadata?.name ?? ''}-${ctx.volume.name}`;
+    const pv = await resolveClaim(ctx, claimName, !source);
+    const readOnly = source?.readOnly === true;
     const pvName = pv.metadata?.name ?? '';
     const hostPath = pv.spec?.hostPath;
     const local = pv.spec?.local;
