@@ -63,6 +63,15 @@ test('a failing volume is retried after a doubling back-off, one event per attem
   assert.equal(await vm.mountPod(pod), true);
 });
 
+test('a volume no plugin handles cannot be processed', async () => {
+  const { vm, events } = manager(memorySources(), false);
+  const pod = podWith([{ name: 'ebs', awsElasticBlockStore: { volumeID: 'vol-1', fsType: 'ext4' } }]);
+  assert.equal(await vm.mountPod(pod), false);
+  assert.deepEqual(events.map((e) => e.message), [
+    'Unable to attach or mount volumes: unmounted volumes=[ebs], unattached volumes=[], failed to process volumes=[ebs]: failed to get Plugin from volumeSpec for volume "ebs" err=no volume plugin matched',
+  ]);
+});
+
 test('only volumes some container mounts are set up', async () => {
   const { vm, events } = manager(memorySources());
   const pod = podWith([{ name: 'used', emptyDir: {} }]);

@@ -128,7 +128,7 @@ export class VolumeManager implements PodVolumes {
 
   private async setUp(pod: IPod, volume: IVolume): Promise<SetUpResult> {
     const plugin = volumePlugins.find((p) => p.canSupport(volume));
-    if (!plugin) throw new VolumeError(`no volume plugin matched`);
+    if (!plugin) throw new VolumeError(`failed to get Plugin from volumeSpec for volume "${volume.name}" err=no volume plugin matched`, 'Process');
     const uid = pod.metadata?.uid ?? '';
     return plugin.setUp({
       pod,
