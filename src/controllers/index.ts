@@ -2,6 +2,7 @@
 import type { Controller } from './context.js';
 import { daemonSetController } from './daemonset/controller.js';
 import { deploymentController } from './deployment/controller.js';
+import { jobController } from './job/controller.js';
 import { replicaSetController, replicationController } from './replicaset/controller.js';
 import { statefulSetController } from './statefulset/controller.js';
 
@@ -11,4 +12,5 @@ export const controllers: Controller[] = [
   deploymentController,
   statefulSetController,
   daemonSetController,
+  jobController,
 ];

@@ -1,0 +1,476 @@
+// The Job controller: runs a Job's pods to `completions` successes (one per
+// index for Indexed Jobs), `parallelism` at a time, replacing failed pods after
+// an exponential backoff until backoffLimit, activeDeadlineSeconds or the pod
+// failure policy fails the Job. Pods carry the job-tracking finalizer until
+// their outcome is in status (first in uncountedTerminatedPods, then in the
+// succeeded/failed counters), so no outcome is lost or counted twice.
+import * as resources from '../../client/resources.js';
+import { WorkQueue } from '../../client/workqueue.js';
+import { timeNow } from '../../machinery/time.js';
+import { selectorOf } from '../../api/workloads-common.js';
+import type { Controller, ControllerContext, EventRecorder } from '../context.js';
+import { claimObjects } from '../controller-utils/claim.js';
+import { Expectations } from '../controller-utils/expectations.js';
+import { canonicalJson } from '../controller-utils/hash.js';
+import { controllerRefOf, isPodActive, isPodReady, newControllerRef, podsToDelete } from '../controller-utils/pods.js';
+import { isNotFound, keyOf, runQueue, splitKey, updateStatusRetrying, type ReconcileResult } from '../controller-utils/run.js';
+import { slowStartBatch } from '../controller-utils/slowstart.js';
+import type { Pod, PodTemplateSpec } from '../controller-utils/types.js';
+import { nextBackoffRecord, remainingBackoffMs, type FinishedPod } from './backoff.js';
+import {
+  BACKOFF_LIMIT_EXCEEDED,
+  COMPLETIONS_REACHED,
+  DEADLINE_EXCEEDED,
+  POD_FAILURE_POLICY,
+  newCondition,
+  recordedVerdict,
+  setCondition,
+  terminalType,
+  type Verdict,
+} from './conditions.js';
+import { matchPodFailurePolicy } from './failure-policy.js';
+import { completionIndexOf, formatIndexes, parseIndexes, pendingIndexes } from './indexes.js';
+import { JOB_TRACKING_FINALIZER, hasTrackingFinalizer, jobPod } from './pod-template.js';
+import { finishedCondition, type Job, type JobStatus } from './types.js';
+
+/** Upstream's cap on pods created or deleted by one sync. */
+export const MAX_POD_CREATE_DELETE_PER_SYNC = 500;
+const COMPONENT = 'job-controller';
+
+export interface JobControllerOptions {
+  /** The clock (tests only). */
+  now?: () => number;
+  /** Pod re-creation backoff base and cap in ms (tests only; upstream 10 s and 6 min). */
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
+}
+
+type Outcome = 'succeeded' | 'failed';
+
+const isTerminal = (pod: Pod) => pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+const isIndexed = (job: Job) => job.spec?.completionMode === 'Indexed';
+
+/** Only pods in phase Failed are replaced (and counted) under these settings. */
+function onlyReplaceFailedPods(job: Job): boolean {
+  return job.spec?.podReplacementPolicy === 'Failed' || !!job.spec?.podFailurePolicy;
+}
+
+/** What a pod's end means for the Job, or undefined while it is not over. */
+function outcomeOf(pod: Pod, job: Job): Outcome | undefined {
+  if (pod.status?.phase === 'Succeeded') return 'succeeded';
+  if (pod.status?.phase === 'Failed') return 'failed';
+  if (pod.metadata?.deletionTimestamp && !onlyReplaceFailedPods(job)) return 'failed';
+  return undefined;
+}
+
+/** When a pod finished: its containers' latest finish, else its deletion, else now. */
+function finishedAt(pod: Pod, now: number): number {
+  const times = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]
+    .map((s) => s.state?.terminated?.finishedAt)
+    .filter((t): t is string => !!t)
+    .map((t) => Date.parse(t));
+  if (times.length > 0) return Math.max(...times);
+  const deleted = pod.metadata?.deletionTimestamp;
+  return deleted ? Date.parse(deleted) : now;
+}
+
+/** Container restarts of the active pods reach backoffLimit (restartPolicy OnFailure). */
+function pastBackoffLimitOnFailure(job: Job, active: Pod[]): boolean {
+  if (job.spec?.template?.spec?.restartPolicy !== 'OnFailure') return false;
+  const limit = job.spec?.backoffLimit ?? 6;
+  let restarts = 0;
+  for (const pod of active) {
+    for (const s of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) restarts += s.restartCount ?? 0;
+  }
+  return limit === 0 ? restarts > 0 : restarts >= limit;
+}
+
+function statusKey(s: JobStatus | undefined): string {
+  return canonicalJson(s ?? {});
+}
+
+export class JobController {
+  private readonly queue = new WorkQueue<string>();
+  private readonly expectations = new Expectations();
+  /** Pods whose finalizer this controller removed while the informer may still show it. */
+  private readonly finalizersRemoved = new Set<string>();
+  private readonly jobs;
+  private readonly pods;
+  private readonly recorder: EventRecorder;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly ctx: ControllerContext,
+    private readonly options: JobControllerOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.jobs = ctx.informers.informerFor<Job>(resources.jobs);
+    this.pods = ctx.informers.informerFor<Pod>(resources.pods);
+    this.recorder = ctx.recorder(COMPONENT);
+    this.jobs.addEventHandler({
+      onAdd: (job) => this.queue.add(keyOf(job)),
+      onUpdate: (_old, job) => this.queue.add(keyOf(job)),
+      onDelete: (job) => {
+        this.expectations.delete(keyOf(job));
+        this.queue.add(keyOf(job));
+      },
+    });
+    this.pods.addEventHandler({
+      onAdd: (pod) => this.podChanged(undefined, pod),
+      onUpdate: (old, pod) => this.podChanged(old, pod),
+      onDelete: (pod) => this.podDeleted(pod),
+    });
+  }
+
+  run(signal: AbortSignal): Promise<void> {
+    return runQueue(this.ctx, signal, this.queue, 5, (key) => this.sync(key));
+  }
+
+  /** The key of the Job a pod's controller reference names. */
+  private jobKeyOf(pod: Pod): string | undefined {
+    const ref = controllerRefOf(pod);
+    if (!ref || ref.kind !== 'Job' || !ref.apiVersion.startsWith('batch/')) return undefined;
+    return `${pod.metadata?.namespace}/${ref.name}`;
+  }
+
+  private podChanged(old: Pod | undefined, pod: Pod): void {
+    if (old && old.metadata?.resourceVersion === pod.metadata?.resourceVersion) return;
+    if (!hasTrackingFinalizer(pod)) this.finalizersRemoved.delete(pod.metadata?.uid ?? '');
+    const key = this.jobKeyOf(pod);
+    if (!key) {
+      if (old && controllerRefOf(old)) this.enqueueOldOwner(old);
+      else if (!old || JSON.stringify(old.metadata?.labels) !== JSON.stringify(pod.metadata?.labels)) this.enqueueMatchingJobs(pod);
+      return;
+    }
+    if (!old) this.expectations.creationObserved(key);
+    if (pod.metadata?.deletionTimestamp && !old?.metadata?.deletionTimestamp) this.expectations.deletionObserved(key, keyOf(pod));
+    if (old && controllerRefOf(old)?.uid !== controllerRefOf(pod)?.uid) this.enqueueOldOwner(old);
+    this.queue.add(key);
+  }
+
+  private enqueueOldOwner(old: Pod): void {
+    const key = this.jobKeyOf(old);
+    if (key) this.queue.add(key);
+  }
+
+  /** Jobs that may adopt an orphan pod. */
+  private enqueueMatchingJobs(pod: Pod): void {
+    if (pod.metadata?.deletionTimestamp) return;
+    for (const job of this.jobs.lister.list(pod.metadata?.namespace)) {
+      if (selectorOf(job.spec?.selector)?.matches(pod.metadata?.labels ?? {})) this.queue.add(keyOf(job));
+    }
+  }
+
+  private podDeleted(pod: Pod): void {
+    this.finalizersRemoved.delete(pod.metadata?.uid ?? '');
+    const key = this.jobKeyOf(pod);
+    if (!key) return;
+    this.expectations.deletionObserved(key, keyOf(pod));
+    this.queue.add(key);
+  }
+
+  async sync(key: string): Promise<void | ReconcileResult> {
+    const { namespace, name } = splitKey(key);
+    const job = this.jobs.lister.get(namespace, name);
+    if (!job) {
+      this.expectations.delete(key);
+      await this.releaseOrphanedPods(namespace, name);
+      return;
+    }
+    const owned = this.pods.lister.list(namespace).filter((p) => controllerRefOf(p)?.uid === job.metadata?.uid);
+    if (finishedCondition(job) || job.metadata?.deletionTimestamp) {
+      await this.removeFinalizers(owned.filter((p) => hasTrackingFinalizer(p)));
+      return;
+    }
+    const selector = selectorOf(job.spec?.selector);
+    if (!selector) return;
+    const candidates = this.pods.lister.list(namespace).filter((p) => controllerRefOf(p)?.uid === job.metadata?.uid || isPodActive(p));
+    const pods = await claimObjects(candidates, {
+      owner: job,
+      ownerRef: newControllerRef(job, 'batch/v1', 'Job'),
+      selector,
+      resource: this.ctx.client.resource<Pod>(resources.pods),
+      freshOwner: () => this.ctx.client.resource<Job>(resources.jobs).get(namespace, name).catch(() => undefined),
+    });
+    // Pods this Job owned that it just released keep no finalizer of ours.
+    await this.removeFinalizers(owned.filter((p) => hasTrackingFinalizer(p) && !pods.some((q) => q.metadata?.uid === p.metadata?.uid)));
+    return this.syncJob(key, job, pods);
+  }
+
+  private async syncJob(key: string, job: Job, pods: Pod[]): Promise<void | ReconcileResult> {
+    const now = this.now();
+    const jobs = this.ctx.client.resource<Job>(resources.jobs);
+    const completions = job.spec?.completions;
+    const indexed = isIndexed(job);
+    const status: JobStatus = structuredClone(job.status ?? {});
+    const uncounted = {
+      succeeded: new Set(status.uncountedTerminatedPods?.succeeded ?? []),
+      failed: new Set(status.uncountedTerminatedPods?.failed ?? []),
+    };
+    const completed = new Set(indexed ? parseIndexes(status.completedIndexes, completions ?? 0) : []);
+
+    // 1. Record the outcome of finished pods that still hold our finalizer.
+    const tracked = pods.filter((p) => hasTrackingFinalizer(p) && !this.finalizersRemoved.has(p.metadata?.uid ?? ''));
+    const release: Pod[] = [];
+    let failJobMessage: string | undefined;
+    let newUncounted = false;
+    for (const pod of tracked) {
+      const uid = pod.metadata?.uid ?? '';
+      const outcome = outcomeOf(pod, job);
+      if (!outcome) continue;
+      release.push(pod);
+      if (uncounted.succeeded.has(uid) || uncounted.failed.has(uid)) continue;
+      if (outcome === 'failed' && pod.status?.phase === 'Failed' && job.spec?.podFailurePolicy) {
+        const match = matchPodFailurePolicy(job.spec.podFailurePolicy, pod);
+        if (!match.countFailed) continue;
+        if (match.action === 'FailJob') failJobMessage ??= match.message;
+      }
+      if (outcome === 'succeeded' && indexed) {
+        const index = completionIndexOf(pod.metadata, completions ?? 0);
+        if (index === undefined || completed.has(index)) continue;
+        completed.add(index);
+      }
+      uncounted[outcome].add(uid);
+      newUncounted = true;
+    }
+    if (failJobMessage && !recordedVerdict(status.conditions)) {
+      status.conditions = setCondition(status.conditions ?? [], newCondition('FailureTarget', 'True', POD_FAILURE_POLICY, failJobMessage));
+    }
+    const writeUncounted = () => {
+      status.uncountedTerminatedPods = {
+        ...(uncounted.succeeded.size ? { succeeded: [...uncounted.succeeded] } : {}),
+        ...(uncounted.failed.size ? { failed: [...uncounted.failed] } : {}),
+      };
+      if (indexed) status.completedIndexes = formatIndexes(completed);
+    };
+    if (newUncounted || failJobMessage) {
+      writeUncounted();
+      job = await updateStatusRetrying(jobs, job, status);
+    }
+
+    // 2. Remove the finalizers of pods whose outcome is recorded (or ignored).
+    const releaseError = await this.removeFinalizers(release).then(() => undefined, (err: Error) => err);
+
+    // 3. Move recorded outcomes whose pods are released into the counters.
+    const byUid = new Map(pods.map((p) => [p.metadata?.uid ?? '', p]));
+    const released = (uid: string) => {
+      const pod = byUid.get(uid);
+      return !pod || !hasTrackingFinalizer(pod) || this.finalizersRemoved.has(uid);
+    };
+    for (const outcome of ['succeeded', 'failed'] as const) {
+      for (const uid of [...uncounted[outcome]]) {
+        if (!released(uid)) continue;
+        uncounted[outcome].delete(uid);
+        status[outcome] = (status[outcome] ?? 0) + 1;
+      }
+    }
+    writeUncounted();
+
+    const active = pods.filter(isPodActive);
+    const terminating = pods.filter((p) => p.metadata?.deletionTimestamp && !isTerminal(p)).length;
+    const succeeded = indexed ? completed.size : (status.succeeded ?? 0) + uncounted.succeeded.size;
+    const failed = (status.failed ?? 0) + uncounted.failed.size;
+    const suspended = job.spec?.suspend === true;
+
+    // 4. Decide whether the Job is done.
+    let verdict = recordedVerdict(status.conditions);
+    let requeueAfterMs: number | undefined;
+    if (!verdict) {
+      const deadlineMs = this.deadlineRemainingMs(job, status, now);
+      if (failed > (job.spec?.backoffLimit ?? 6) || pastBackoffLimitOnFailure(job, active)) verdict = { interim: 'FailureTarget', ...BACKOFF_LIMIT_EXCEEDED };
+      else if (!suspended && deadlineMs !== undefined && deadlineMs <= 0) verdict = { interim: 'FailureTarget', ...DEADLINE_EXCEEDED };
+      else if (this.isComplete(job, succeeded, active.length)) verdict = { interim: 'SuccessCriteriaMet', ...COMPLETIONS_REACHED };
+      else if (!suspended && deadlineMs !== undefined) requeueAfterMs = deadlineMs + 100;
+      if (verdict) status.conditions = setCondition(status.conditions ?? [], newCondition(verdict.interim, 'True', verdict.reason, verdict.message));
+    }
+
+    let manageError: Error | undefined;
+    if (verdict) {
+      manageError = await this.deletePods(key, job, active).then(() => undefined, (err: Error) => err);
+      if (active.length === 0 && terminating === 0 && uncounted.succeeded.size + uncounted.failed.size === 0) this.finish(job, status, verdict);
+    } else {
+      this.applySuspension(job, status);
+      if (!status.startTime && !suspended) status.startTime = timeNow(new Date(now));
+      if (this.expectations.satisfied(key)) {
+        const r = await this.manageJob(key, job, pods, active, terminating, succeeded, completed, now).catch((err: Error) => {
+          manageError = err;
+          return undefined;
+        });
+        if (r !== undefined) requeueAfterMs = requeueAfterMs === undefined ? r : Math.min(requeueAfterMs, r);
+      }
+    }
+
+    status.active = verdict ? 0 : active.length;
+    status.ready = verdict ? 0 : active.filter(isPodReady).length;
+    status.terminating = terminating;
+    status.succeeded ??= 0;
+    status.failed ??= 0;
+    if (statusKey(job.status) !== statusKey(status)) await updateStatusRetrying(jobs, job, status);
+    const err = manageError ?? releaseError;
+    if (err) throw err;
+    if (requeueAfterMs !== undefined) return { requeueAfterMs };
+  }
+
+  /** Milliseconds left of activeDeadlineSeconds, counted from startTime; undefined without one. */
+  private deadlineRemainingMs(job: Job, status: JobStatus, now: number): number | undefined {
+    const seconds = job.spec?.activeDeadlineSeconds;
+    if (seconds === undefined || !status.startTime) return undefined;
+    return Date.parse(status.startTime) + seconds * 1000 - now;
+  }
+
+  private isComplete(job: Job, succeeded: number, active: number): boolean {
+    const completions = job.spec?.completions;
+    if (completions === undefined || completions === null) return succeeded > 0 && active === 0;
+    return succeeded >= completions;
+  }
+
+  /** The terminal condition once every pod has terminated, with its event. */
+  private finish(job: Job, status: JobStatus, verdict: Verdict): void {
+    const type = terminalType(verdict);
+    status.conditions = setCondition(status.conditions ?? [], newCondition(type, 'True', verdict.reason, verdict.message));
+    if (type === 'Complete') {
+      status.completionTime = timeNow(new Date(this.now()));
+      this.recorder.event(job, 'Normal', 'Completed', 'Job completed');
+    } else {
+      this.recorder.event(job, 'Warning', verdict.reason, verdict.message);
+    }
+  }
+
+  /** The Suspended condition follows spec.suspend; resuming restarts the clock of activeDeadlineSeconds. */
+  private applySuspension(job: Job, status: JobStatus): void {
+    const current = status.conditions?.find((c) => c.type === 'Suspended');
+    if (job.spec?.suspend) {
+      if (current?.status === 'True') return;
+      status.conditions = setCondition(status.conditions ?? [], newCondition('Suspended', 'True', 'JobSuspended', 'Job suspended'));
+      this.recorder.event(job, 'Normal', 'Suspended', 'Job suspended');
+    } else if (current?.status === 'True') {
+      status.conditions = setCondition(status.conditions ?? [], newCondition('Suspended', 'False', 'JobResumed', 'Job resumed'));
+      status.startTime = timeNow(new Date(this.now()));
+      this.recorder.event(job, 'Normal', 'Resumed', 'Job resumed');
+    }
+  }
+
+  /** Creates or deletes pods towards `parallelism`; returns a requeue delay while backing off. */
+  private async manageJob(key: string, job: Job, pods: Pod[], active: Pod[], terminating: number, succeeded: number, completed: Set<number>, now: number): Promise<number | undefined> {
+    if (job.spec?.suspend) {
+      await this.deletePods(key, job, active);
+      return undefined;
+    }
+    const parallelism = job.spec?.parallelism ?? 1;
+    const completions = job.spec?.completions;
+    let wantActive: number;
+    if (completions === undefined || completions === null) wantActive = succeeded > 0 ? Math.min(active.length, parallelism) : parallelism;
+    else wantActive = Math.max(0, Math.min(parallelism, completions - succeeded));
+
+    let excess = active.length - wantActive;
+    const doomed: Pod[] = [];
+    if (isIndexed(job)) {
+      // Pods without a valid index, of a completed index, or duplicating another's index go first.
+      const seen = new Set<number>();
+      for (const pod of [...active].sort((a, b) => (a.metadata?.creationTimestamp ?? '').localeCompare(b.metadata?.creationTimestamp ?? ''))) {
+        const index = completionIndexOf(pod.metadata, completions ?? 0);
+        if (index === undefined || completed.has(index) || seen.has(index)) doomed.push(pod);
+        else seen.add(index);
+      }
+    }
+    const keep = active.filter((p) => !doomed.includes(p));
+    excess = keep.length - wantActive;
+    if (excess > 0) doomed.push(...podsToDelete(keep, pods, Math.min(excess, MAX_POD_CREATE_DELETE_PER_SYNC)));
+    if (doomed.length > 0) {
+      await this.deletePods(key, job, doomed);
+      return undefined;
+    }
+    let diff = wantActive - active.length;
+    if (onlyReplaceFailedPods(job)) diff -= terminating;
+    if (diff <= 0) return undefined;
+    const finished: FinishedPod[] = pods.filter((p) => outcomeOf(p, job)).map((p) => ({ finishedAt: finishedAt(p, now), failed: outcomeOf(p, job) === 'failed' }));
+    const wait = remainingBackoffMs(nextBackoffRecord({ failuresAfterLastSuccess: 0 }, finished), now, this.options.backoffBaseMs, this.options.backoffCapMs);
+    if (wait > 0) return wait;
+    const count = Math.min(diff, MAX_POD_CREATE_DELETE_PER_SYNC);
+    const indexes = isIndexed(job)
+      ? pendingIndexes(completions ?? 0, completed, new Set(active.map((p) => completionIndexOf(p.metadata, completions ?? 0) ?? -1)), count)
+      : undefined;
+    await this.createPods(key, job, indexes ?? Array.from({ length: count }, () => undefined));
+    return undefined;
+  }
+
+  private async createPods(key: string, job: Job, indexes: (number | undefined)[]): Promise<void> {
+    if (indexes.length === 0) return;
+    const ns = job.metadata!.namespace!;
+    const podClient = this.ctx.client.resource<Pod>(resources.pods);
+    const ref = newControllerRef(job, 'batch/v1', 'Job');
+    this.expectations.expectCreations(key, indexes.length);
+    let next = 0;
+    const { successes, error } = await slowStartBatch(indexes.length, async () => {
+      const index = indexes[next++];
+      try {
+        const pod = await podClient.create(ns, jobPod(job.metadata!.name!, job.spec!.template as PodTemplateSpec, ref, index));
+        this.recorder.event(job, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata?.name}`);
+      } catch (err) {
+        this.expectations.creationObserved(key);
+        this.recorder.event(job, 'Warning', 'FailedCreate', `Error creating: ${(err as Error).message}`);
+        throw err;
+      }
+    });
+    for (let i = successes + (error ? 1 : 0); i < indexes.length; i++) this.expectations.creationObserved(key);
+    if (error) throw error;
+  }
+
+  private async deletePods(key: string, job: Job, victims: Pod[]): Promise<void> {
+    if (victims.length === 0) return;
+    const podClient = this.ctx.client.resource<Pod>(resources.pods);
+    this.expectations.expectDeletions(key, victims.map(keyOf));
+    const results = await Promise.allSettled(
+      victims.map(async (pod) => {
+        try {
+          await podClient.delete(pod.metadata?.namespace, pod.metadata!.name!);
+          this.recorder.event(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata?.name}`);
+        } catch (err) {
+          this.expectations.deletionObserved(key, keyOf(pod));
+          if (isNotFound(err)) return;
+          this.recorder.event(job, 'Warning', 'FailedDelete', `Error deleting: ${(err as Error).message}`);
+          throw err;
+        }
+      }),
+    );
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason as Error;
+  }
+
+  /** Removes the job-tracking finalizer (a JSON patch that tests it is still where it was). */
+  private async removeFinalizers(pods: Pod[]): Promise<void> {
+    const podClient = this.ctx.client.resource<Pod>(resources.pods);
+    const results = await Promise.allSettled(
+      pods.map(async (pod) => {
+        const i = pod.metadata?.finalizers?.indexOf(JOB_TRACKING_FINALIZER) ?? -1;
+        if (i < 0) return;
+        const path = `/metadata/finalizers/${i}`;
+        try {
+          await podClient.patch(pod.metadata?.namespace, pod.metadata!.name!, 'json', [
+            { op: 'test', path, value: JOB_TRACKING_FINALIZER },
+            { op: 'remove', path },
+          ]);
+        } catch (err) {
+          if (!isNotFound(err)) throw err;
+        }
+        this.finalizersRemoved.add(pod.metadata?.uid ?? '');
+      }),
+    );
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason as Error;
+  }
+
+  /** A deleted Job's pods must not stay blocked on its finalizer. */
+  private async releaseOrphanedPods(namespace: string, name: string): Promise<void> {
+    const orphans = this.pods.lister.list(namespace).filter((p) => {
+      const ref = controllerRefOf(p);
+      return ref?.kind === 'Job' && ref.name === name && hasTrackingFinalizer(p);
+    });
+    await this.removeFinalizers(orphans);
+  }
+}
+
+export const jobController: Controller = {
+  name: 'job',
+  start: (ctx, signal) => new JobController(ctx).run(signal),
+};
