@@ -9,7 +9,7 @@ import { formatTime } from '../../machinery/time.js';
 import type { Controller, ControllerContext, EventRecorder } from '../context.js';
 import { controllerRefOf, newControllerRef } from '../controller-utils/pods.js';
 import { canonicalJson } from '../controller-utils/hash.js';
-import { isAlreadyExists, isNotFound, keyOf, runQueue, splitKey, updateStatusRetrying, type ReconcileResult } from '../controller-utils/run.js';
+import { isAlreadyExists, isNotFound, keyOf, runQueue, splitKey, type ReconcileResult } from '../controller-utils/run.js';
 import { finishedCondition, type CronJob, type Job } from '../job/types.js';
 import {
   MAX_MISSED_SCHEDULES_TO_WARN,
@@ -23,6 +23,8 @@ import {
 
 export const SCHEDULED_TIMESTAMP_ANNOTATION = 'batch.kubernetes.io/cronjob-scheduled-timestamp';
 const COMPONENT = 'cronjob-controller';
+/** Far start times are looked at again daily (timers cannot wait longer than ~24.8 days). */
+const MAX_REQUEUE_MS = 24 * 3_600_000;
 
 type CronJobStatus = NonNullable<CronJob['status']>;
 type ObjectReference = NonNullable<CronJobStatus['active']>[number];
@@ -56,6 +58,8 @@ export class CronJobController {
   private readonly jobs;
   private readonly recorder: EventRecorder;
   private readonly now: () => number;
+  /** Jobs this controller created, which a stale cache may not yet list in status.active. */
+  private readonly created = new Set<string>();
 
   constructor(
     private readonly ctx: ControllerContext,
@@ -92,6 +96,7 @@ export class CronJobController {
     const { namespace, name } = splitKey(key);
     const cronJob = this.cronJobs.lister.get(namespace, name);
     if (!cronJob) return;
+    for (const ref of cronJob.status?.active ?? []) this.created.delete(ref.uid ?? '');
     const owned = this.jobs.lister.list(namespace).filter((j) => controllerRefOf(j)?.uid === cronJob.metadata?.uid);
     const status: CronJobStatus = structuredClone(cronJob.status ?? {});
     await this.reconcileActive(cronJob, owned, status);
@@ -104,7 +109,8 @@ export class CronJobController {
     }
     await this.cleanupFinishedJobs(cronJob, owned, status);
     if (canonicalJson(cronJob.status ?? {}) !== canonicalJson(status)) {
-      await updateStatusRetrying(this.ctx.client.resource<CronJob>(resources.cronjobs), cronJob, status);
+      // Computed from the cached CronJob: on a conflict the retry recomputes it from a newer one.
+      await this.ctx.client.resource<CronJob>(resources.cronjobs).updateStatus({ ...cronJob, status });
     }
     if (error) throw error;
     return result;
@@ -124,7 +130,7 @@ export class CronJobController {
         }
       } else if (!active.has(uid)) {
         active.set(uid, jobRef(job));
-        this.recorder.event(cronJob, 'Warning', 'UnexpectedJob', `Saw a job that the controller did not create or forgot: ${job.metadata?.name}`);
+        if (!this.created.has(uid)) this.recorder.event(cronJob, 'Warning', 'UnexpectedJob', `Saw a job that the controller did not create or forgot: ${job.metadata?.name}`);
       }
     }
     const ownedUids = new Set(owned.map((j) => j.metadata?.uid));
@@ -172,7 +178,7 @@ export class CronJobController {
     };
     const again = () => {
       const ms = nextScheduleDelayMs(schedule, { ...state, earliest: new Date(status.lastScheduleTime ?? state.earliest) }, now);
-      return ms === undefined ? undefined : { requeueAfterMs: ms };
+      return ms === undefined ? undefined : { requeueAfterMs: Math.min(ms, MAX_REQUEUE_MS) };
     };
     const { mostRecent: scheduled, missed } = mostRecentScheduleTime(schedule, state, now);
     if (!scheduled) return again();
@@ -230,6 +236,7 @@ export class CronJobController {
     };
     try {
       const created = await this.ctx.client.resource<Job>(resources.jobs).create(cronJob.metadata?.namespace, job);
+      this.created.add(created.metadata?.uid ?? '');
       this.recorder.event(cronJob, 'Normal', 'SuccessfulCreate', `Created job ${name}`);
       return created;
     } catch (err) {

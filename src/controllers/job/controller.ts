@@ -13,7 +13,7 @@ import { claimObjects } from '../controller-utils/claim.js';
 import { Expectations } from '../controller-utils/expectations.js';
 import { canonicalJson } from '../controller-utils/hash.js';
 import { controllerRefOf, isPodActive, isPodReady, newControllerRef, podsToDelete } from '../controller-utils/pods.js';
-import { isNotFound, keyOf, runQueue, splitKey, updateStatusRetrying, type ReconcileResult } from '../controller-utils/run.js';
+import { isNotFound, keyOf, runQueue, splitKey, type ReconcileResult } from '../controller-utils/run.js';
 import { slowStartBatch } from '../controller-utils/slowstart.js';
 import type { Pod, PodTemplateSpec } from '../controller-utils/types.js';
 import { nextBackoffRecord, remainingBackoffMs, type FinishedPod } from './backoff.js';
@@ -36,6 +36,8 @@ import { finishedCondition, type Job, type JobStatus } from './types.js';
 /** Upstream's cap on pods created or deleted by one sync. */
 export const MAX_POD_CREATE_DELETE_PER_SYNC = 500;
 const COMPONENT = 'job-controller';
+/** Far deadlines are looked at again daily (timers cannot wait longer than ~24.8 days). */
+const MAX_REQUEUE_MS = 24 * 3_600_000;
 
 export interface JobControllerOptions {
   /** The clock (tests only). */
@@ -245,7 +247,7 @@ export class JobController {
     };
     if (newUncounted || failJobMessage) {
       writeUncounted();
-      job = await updateStatusRetrying(jobs, job, status);
+      job = await jobs.updateStatus({ ...job, status: structuredClone(status) });
     }
 
     // 2. Remove the finalizers of pods whose outcome is recorded (or ignored).
@@ -305,10 +307,11 @@ export class JobController {
     status.terminating = terminating;
     status.succeeded ??= 0;
     status.failed ??= 0;
-    if (statusKey(job.status) !== statusKey(status)) await updateStatusRetrying(jobs, job, status);
+    // Status is computed from the cached Job: on a conflict the retry recomputes it from a newer one.
+    if (statusKey(job.status) !== statusKey(status)) await jobs.updateStatus({ ...job, status });
     const err = manageError ?? releaseError;
     if (err) throw err;
-    if (requeueAfterMs !== undefined) return { requeueAfterMs };
+    if (requeueAfterMs !== undefined) return { requeueAfterMs: Math.min(requeueAfterMs, MAX_REQUEUE_MS) };
   }
 
   /** Milliseconds left of activeDeadlineSeconds, counted from startTime; undefined without one. */

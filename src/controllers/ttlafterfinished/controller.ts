@@ -6,6 +6,9 @@ import type { Controller, ControllerContext } from '../context.js';
 import { isNotFound, keyOf, runQueue, splitKey, type ReconcileResult } from '../controller-utils/run.js';
 import { finishedCondition, type Job } from '../job/types.js';
 
+/** Far expiries are looked at again daily (timers cannot wait longer than ~24.8 days). */
+const MAX_REQUEUE_MS = 24 * 3_600_000;
+
 /** Milliseconds until a Job's TTL expires (<= 0: expired); undefined when it has none or is not finished. */
 export function msUntilExpiry(job: Job, now: number): number | undefined {
   const ttl = job.spec?.ttlSecondsAfterFinished;
@@ -42,7 +45,7 @@ export class TTLAfterFinishedController {
     if (!cached) return;
     const left = msUntilExpiry(cached, this.now());
     if (left === undefined) return;
-    if (left > 0) return { requeueAfterMs: left };
+    if (left > 0) return { requeueAfterMs: Math.min(left, MAX_REQUEUE_MS) };
     // The cache may be stale (the TTL changed, the Job was re-created): decide on the API's copy.
     const client = this.ctx.client.resource<Job>(resources.jobs);
     let job: Job;
@@ -54,7 +57,7 @@ export class TTLAfterFinishedController {
     }
     const fresh = msUntilExpiry(job, this.now());
     if (fresh === undefined) return;
-    if (fresh > 0) return { requeueAfterMs: fresh };
+    if (fresh > 0) return { requeueAfterMs: Math.min(fresh, MAX_REQUEUE_MS) };
     this.ctx.log.info(`cleaning up job ${key}: ttlSecondsAfterFinished expired`);
     try {
       await client.delete(namespace, name, { propagationPolicy: 'Background', preconditions: { uid: job.metadata?.uid, resourceVersion: job.metadata?.resourceVersion } });
