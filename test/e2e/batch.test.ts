@@ -225,4 +225,33 @@ spec:
     const finished = Date.parse(condition(done, 'Complete')?.lastTransitionTime ?? '');
     assert.ok(Date.now() >= finished + 4000, 'not before the TTL passed');
   });
+
+  test('backoffLimitPerIndex fails indexes, not the Job, until every index is done', async () => {
+    await create(
+      job('per-index', { completions: 3, parallelism: 3, completionMode: 'Indexed', backoffLimitPerIndex: 0 }, { containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'sleep 1; exit $JOB_COMPLETION_INDEX'] }] }),
+    );
+    const failed = await waitCondition('per-index', 'Failed');
+    assert.equal(condition(failed, 'Failed')?.reason, 'FailedIndexes');
+    assert.equal(condition(failed, 'Failed')?.message, 'Job has failed indexes');
+    assert.equal(failed.status?.completedIndexes, '0');
+    assert.equal((failed.status as { failedIndexes?: string }).failedIndexes, '1-2');
+    assert.equal(failed.status?.failed, 2);
+    for (const p of await jobPods('per-index')) assert.equal(p.metadata.annotations?.['batch.kubernetes.io/job-index-failure-count'], '0');
+  });
+
+  test('a success policy completes an Indexed Job early and removes its lingering pods', async () => {
+    await create(
+      job(
+        'success-policy',
+        { completions: 3, parallelism: 3, completionMode: 'Indexed', successPolicy: { rules: [{ succeededIndexes: '0' }] } },
+        { containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'sleep ${JOB_COMPLETION_INDEX}00'] }] },
+      ),
+    );
+    const done = await waitCondition('success-policy', 'Complete');
+    assert.equal(condition(done, 'SuccessCriteriaMet')?.reason, 'SuccessPolicy');
+    assert.equal(condition(done, 'Complete')?.message, 'Matched rules at index 0');
+    assert.equal(done.status?.completedIndexes, '0');
+    assert.equal(done.status?.failed, 0);
+    assert.equal(done.status?.active ?? 0, 0);
+  });
 });

@@ -14,7 +14,10 @@ export interface Verdict {
 export const BACKOFF_LIMIT_EXCEEDED: Omit<Verdict, 'interim'> = { reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' };
 export const DEADLINE_EXCEEDED: Omit<Verdict, 'interim'> = { reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline' };
 export const COMPLETIONS_REACHED: Omit<Verdict, 'interim'> = { reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' };
+export const MAX_FAILED_INDEXES_EXCEEDED: Omit<Verdict, 'interim'> = { reason: 'MaxFailedIndexesExceeded', message: 'Job has exceeded the specified maximal number of failed indexes' };
+export const FAILED_INDEXES: Omit<Verdict, 'interim'> = { reason: 'FailedIndexes', message: 'Job has failed indexes' };
 export const POD_FAILURE_POLICY = 'PodFailurePolicy';
+export const successPolicyVerdict = (rule: number): Verdict => ({ interim: 'SuccessCriteriaMet', reason: 'SuccessPolicy', message: `Matched rules at index ${rule}` });
 
 export const terminalType = (v: Verdict) => (v.interim === 'FailureTarget' ? 'Failed' : 'Complete');
 

@@ -21,15 +21,18 @@ import {
   BACKOFF_LIMIT_EXCEEDED,
   COMPLETIONS_REACHED,
   DEADLINE_EXCEEDED,
+  FAILED_INDEXES,
+  MAX_FAILED_INDEXES_EXCEEDED,
   POD_FAILURE_POLICY,
   newCondition,
   recordedVerdict,
   setCondition,
+  successPolicyVerdict,
   terminalType,
   type Verdict,
 } from './conditions.js';
 import { matchPodFailurePolicy } from './failure-policy.js';
-import { completionIndexOf, formatIndexes, parseIndexes, pendingIndexes } from './indexes.js';
+import { completionIndexOf, formatIndexes, indexFailureCountOf, matchSuccessPolicy, parseIndexes, pendingIndexes } from './indexes.js';
 import { JOB_TRACKING_FINALIZER, hasTrackingFinalizer, jobPod } from './pod-template.js';
 import { finishedCondition, type Job, type JobStatus } from './types.js';
 
@@ -51,6 +54,7 @@ type Outcome = 'succeeded' | 'failed';
 
 const isTerminal = (pod: Pod) => pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
 const isIndexed = (job: Job) => job.spec?.completionMode === 'Indexed';
+const perIndexLimit = (job: Job) => (isIndexed(job) ? (job.spec?.backoffLimitPerIndex ?? undefined) : undefined);
 
 /** Only pods in phase Failed are replaced (and counted) under these settings. */
 function onlyReplaceFailedPods(job: Job): boolean {
@@ -63,6 +67,19 @@ function outcomeOf(pod: Pod, job: Job): Outcome | undefined {
   if (pod.status?.phase === 'Failed') return 'failed';
   if (pod.metadata?.deletionTimestamp && !onlyReplaceFailedPods(job)) return 'failed';
   return undefined;
+}
+
+/** A failed pod whose failure counts (the pod failure policy may ignore it). */
+function countsAsFailure(pod: Pod, job: Job): boolean {
+  if (outcomeOf(pod, job) !== 'failed') return false;
+  if (pod.status?.phase !== 'Failed' || !job.spec?.podFailurePolicy) return true;
+  return matchPodFailurePolicy(job.spec.podFailurePolicy, pod).countFailed;
+}
+
+/** A pod to create: its completion index and, with backoffLimitPerIndex, that index's failures so far. */
+interface PlannedPod {
+  index?: number;
+  failures?: number;
 }
 
 /** When a pod finished: its containers' latest finish, else its deletion, else now. */
@@ -210,6 +227,9 @@ export class JobController {
       failed: new Set(status.uncountedTerminatedPods?.failed ?? []),
     };
     const completed = new Set(indexed ? parseIndexes(status.completedIndexes, completions ?? 0) : []);
+    const limitPerIndex = perIndexLimit(job);
+    const failedIndexes = new Set(limitPerIndex !== undefined ? parseIndexes(status.failedIndexes ?? '', completions ?? 0) : []);
+    const succeeding = recordedVerdict(status.conditions)?.interim === 'SuccessCriteriaMet';
 
     // 1. Record the outcome of finished pods that still hold our finalizer.
     const tracked = pods.filter((p) => hasTrackingFinalizer(p) && !this.finalizersRemoved.has(p.metadata?.uid ?? ''));
@@ -222,10 +242,18 @@ export class JobController {
       if (!outcome) continue;
       release.push(pod);
       if (uncounted.succeeded.has(uid) || uncounted.failed.has(uid)) continue;
+      // Pods removed once the Job met its success criteria are no failures.
+      if (outcome === 'failed' && succeeding) continue;
+      let failIndex = false;
       if (outcome === 'failed' && pod.status?.phase === 'Failed' && job.spec?.podFailurePolicy) {
         const match = matchPodFailurePolicy(job.spec.podFailurePolicy, pod);
         if (!match.countFailed) continue;
         if (match.action === 'FailJob') failJobMessage ??= match.message;
+        failIndex = match.action === 'FailIndex';
+      }
+      if (outcome === 'failed' && limitPerIndex !== undefined) {
+        const index = completionIndexOf(pod.metadata, completions ?? 0);
+        if (index !== undefined && (failIndex || indexFailureCountOf(pod.metadata) + 1 > limitPerIndex)) failedIndexes.add(index);
       }
       if (outcome === 'succeeded' && indexed) {
         const index = completionIndexOf(pod.metadata, completions ?? 0);
@@ -244,6 +272,7 @@ export class JobController {
         ...(uncounted.failed.size ? { failed: [...uncounted.failed] } : {}),
       };
       if (indexed) status.completedIndexes = formatIndexes(completed);
+      if (limitPerIndex !== undefined) status.failedIndexes = formatIndexes(failedIndexes);
     };
     if (newUncounted || failJobMessage) {
       writeUncounted();
@@ -279,7 +308,12 @@ export class JobController {
     let requeueAfterMs: number | undefined;
     if (!verdict) {
       const deadlineMs = this.deadlineRemainingMs(job, status, now);
+      const maxFailedIndexes = job.spec?.maxFailedIndexes ?? undefined;
+      const successRule = indexed ? matchSuccessPolicy(job.spec?.successPolicy?.rules ?? [], completed, completions ?? 0) : undefined;
       if (failed > (job.spec?.backoffLimit ?? 6) || pastBackoffLimitOnFailure(job, active)) verdict = { interim: 'FailureTarget', ...BACKOFF_LIMIT_EXCEEDED };
+      else if (maxFailedIndexes !== undefined && failedIndexes.size > maxFailedIndexes) verdict = { interim: 'FailureTarget', ...MAX_FAILED_INDEXES_EXCEEDED };
+      else if (failedIndexes.size > 0 && completed.size + failedIndexes.size >= (completions ?? 0)) verdict = { interim: 'FailureTarget', ...FAILED_INDEXES };
+      else if (successRule !== undefined) verdict = successPolicyVerdict(successRule);
       else if (!suspended && deadlineMs !== undefined && deadlineMs <= 0) verdict = { interim: 'FailureTarget', ...DEADLINE_EXCEEDED };
       else if (this.isComplete(job, succeeded, active.length)) verdict = { interim: 'SuccessCriteriaMet', ...COMPLETIONS_REACHED };
       else if (!suspended && deadlineMs !== undefined) requeueAfterMs = deadlineMs + 100;
@@ -294,7 +328,8 @@ export class JobController {
       this.applySuspension(job, status);
       if (!status.startTime && !suspended) status.startTime = timeNow(new Date(now));
       if (this.expectations.satisfied(key)) {
-        const r = await this.manageJob(key, job, pods, active, terminating, succeeded, completed, now).catch((err: Error) => {
+        const done = new Set([...completed, ...failedIndexes]);
+        const r = await this.manageJob(key, job, pods, active, terminating, succeeded, done, now).catch((err: Error) => {
           manageError = err;
           return undefined;
         });
@@ -363,12 +398,11 @@ export class JobController {
     const completions = job.spec?.completions;
     let wantActive: number;
     if (completions === undefined || completions === null) wantActive = succeeded > 0 ? Math.min(active.length, parallelism) : parallelism;
-    else wantActive = Math.max(0, Math.min(parallelism, completions - succeeded));
+    else wantActive = Math.max(0, Math.min(parallelism, completions - (isIndexed(job) ? completed.size : succeeded)));
 
-    let excess = active.length - wantActive;
     const doomed: Pod[] = [];
     if (isIndexed(job)) {
-      // Pods without a valid index, of a completed index, or duplicating another's index go first.
+      // Pods without a valid index, of a finished index, or duplicating another's index go first.
       const seen = new Set<number>();
       for (const pod of [...active].sort((a, b) => (a.metadata?.creationTimestamp ?? '').localeCompare(b.metadata?.creationTimestamp ?? ''))) {
         const index = completionIndexOf(pod.metadata, completions ?? 0);
@@ -377,7 +411,7 @@ export class JobController {
       }
     }
     const keep = active.filter((p) => !doomed.includes(p));
-    excess = keep.length - wantActive;
+    const excess = keep.length - wantActive;
     if (excess > 0) doomed.push(...podsToDelete(keep, pods, Math.min(excess, MAX_POD_CREATE_DELETE_PER_SYNC)));
     if (doomed.length > 0) {
       await this.deletePods(key, job, doomed);
@@ -386,28 +420,56 @@ export class JobController {
     let diff = wantActive - active.length;
     if (onlyReplaceFailedPods(job)) diff -= terminating;
     if (diff <= 0) return undefined;
-    const finished: FinishedPod[] = pods.filter((p) => outcomeOf(p, job)).map((p) => ({ finishedAt: finishedAt(p, now), failed: outcomeOf(p, job) === 'failed' }));
+    const count = Math.min(diff, MAX_POD_CREATE_DELETE_PER_SYNC);
+    if (perIndexLimit(job) !== undefined) return this.createPodsPerIndex(key, job, pods, active, completed, count, now);
+    const finished: FinishedPod[] = pods
+      .filter((p) => outcomeOf(p, job))
+      .map((p) => ({ finishedAt: finishedAt(p, now), failed: countsAsFailure(p, job) }));
     const wait = remainingBackoffMs(nextBackoffRecord({ failuresAfterLastSuccess: 0 }, finished), now, this.options.backoffBaseMs, this.options.backoffCapMs);
     if (wait > 0) return wait;
-    const count = Math.min(diff, MAX_POD_CREATE_DELETE_PER_SYNC);
-    const indexes = isIndexed(job)
-      ? pendingIndexes(completions ?? 0, completed, new Set(active.map((p) => completionIndexOf(p.metadata, completions ?? 0) ?? -1)), count)
-      : undefined;
-    await this.createPods(key, job, indexes ?? Array.from({ length: count }, () => undefined));
+    const activeIndexes = new Set(active.map((p) => completionIndexOf(p.metadata, completions ?? 0) ?? -1));
+    const planned = isIndexed(job) ? pendingIndexes(completions ?? 0, completed, activeIndexes, count).map((index) => ({ index })) : Array.from({ length: count }, () => ({}));
+    await this.createPods(key, job, planned);
     return undefined;
   }
 
-  private async createPods(key: string, job: Job, indexes: (number | undefined)[]): Promise<void> {
-    if (indexes.length === 0) return;
+  /** With backoffLimitPerIndex each index backs off on its own failures, which its next pod carries. */
+  private async createPodsPerIndex(key: string, job: Job, pods: Pod[], active: Pod[], done: Set<number>, count: number, now: number): Promise<number | undefined> {
+    const completions = job.spec?.completions ?? 0;
+    const failures = new Map<number, { count: number; at: number }>();
+    for (const pod of pods) {
+      const index = completionIndexOf(pod.metadata, completions);
+      if (index === undefined || !countsAsFailure(pod, job)) continue;
+      const n = indexFailureCountOf(pod.metadata) + 1;
+      const at = finishedAt(pod, now);
+      const seen = failures.get(index);
+      if (!seen || n > seen.count || (n === seen.count && at > seen.at)) failures.set(index, { count: n, at });
+    }
+    const activeIndexes = new Set(active.map((p) => completionIndexOf(p.metadata, completions) ?? -1));
+    const planned: PlannedPod[] = [];
+    let wait: number | undefined;
+    for (const index of pendingIndexes(completions, done, activeIndexes, completions)) {
+      if (planned.length >= count) break;
+      const f = failures.get(index);
+      const left = f ? remainingBackoffMs({ failuresAfterLastSuccess: f.count, lastFailureTime: f.at }, now, this.options.backoffBaseMs, this.options.backoffCapMs) : 0;
+      if (left > 0) wait = Math.min(wait ?? left, left);
+      else planned.push({ index, failures: f?.count ?? 0 });
+    }
+    await this.createPods(key, job, planned);
+    return wait;
+  }
+
+  private async createPods(key: string, job: Job, planned: PlannedPod[]): Promise<void> {
+    if (planned.length === 0) return;
     const ns = job.metadata!.namespace!;
     const podClient = this.ctx.client.resource<Pod>(resources.pods);
     const ref = newControllerRef(job, 'batch/v1', 'Job');
-    this.expectations.expectCreations(key, indexes.length);
+    this.expectations.expectCreations(key, planned.length);
     let next = 0;
-    const { successes, error } = await slowStartBatch(indexes.length, async () => {
-      const index = indexes[next++];
+    const { successes, error } = await slowStartBatch(planned.length, async () => {
+      const { index, failures } = planned[next++];
       try {
-        const pod = await podClient.create(ns, jobPod(job.metadata!.name!, job.spec!.template as PodTemplateSpec, ref, index));
+        const pod = await podClient.create(ns, jobPod(job.metadata!.name!, job.spec!.template as PodTemplateSpec, ref, index, failures));
         this.recorder.event(job, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata?.name}`);
       } catch (err) {
         this.expectations.creationObserved(key);
@@ -415,7 +477,7 @@ export class JobController {
         throw err;
       }
     });
-    for (let i = successes + (error ? 1 : 0); i < indexes.length; i++) this.expectations.creationObserved(key);
+    for (let i = successes + (error ? 1 : 0); i < planned.length; i++) this.expectations.creationObserved(key);
     if (error) throw error;
   }
 

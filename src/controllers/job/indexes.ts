@@ -49,3 +49,34 @@ export function completionIndexOf(meta: { annotations?: Record<string, string>; 
 }
 
 export const COMPLETION_INDEX = 'batch.kubernetes.io/job-completion-index';
+
+/** Counted failures of the pod's index before this pod (backoffLimitPerIndex). */
+export const INDEX_FAILURE_COUNT = 'batch.kubernetes.io/job-index-failure-count';
+
+export function indexFailureCountOf(meta: { annotations?: Record<string, string> } | undefined): number {
+  const n = Number(meta?.annotations?.[INDEX_FAILURE_COUNT]);
+  return Number.isInteger(n) && n >= 0 ? n : 0;
+}
+
+/** A successPolicy rule (Indexed Jobs): some indexes, or some count of them, succeeded. */
+export interface SuccessPolicyRule {
+  succeededIndexes?: string;
+  succeededCount?: number;
+}
+
+/** The index of the first rule the completed indexes satisfy. */
+export function matchSuccessPolicy(rules: SuccessPolicyRule[], completed: Set<number>, completions: number): number | undefined {
+  if (completed.size === 0) return undefined;
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i];
+    if (rule.succeededIndexes !== undefined) {
+      const required = parseIndexes(rule.succeededIndexes, completions);
+      if (required.length === 0) continue;
+      const matched = required.filter((x) => completed.has(x)).length;
+      if (rule.succeededCount !== undefined ? matched >= rule.succeededCount : matched === required.length) return i;
+    } else if (rule.succeededCount !== undefined && completed.size >= rule.succeededCount) {
+      return i;
+    }
+  }
+  return undefined;
+}

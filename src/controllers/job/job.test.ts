@@ -5,7 +5,7 @@ import type { PodFailurePolicy } from './types.js';
 import { backoffDelayMs, nextBackoffRecord, remainingBackoffMs } from './backoff.js';
 import { setCondition, newCondition } from './conditions.js';
 import { matchPodFailurePolicy } from './failure-policy.js';
-import { completionIndexOf, formatIndexes, parseIndexes, pendingIndexes } from './indexes.js';
+import { completionIndexOf, formatIndexes, matchSuccessPolicy, parseIndexes, pendingIndexes } from './indexes.js';
 import { JOB_TRACKING_FINALIZER, jobPod } from './pod-template.js';
 
 test('completed indexes are compressed intervals', () => {
@@ -90,4 +90,13 @@ test('conditions keep their transition time while their status holds', () => {
   assert.equal(same[0].lastTransitionTime, '2024-01-01T00:00:00Z');
   const flipped = setCondition([first], newCondition('Suspended', 'False', 'JobResumed', 'Job resumed', '2024-01-02T00:00:00Z'));
   assert.deepEqual([flipped.length, flipped[0].status, flipped[0].lastTransitionTime], [1, 'False', '2024-01-02T00:00:00Z']);
+});
+
+test('success policy: the first rule met by the completed indexes', () => {
+  const rules = [{ succeededIndexes: '0,2-3', succeededCount: 2 }, { succeededIndexes: '1' }, { succeededCount: 3 }];
+  assert.equal(matchSuccessPolicy(rules, new Set(), 5), undefined);
+  assert.equal(matchSuccessPolicy(rules, new Set([0, 4]), 5), undefined);
+  assert.equal(matchSuccessPolicy(rules, new Set([0, 3]), 5), 0);
+  assert.equal(matchSuccessPolicy(rules, new Set([1]), 5), 1);
+  assert.equal(matchSuccessPolicy(rules, new Set([0, 4, 5]), 6), 2);
 });
