@@ -154,6 +154,20 @@ spec:
     await cluster.kubectl(['delete', 'cronjob', 'missed']);
   });
 
+  test('a CronJob in a time zone schedules by that zone\'s clock and stamps its Jobs with its offset', async () => {
+    // Asia/Kolkata is UTC+05:30: its minute of the hour differs from UTC's by 30.
+    const kolkataMinute = (new Date(Date.now() - 3 * 60_000).getUTCMinutes() + 30) % 60;
+    await create({ ...cronJob('zoned', `${kolkataMinute} * * * *`, { timeZone: 'Asia/Kolkata' }, ['sleep', '3600']) });
+    await setLastScheduleTime('zoned', 30);
+    const name = scheduledName('zoned', 3);
+    await eventually('the job', async () => (await activeNames('zoned')).join() === name);
+    const stamp = (await getJob(name)).metadata.annotations?.['batch.kubernetes.io/cronjob-scheduled-timestamp'] ?? '';
+    assert.match(stamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:00\+05:30$/);
+    assert.equal(Date.parse(stamp), Math.floor((Date.now() - 3 * 60_000) / 60_000) * 60_000);
+    assert.match(await cluster.kubectl(['get', 'cronjob', 'zoned', '--no-headers']), /zoned\s+\d+ \* \* \* \*\s+Asia\/Kolkata\s+False\s+1/);
+    await cluster.kubectl(['delete', 'cronjob', 'zoned']);
+  });
+
   test('kubectl create job --from=cronjob', async () => {
     await create(cronJob('manual', '0 0 1 1 *', {}, ['sleep', '1']));
     await cluster.kubectl(['create', 'job', 'manual-run', '--from=cronjob/manual']);

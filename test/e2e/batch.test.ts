@@ -57,6 +57,10 @@ spec:
       const ev = await events('math-add-job');
       return ev.includes(`SuccessfulCreate: Created pod: ${pods[0].metadata.name}`) && ev.includes('Completed: Job completed');
     });
+    const described = await cluster.kubectl(['describe', 'job', 'math-add-job']);
+    assert.match(described, /Pods Statuses:\s+0 Active \(0 Ready\) \/ 1 Succeeded \/ 0 Failed/);
+    assert.match(described, /Normal\s+SuccessfulCreate\s+\S+\s+job-controller\s+Created pod: math-add-job-/);
+    assert.match(described, /Normal\s+Completed\s+\d+s\s+job-controller\s+Job completed\n/, 'one Completed event');
     assert.match(await cluster.kubectl(['delete', 'job', 'math-add-job']), /job.batch "math-add-job" deleted/);
   });
 

@@ -6,7 +6,7 @@ import { CronParseError, loadLocationError, parseCronSchedule, type CronSchedule
 import * as resources from '../../client/resources.js';
 import { WorkQueue } from '../../client/workqueue.js';
 import { formatTime } from '../../machinery/time.js';
-import type { Controller, ControllerContext, EventRecorder } from '../context.js';
+import type { Controller, ControllerContext, EventRecorder, EventType } from '../context.js';
 import { controllerRefOf, newControllerRef } from '../controller-utils/pods.js';
 import { canonicalJson } from '../controller-utils/hash.js';
 import { isAlreadyExists, isNotFound, keyOf, runQueue, splitKey, type ReconcileResult } from '../controller-utils/run.js';
@@ -27,6 +27,7 @@ const COMPONENT = 'cronjob-controller';
 const MAX_REQUEUE_MS = 24 * 3_600_000;
 
 type CronJobStatus = NonNullable<CronJob['status']>;
+type StatusEvent = [type: EventType, reason: string, message: string];
 type ObjectReference = NonNullable<CronJobStatus['active']>[number];
 
 export interface CronJobControllerOptions {
@@ -99,7 +100,8 @@ export class CronJobController {
     for (const ref of cronJob.status?.active ?? []) this.created.delete(ref.uid ?? '');
     const owned = this.jobs.lister.list(namespace).filter((j) => controllerRefOf(j)?.uid === cronJob.metadata?.uid);
     const status: CronJobStatus = structuredClone(cronJob.status ?? {});
-    await this.reconcileActive(cronJob, owned, status);
+    // Events of status changes go out once the status is written (a stale cache may compute them twice).
+    const events = await this.reconcileActive(owned, status);
     let result: ReconcileResult | undefined;
     let error: unknown;
     try {
@@ -112,25 +114,27 @@ export class CronJobController {
       // Computed from the cached CronJob: on a conflict the retry recomputes it from a newer one.
       await this.ctx.client.resource<CronJob>(resources.cronjobs).updateStatus({ ...cronJob, status });
     }
+    for (const [type, reason, message] of events) this.recorder.event(cronJob, type, reason, message);
     if (error) throw error;
     return result;
   }
 
   /** status.active follows the owned Jobs: finished ones leave it, forgotten running ones join it. */
-  private async reconcileActive(cronJob: CronJob, owned: Job[], status: CronJobStatus): Promise<void> {
+  private async reconcileActive(owned: Job[], status: CronJobStatus): Promise<StatusEvent[]> {
+    const events: StatusEvent[] = [];
     const active = new Map((status.active ?? []).map((r) => [r.uid ?? '', r]));
     for (const job of owned) {
       const uid = job.metadata?.uid ?? '';
       const finished = finishedCondition(job);
       if (finished) {
-        if (active.delete(uid)) this.recorder.event(cronJob, 'Normal', 'SawCompletedJob', `Saw completed job: ${job.metadata?.name}, condition: ${finished.type}`);
+        if (active.delete(uid)) events.push(['Normal', 'SawCompletedJob', `Saw completed job: ${job.metadata?.name}, condition: ${finished.type}`]);
         const completion = job.status?.completionTime;
         if (finished.type === 'Complete' && completion && (!status.lastSuccessfulTime || Date.parse(completion) > Date.parse(status.lastSuccessfulTime))) {
           status.lastSuccessfulTime = completion;
         }
       } else if (!active.has(uid)) {
         active.set(uid, jobRef(job));
-        if (!this.created.has(uid)) this.recorder.event(cronJob, 'Warning', 'UnexpectedJob', `Saw a job that the controller did not create or forgot: ${job.metadata?.name}`);
+        if (!this.created.has(uid)) events.push(['Warning', 'UnexpectedJob', `Saw a job that the controller did not create or forgot: ${job.metadata?.name}`]);
       }
     }
     const ownedUids = new Set(owned.map((j) => j.metadata?.uid));
@@ -143,10 +147,11 @@ export class CronJobController {
       });
       if (fresh && fresh.metadata?.uid === uid) continue;
       active.delete(uid);
-      this.recorder.event(cronJob, 'Normal', 'MissingJob', `Active job went missing: ${ref.name}`);
+      events.push(['Normal', 'MissingJob', `Active job went missing: ${ref.name}`]);
     }
     if (active.size > 0) status.active = [...active.values()];
     else delete status.active;
+    return events;
   }
 
   /** Starts the Job due now, if any; returns when to look again. */

@@ -8,7 +8,7 @@ import * as resources from '../../client/resources.js';
 import { WorkQueue } from '../../client/workqueue.js';
 import { timeNow } from '../../machinery/time.js';
 import { selectorOf } from '../../api/workloads-common.js';
-import type { Controller, ControllerContext, EventRecorder } from '../context.js';
+import type { Controller, ControllerContext, EventRecorder, EventType } from '../context.js';
 import { claimObjects } from '../controller-utils/claim.js';
 import { Expectations } from '../controller-utils/expectations.js';
 import { canonicalJson } from '../controller-utils/hash.js';
@@ -69,12 +69,21 @@ function outcomeOf(pod: Pod, job: Job): Outcome | undefined {
   return undefined;
 }
 
+/** spec.managedBy: Jobs that name another controller are left to it. */
+export const JOB_CONTROLLER_NAME = 'kubernetes.io/job-controller';
+function managedByThisController(job: Job): boolean {
+  const by = job.spec?.managedBy;
+  return by === undefined || by === null || by === JOB_CONTROLLER_NAME;
+}
+
 /** A failed pod whose failure counts (the pod failure policy may ignore it). */
 function countsAsFailure(pod: Pod, job: Job): boolean {
   if (outcomeOf(pod, job) !== 'failed') return false;
   if (pod.status?.phase !== 'Failed' || !job.spec?.podFailurePolicy) return true;
   return matchPodFailurePolicy(job.spec.podFailurePolicy, pod).countFailed;
 }
+
+type StatusEvent = [type: EventType, reason: string, message: string];
 
 /** A pod to create: its completion index and, with backoffLimitPerIndex, that index's failures so far. */
 interface PlannedPod {
@@ -110,6 +119,8 @@ function statusKey(s: JobStatus | undefined): string {
 
 export class JobController {
   private readonly queue = new WorkQueue<string>();
+  /** Keys of pods with our finalizer and no (live) Job controlling them. */
+  private readonly orphans = new WorkQueue<string>();
   private readonly expectations = new Expectations();
   /** Pods whose finalizer this controller removed while the informer may still show it. */
   private readonly finalizersRemoved = new Set<string>();
@@ -141,8 +152,25 @@ export class JobController {
     });
   }
 
-  run(signal: AbortSignal): Promise<void> {
-    return runQueue(this.ctx, signal, this.queue, 5, (key) => this.sync(key));
+  async run(signal: AbortSignal): Promise<void> {
+    await Promise.all([
+      runQueue(this.ctx, signal, this.queue, 5, (key) => this.sync(key)),
+      runQueue(this.ctx, signal, this.orphans, 1, (key) => this.syncOrphanPod(key)),
+    ]);
+  }
+
+  /** A pod holding our finalizer without a Job that still tracks it loses the finalizer. */
+  private async syncOrphanPod(key: string): Promise<void> {
+    const { namespace, name } = splitKey(key);
+    const pod = this.pods.lister.get(namespace, name);
+    if (!pod || !hasTrackingFinalizer(pod)) return;
+    const ref = controllerRefOf(pod);
+    if (ref) {
+      if (ref.kind !== 'Job' || ref.apiVersion !== 'batch/v1') return;
+      const job = this.jobs.lister.get(namespace, ref.name);
+      if (job && job.metadata?.uid === ref.uid && (!managedByThisController(job) || !finishedCondition(job))) return;
+    }
+    await this.removeFinalizers([pod]);
   }
 
   /** The key of the Job a pod's controller reference names. */
@@ -156,6 +184,7 @@ export class JobController {
     if (old && old.metadata?.resourceVersion === pod.metadata?.resourceVersion) return;
     if (!hasTrackingFinalizer(pod)) this.finalizersRemoved.delete(pod.metadata?.uid ?? '');
     const key = this.jobKeyOf(pod);
+    if (hasTrackingFinalizer(pod) && (!key || !this.jobs.lister.get(pod.metadata?.namespace, controllerRefOf(pod)!.name))) this.orphans.add(keyOf(pod));
     if (!key) {
       if (old && controllerRefOf(old)) this.enqueueOldOwner(old);
       else if (!old || JSON.stringify(old.metadata?.labels) !== JSON.stringify(pod.metadata?.labels)) this.enqueueMatchingJobs(pod);
@@ -196,6 +225,7 @@ export class JobController {
       await this.releaseOrphanedPods(namespace, name);
       return;
     }
+    if (!managedByThisController(job)) return;
     const owned = this.pods.lister.list(namespace).filter((p) => controllerRefOf(p)?.uid === job.metadata?.uid);
     if (finishedCondition(job) || job.metadata?.deletionTimestamp) {
       await this.removeFinalizers(owned.filter((p) => hasTrackingFinalizer(p)));
@@ -321,11 +351,13 @@ export class JobController {
     }
 
     let manageError: Error | undefined;
+    // Events of status changes go out once the status is written (a stale cache may compute them twice).
+    const events: StatusEvent[] = [];
     if (verdict) {
       manageError = await this.deletePods(key, job, active).then(() => undefined, (err: Error) => err);
-      if (active.length === 0 && terminating === 0 && uncounted.succeeded.size + uncounted.failed.size === 0) this.finish(job, status, verdict);
+      if (active.length === 0 && terminating === 0 && uncounted.succeeded.size + uncounted.failed.size === 0) events.push(this.finish(status, verdict));
     } else {
-      this.applySuspension(job, status);
+      events.push(...this.applySuspension(job, status));
       if (!status.startTime && !suspended) status.startTime = timeNow(new Date(now));
       if (this.expectations.satisfied(key)) {
         const done = new Set([...completed, ...failedIndexes]);
@@ -344,6 +376,7 @@ export class JobController {
     status.failed ??= 0;
     // Status is computed from the cached Job: on a conflict the retry recomputes it from a newer one.
     if (statusKey(job.status) !== statusKey(status)) await jobs.updateStatus({ ...job, status });
+    for (const [type, reason, message] of events) this.recorder.event(job, type, reason, message);
     const err = manageError ?? releaseError;
     if (err) throw err;
     if (requeueAfterMs !== undefined) return { requeueAfterMs: Math.min(requeueAfterMs, MAX_REQUEUE_MS) };
@@ -362,30 +395,27 @@ export class JobController {
     return succeeded >= completions;
   }
 
-  /** The terminal condition once every pod has terminated, with its event. */
-  private finish(job: Job, status: JobStatus, verdict: Verdict): void {
+  /** The terminal condition once every pod has terminated, and its event. */
+  private finish(status: JobStatus, verdict: Verdict): StatusEvent {
     const type = terminalType(verdict);
     status.conditions = setCondition(status.conditions ?? [], newCondition(type, 'True', verdict.reason, verdict.message));
-    if (type === 'Complete') {
-      status.completionTime = timeNow(new Date(this.now()));
-      this.recorder.event(job, 'Normal', 'Completed', 'Job completed');
-    } else {
-      this.recorder.event(job, 'Warning', verdict.reason, verdict.message);
-    }
+    if (type !== 'Complete') return ['Warning', verdict.reason, verdict.message];
+    status.completionTime = timeNow(new Date(this.now()));
+    return ['Normal', 'Completed', 'Job completed'];
   }
 
   /** The Suspended condition follows spec.suspend; resuming restarts the clock of activeDeadlineSeconds. */
-  private applySuspension(job: Job, status: JobStatus): void {
+  private applySuspension(job: Job, status: JobStatus): StatusEvent[] {
     const current = status.conditions?.find((c) => c.type === 'Suspended');
     if (job.spec?.suspend) {
-      if (current?.status === 'True') return;
+      if (current?.status === 'True') return [];
       status.conditions = setCondition(status.conditions ?? [], newCondition('Suspended', 'True', 'JobSuspended', 'Job suspended'));
-      this.recorder.event(job, 'Normal', 'Suspended', 'Job suspended');
-    } else if (current?.status === 'True') {
-      status.conditions = setCondition(status.conditions ?? [], newCondition('Suspended', 'False', 'JobResumed', 'Job resumed'));
-      status.startTime = timeNow(new Date(this.now()));
-      this.recorder.event(job, 'Normal', 'Resumed', 'Job resumed');
+      return [['Normal', 'Suspended', 'Job suspended']];
     }
+    if (current?.status !== 'True') return [];
+    status.conditions = setCondition(status.conditions ?? [], newCondition('Suspended', 'False', 'JobResumed', 'Job resumed'));
+    status.startTime = timeNow(new Date(this.now()));
+    return [['Normal', 'Resumed', 'Job resumed']];
   }
 
   /** Creates or deletes pods towards `parallelism`; returns a requeue delay while backing off. */
