@@ -72,6 +72,15 @@ spec:
     assert.match(await cluster.kubectl(['get', 'job', 'random-error-job', '--no-headers']), /random-error-job\s+Complete\s+3\/3/);
   });
 
+  test('a work-queue Job (parallelism without completions) completes once its pods have all finished', async () => {
+    await create(job('work-queue', { parallelism: 2 }, { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '2'] }] }));
+    assert.equal((await getJob('work-queue')).spec.completions, undefined);
+    const done = await waitCondition('work-queue', 'Complete');
+    assert.equal(done.status?.succeeded, 2);
+    assert.equal((await jobPods('work-queue')).length, 2, 'no pod is created after the first success');
+    assert.match(await cluster.kubectl(['get', 'job', 'work-queue', '--no-headers']), /work-queue\s+Complete\s+2\/1 of 2\s+/);
+  });
+
   test('Ensure Pods of an Indexed Job get a unique index.', async () => {
     await create(job('indexed', { completions: 4, parallelism: 2, completionMode: 'Indexed' }, { containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'echo $JOB_COMPLETION_INDEX; sleep 1'] }] }));
     const done = await waitCondition('indexed', 'Complete');
