@@ -196,7 +196,11 @@ export class CronJobController {
     }
     const jobName = jobNameFor(cronJob.metadata!.name!, scheduled);
     const lastScheduled = status.lastScheduleTime ? Date.parse(status.lastScheduleTime) : undefined;
-    if ((status.active ?? []).some((r) => r.name === jobName) || lastScheduled === scheduled.getTime()) return again();
+    if ((status.active ?? []).some((r) => r.name === jobName) || lastScheduled === scheduled.getTime()) {
+      // Created by an earlier sync whose status write was lost: the status catches up.
+      if (lastScheduled === undefined || lastScheduled < scheduled.getTime()) status.lastScheduleTime = formatTime(scheduled);
+      return again();
+    }
     if (spec.concurrencyPolicy === 'Forbid' && (status.active ?? []).length > 0) {
       this.recorder.event(cronJob, 'Normal', 'JobAlreadyActive', 'Not starting job because prior execution is running and concurrency policy is Forbid');
       return again();
