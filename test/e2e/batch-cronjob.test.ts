@@ -191,6 +191,9 @@ spec:
     await cluster.kubectl(['patch', 'cronjob', 'api-ops', '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: { lastScheduleTime: last } })]);
     const status = JSON.parse(await cluster.kubectl(['get', 'cronjob', 'api-ops', '--subresource=status', '-o', 'json'])) as JobJson;
     assert.ok(status.status?.lastScheduleTime);
+    assert.match(await cluster.kubectl(['create', 'cronjob', 'imperative', '--image=busybox', '--schedule=*/5 * * * *', '--', 'echo', 'hi']), /cronjob.batch\/imperative created/);
+    assert.match(await cluster.kubectl(['get', 'cj', 'imperative', '--no-headers']), /imperative\s+\*\/5 \* \* \* \*\s+<none>\s+False\s+0\s+<none>/);
+    await cluster.kubectl(['delete', 'cronjob', 'imperative']);
     const bad = await cluster.kubectlResult(['create', '-f', '-'], { stdin: JSON.stringify(cronJob('bad-tz', 'CRON_TZ=UTC 0 * * * *', {}, ['true'])) });
     assert.match(bad.stderr, /spec.schedule: Invalid value: "CRON_TZ=UTC 0 \* \* \* \*": cannot use TZ or CRON_TZ in schedule, use timeZone field instead/);
     await cluster.kubectl(['delete', 'cronjobs', '-l', 'special=api-ops']);

@@ -35,6 +35,7 @@ spec:
         restartPolicy: Never
 `,
     });
+    assert.match(await cluster.kubectl(['wait', '--for=condition=complete', 'job/math-add-job', '--timeout=60s']), /job.batch\/math-add-job condition met/);
     const done = await waitCondition('math-add-job', 'Complete');
     assert.equal(done.status?.succeeded, 1);
     assert.equal(done.status?.active ?? 0, 0);
@@ -70,6 +71,13 @@ spec:
     const done = await waitCondition('random-error-job', 'Complete');
     assert.equal(done.status?.succeeded, 3);
     assert.match(await cluster.kubectl(['get', 'job', 'random-error-job', '--no-headers']), /random-error-job\s+Complete\s+3\/3/);
+  });
+
+  test('kubectl create job runs an image to completion', async () => {
+    assert.match(await cluster.kubectl(['create', 'job', 'imperative', '--image=busybox', '--', 'sh', '-c', 'echo hi; sleep 1']), /job.batch\/imperative created/);
+    const done = await waitCondition('imperative', 'Complete');
+    assert.equal(done.status?.succeeded, 1);
+    assert.equal((done.spec as { template: { spec: { restartPolicy: string } } }).template.spec.restartPolicy, 'Never');
   });
 
   test('a work-queue Job (parallelism without completions) completes once its pods have all finished', async () => {
