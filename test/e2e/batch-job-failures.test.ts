@@ -12,7 +12,7 @@ describe('batch: Job failures', () => {
   const { create, getJob, jobPods, condition, events, waitCondition, job } = batchHelpers(() => cluster, ns);
 
   before(async () => {
-    cluster = await startTestCluster({ simulatedNodes: 2 });
+    cluster = await startTestCluster({ simulatedNodes: 2, kubeletBackoffBaseMs: 1000 });
   });
   after(async () => cluster.stop());
   test('Jobs, completion after task failure', async () => {
@@ -58,6 +58,17 @@ describe('batch: Job failures', () => {
       ['FailureTarget/BackoffLimitExceeded/Job has reached the specified backoff limit', 'Failed/BackoffLimitExceeded/Job has reached the specified backoff limit'],
     );
     await eventually('the event', async () => (await events('backoff')).includes('BackoffLimitExceeded: Job has reached the specified backoff limit'));
+  });
+
+  test('with restartPolicy OnFailure, container restarts count towards backoffLimit', async () => {
+    await create(job('on-failure', { backoffLimit: 2 }, { restartPolicy: 'OnFailure', containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'exit 1'] }] }));
+    const failed = await waitCondition('on-failure', 'Failed');
+    assert.equal(condition(failed, 'Failed')?.reason, 'BackoffLimitExceeded');
+    // The pod restarted in place (no second pod) and was deleted when the Job failed, as upstream does.
+    const created = (await events('on-failure')).split('\n').filter((l) => l.startsWith('SuccessfulCreate'));
+    assert.equal(created.length, 1);
+    assert.match(await events('on-failure'), /SuccessfulDelete: Deleted pod: on-failure-/);
+    await eventually('the pod gone', async () => (await jobPods('on-failure')).length === 0);
   });
 
   test('a Job past activeDeadlineSeconds fails with DeadlineExceeded and loses its pods', async () => {
