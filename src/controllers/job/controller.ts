@@ -301,7 +301,8 @@ export class JobController {
         ...(uncounted.succeeded.size ? { succeeded: [...uncounted.succeeded] } : {}),
         ...(uncounted.failed.size ? { failed: [...uncounted.failed] } : {}),
       };
-      if (indexed) status.completedIndexes = formatIndexes(completed);
+      const completedIndexes = formatIndexes(completed);
+      if (indexed && completedIndexes) status.completedIndexes = completedIndexes;
       if (limitPerIndex !== undefined) status.failedIndexes = formatIndexes(failedIndexes);
     };
     if (newUncounted || failJobMessage) {
@@ -372,8 +373,8 @@ export class JobController {
     status.active = verdict ? 0 : active.length;
     status.ready = verdict ? 0 : active.filter(isPodReady).length;
     status.terminating = terminating;
-    status.succeeded ??= 0;
-    status.failed ??= 0;
+    // The counters are omitted when zero (omitempty); ready and terminating are always written.
+    for (const counter of ['active', 'succeeded', 'failed'] as const) if (!status[counter]) delete status[counter];
     // Status is computed from the cached Job: on a conflict the retry recomputes it from a newer one.
     if (statusKey(job.status) !== statusKey(status)) await jobs.updateStatus({ ...job, status });
     for (const [type, reason, message] of events) this.recorder.event(job, type, reason, message);
