@@ -16,7 +16,7 @@ import { controllerRefOf, isPodActive, isPodReady, newControllerRef, podsToDelet
 import { isNotFound, keyOf, runQueue, splitKey, type ReconcileResult } from '../controller-utils/run.js';
 import { slowStartBatch } from '../controller-utils/slowstart.js';
 import type { Pod, PodTemplateSpec } from '../controller-utils/types.js';
-import { nextBackoffRecord, remainingBackoffMs, type FinishedPod } from './backoff.js';
+import { nextBackoffRecord, remainingBackoffMs, type BackoffRecord, type FinishedPod } from './backoff.js';
 import {
   BACKOFF_LIMIT_EXCEEDED,
   COMPLETIONS_REACHED,
@@ -122,6 +122,8 @@ export class JobController {
   /** Keys of pods with our finalizer and no (live) Job controlling them. */
   private readonly orphans = new WorkQueue<string>();
   private readonly expectations = new Expectations();
+  /** Each Job's failures since its last success, as its pods' outcomes were recorded (upstream's backoff store). */
+  private readonly backoffs = new Map<string, { record: BackoffRecord; seen: Set<string> }>();
   /** Pods whose finalizer this controller removed while the informer may still show it. */
   private readonly finalizersRemoved = new Set<string>();
   private readonly jobs;
@@ -222,12 +224,14 @@ export class JobController {
     const job = this.jobs.lister.get(namespace, name);
     if (!job) {
       this.expectations.delete(key);
+      this.backoffs.delete(key);
       await this.releaseOrphanedPods(namespace, name);
       return;
     }
     if (!managedByThisController(job)) return;
     const owned = this.pods.lister.list(namespace).filter((p) => controllerRefOf(p)?.uid === job.metadata?.uid);
     if (finishedCondition(job) || job.metadata?.deletionTimestamp) {
+      this.backoffs.delete(key);
       await this.removeFinalizers(owned.filter((p) => hasTrackingFinalizer(p)));
       return;
     }
@@ -266,6 +270,7 @@ export class JobController {
     const release: Pod[] = [];
     let failJobMessage: string | undefined;
     let newUncounted = false;
+    const recorded: (FinishedPod & { uid: string })[] = [];
     for (const pod of tracked) {
       const uid = pod.metadata?.uid ?? '';
       const outcome = outcomeOf(pod, job);
@@ -291,8 +296,10 @@ export class JobController {
         completed.add(index);
       }
       uncounted[outcome].add(uid);
+      recorded.push({ uid, finishedAt: finishedAt(pod, now), failed: outcome === 'failed' });
       newUncounted = true;
     }
+    this.recordOutcomes(key, recorded);
     if (failJobMessage && !recordedVerdict(status.conditions)) {
       status.conditions = setCondition(status.conditions ?? [], newCondition('FailureTarget', 'True', POD_FAILURE_POLICY, failJobMessage));
     }
@@ -383,6 +390,15 @@ export class JobController {
     if (requeueAfterMs !== undefined) return { requeueAfterMs: Math.min(requeueAfterMs, MAX_REQUEUE_MS) };
   }
 
+  /** Adds newly recorded pod outcomes to the Job's backoff record, each pod once. */
+  private recordOutcomes(key: string, outcomes: (FinishedPod & { uid: string })[]): void {
+    const entry = this.backoffs.get(key) ?? { record: { failuresAfterLastSuccess: 0 }, seen: new Set<string>() };
+    const fresh = outcomes.filter((o) => !entry.seen.has(o.uid));
+    for (const o of fresh) entry.seen.add(o.uid);
+    entry.record = nextBackoffRecord(entry.record, fresh);
+    this.backoffs.set(key, entry);
+  }
+
   /** Milliseconds left of activeDeadlineSeconds, counted from startTime; undefined without one. */
   private deadlineRemainingMs(job: Job, status: JobStatus, now: number): number | undefined {
     const seconds = job.spec?.activeDeadlineSeconds;
@@ -456,7 +472,12 @@ export class JobController {
     const finished: FinishedPod[] = pods
       .filter((p) => outcomeOf(p, job))
       .map((p) => ({ finishedAt: finishedAt(p, now), failed: countsAsFailure(p, job) }));
-    const wait = remainingBackoffMs(nextBackoffRecord({ failuresAfterLastSuccess: 0 }, finished), now, this.options.backoffBaseMs, this.options.backoffCapMs);
+    const { backoffBaseMs: base, backoffCapMs: cap } = this.options;
+    // The pods still present cover what happened before this controller started.
+    const wait = Math.max(
+      remainingBackoffMs(this.backoffs.get(key)?.record ?? { failuresAfterLastSuccess: 0 }, now, base, cap),
+      remainingBackoffMs(nextBackoffRecord({ failuresAfterLastSuccess: 0 }, finished), now, base, cap),
+    );
     if (wait > 0) return wait;
     const activeIndexes = new Set(active.map((p) => completionIndexOf(p.metadata, completions ?? 0) ?? -1));
     const planned = isIndexed(job) ? pendingIndexes(completions ?? 0, completed, activeIndexes, count).map((index) => ({ index })) : Array.from({ length: count }, () => ({}));
