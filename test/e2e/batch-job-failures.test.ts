@@ -96,6 +96,27 @@ describe('batch: Job failures', () => {
     for (const p of await jobPods('per-index')) assert.equal(p.metadata.annotations?.['batch.kubernetes.io/job-index-failure-count'], '0');
   });
 
+  test('the FailIndex action fails an index at its first matching failure', async () => {
+    await create(
+      job(
+        'fail-index',
+        {
+          completions: 2,
+          parallelism: 2,
+          completionMode: 'Indexed',
+          backoffLimitPerIndex: 3,
+          podFailurePolicy: { rules: [{ action: 'FailIndex', onExitCodes: { operator: 'In', values: [1] } }] },
+        },
+        { containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'sleep 1; exit $JOB_COMPLETION_INDEX'] }] },
+      ),
+    );
+    const failed = await waitCondition('fail-index', 'Failed');
+    assert.equal(condition(failed, 'Failed')?.reason, 'FailedIndexes');
+    assert.equal((failed.status as { failedIndexes?: string }).failedIndexes, '1');
+    assert.equal(failed.status?.completedIndexes, '0');
+    assert.equal(failed.status?.failed, 1, 'no retry of the failed index');
+  });
+
   test('a success policy completes an Indexed Job early and removes its lingering pods', async () => {
     await create(
       job(
