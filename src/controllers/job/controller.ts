@@ -69,6 +69,86 @@ function outcomeOf(pod: Pod, job: Job): Outcome | undefined {
   return undefined;
 }
 
+/** The Job's record of pod outcomes, which recordFinishedPods extends. */
+interface OutcomeRecord {
+  uncounted: { succeeded: Set<string>; failed: Set<string> };
+  completed: Set<number>;
+  failedIndexes: Set<number>;
+}
+
+/**
+ * Adds the outcomes of finished tracked pods to the record: which pods to
+ * release (their finalizer goes), which outcomes are new, and the message of
+ * a FailJob rule that matched.
+ */
+function recordFinishedPods(job: Job, tracked: Pod[], record: OutcomeRecord, now: number) {
+  const completions = job.spec?.completions ?? 0;
+  const limitPerIndex = perIndexLimit(job);
+  const succeeding = recordedVerdict(job.status?.conditions)?.interim === 'SuccessCriteriaMet';
+  const { uncounted, completed, failedIndexes } = record;
+  const release: Pod[] = [];
+  const recorded: (FinishedPod & { uid: string })[] = [];
+  let failJobMessage: string | undefined;
+  for (const pod of tracked) {
+    const uid = pod.metadata?.uid ?? '';
+    const outcome = outcomeOf(pod, job);
+    if (!outcome) continue;
+    release.push(pod);
+    if (uncounted.succeeded.has(uid) || uncounted.failed.has(uid)) continue;
+    // Pods removed once the Job met its success criteria are no failures.
+    if (outcome === 'failed' && succeeding) continue;
+    let failIndex = false;
+    if (outcome === 'failed' && pod.status?.phase === 'Failed' && job.spec?.podFailurePolicy) {
+      const match = matchPodFailurePolicy(job.spec.podFailurePolicy, pod);
+      if (!match.countFailed) continue;
+      if (match.action === 'FailJob') failJobMessage ??= match.message;
+      failIndex = match.action === 'FailIndex';
+    }
+    const index = isIndexed(job) ? completionIndexOf(pod.metadata, completions) : undefined;
+    if (outcome === 'failed' && limitPerIndex !== undefined && index !== undefined && (failIndex || indexFailureCountOf(pod.metadata) + 1 > limitPerIndex)) {
+      failedIndexes.add(index);
+    }
+    if (outcome === 'succeeded' && isIndexed(job)) {
+      if (index === undefined || completed.has(index)) continue;
+      completed.add(index);
+    }
+    uncounted[outcome].add(uid);
+    recorded.push({ uid, finishedAt: finishedAt(pod, now), failed: outcome === 'failed' });
+  }
+  return { release, recorded, failJobMessage };
+}
+
+/** Milliseconds left of activeDeadlineSeconds, counted from startTime; undefined without one. */
+function deadlineRemainingMs(job: Job, status: JobStatus, now: number): number | undefined {
+  const seconds = job.spec?.activeDeadlineSeconds;
+  if (seconds === undefined || seconds === null || !status.startTime) return undefined;
+  return Date.parse(status.startTime) + seconds * 1000 - now;
+}
+
+interface JobFacts {
+  active: Pod[];
+  /** Succeeded pods (NonIndexed) or completed indexes (Indexed), recorded or counted. */
+  succeeded: number;
+  failed: number;
+  completed: Set<number>;
+  failedIndexes: Set<number>;
+  deadlineMs?: number;
+}
+
+/** Whether the Job has failed or met its success criteria, in upstream's order of checks. */
+function decideVerdict(job: Job, f: JobFacts): Verdict | undefined {
+  const completions = job.spec?.completions;
+  const maxFailedIndexes = job.spec?.maxFailedIndexes ?? undefined;
+  if (f.failed > (job.spec?.backoffLimit ?? 6) || pastBackoffLimitOnFailure(job, f.active)) return { interim: 'FailureTarget', ...BACKOFF_LIMIT_EXCEEDED };
+  if (maxFailedIndexes !== undefined && f.failedIndexes.size > maxFailedIndexes) return { interim: 'FailureTarget', ...MAX_FAILED_INDEXES_EXCEEDED };
+  if (f.failedIndexes.size > 0 && f.completed.size + f.failedIndexes.size >= (completions ?? 0)) return { interim: 'FailureTarget', ...FAILED_INDEXES };
+  if (f.deadlineMs !== undefined && f.deadlineMs <= 0) return { interim: 'FailureTarget', ...DEADLINE_EXCEEDED };
+  const rule = isIndexed(job) ? matchSuccessPolicy(job.spec?.successPolicy?.rules ?? [], f.completed, completions ?? 0) : undefined;
+  if (rule !== undefined) return successPolicyVerdict(rule);
+  const complete = completions === undefined || completions === null ? f.succeeded > 0 && f.active.length === 0 : f.succeeded >= completions;
+  return complete ? { interim: 'SuccessCriteriaMet', ...COMPLETIONS_REACHED } : undefined;
+}
+
 /** spec.managedBy: Jobs that name another controller are left to it. */
 export const JOB_CONTROLLER_NAME = 'kubernetes.io/job-controller';
 function managedByThisController(job: Job): boolean {
@@ -263,42 +343,11 @@ export class JobController {
     const completed = new Set(indexed ? parseIndexes(status.completedIndexes, completions ?? 0) : []);
     const limitPerIndex = perIndexLimit(job);
     const failedIndexes = new Set(limitPerIndex !== undefined ? parseIndexes(status.failedIndexes ?? '', completions ?? 0) : []);
-    const succeeding = recordedVerdict(status.conditions)?.interim === 'SuccessCriteriaMet';
 
     // 1. Record the outcome of finished pods that still hold our finalizer.
     const tracked = pods.filter((p) => hasTrackingFinalizer(p) && !this.finalizersRemoved.has(p.metadata?.uid ?? ''));
-    const release: Pod[] = [];
-    let failJobMessage: string | undefined;
-    let newUncounted = false;
-    const recorded: (FinishedPod & { uid: string })[] = [];
-    for (const pod of tracked) {
-      const uid = pod.metadata?.uid ?? '';
-      const outcome = outcomeOf(pod, job);
-      if (!outcome) continue;
-      release.push(pod);
-      if (uncounted.succeeded.has(uid) || uncounted.failed.has(uid)) continue;
-      // Pods removed once the Job met its success criteria are no failures.
-      if (outcome === 'failed' && succeeding) continue;
-      let failIndex = false;
-      if (outcome === 'failed' && pod.status?.phase === 'Failed' && job.spec?.podFailurePolicy) {
-        const match = matchPodFailurePolicy(job.spec.podFailurePolicy, pod);
-        if (!match.countFailed) continue;
-        if (match.action === 'FailJob') failJobMessage ??= match.message;
-        failIndex = match.action === 'FailIndex';
-      }
-      if (outcome === 'failed' && limitPerIndex !== undefined) {
-        const index = completionIndexOf(pod.metadata, completions ?? 0);
-        if (index !== undefined && (failIndex || indexFailureCountOf(pod.metadata) + 1 > limitPerIndex)) failedIndexes.add(index);
-      }
-      if (outcome === 'succeeded' && indexed) {
-        const index = completionIndexOf(pod.metadata, completions ?? 0);
-        if (index === undefined || completed.has(index)) continue;
-        completed.add(index);
-      }
-      uncounted[outcome].add(uid);
-      recorded.push({ uid, finishedAt: finishedAt(pod, now), failed: outcome === 'failed' });
-      newUncounted = true;
-    }
+    const { release, recorded, failJobMessage } = recordFinishedPods(job, tracked, { uncounted, completed, failedIndexes }, now);
+    const newUncounted = recorded.length > 0;
     this.recordOutcomes(key, recorded);
     if (failJobMessage && !recordedVerdict(status.conditions)) {
       status.conditions = setCondition(status.conditions ?? [], newCondition('FailureTarget', 'True', POD_FAILURE_POLICY, failJobMessage));
@@ -343,20 +392,12 @@ export class JobController {
 
     // 4. Decide whether the Job is done.
     let verdict = recordedVerdict(status.conditions);
-    let requeueAfterMs: number | undefined;
+    const deadlineMs = suspended ? undefined : deadlineRemainingMs(job, status, now);
     if (!verdict) {
-      const deadlineMs = this.deadlineRemainingMs(job, status, now);
-      const maxFailedIndexes = job.spec?.maxFailedIndexes ?? undefined;
-      const successRule = indexed ? matchSuccessPolicy(job.spec?.successPolicy?.rules ?? [], completed, completions ?? 0) : undefined;
-      if (failed > (job.spec?.backoffLimit ?? 6) || pastBackoffLimitOnFailure(job, active)) verdict = { interim: 'FailureTarget', ...BACKOFF_LIMIT_EXCEEDED };
-      else if (maxFailedIndexes !== undefined && failedIndexes.size > maxFailedIndexes) verdict = { interim: 'FailureTarget', ...MAX_FAILED_INDEXES_EXCEEDED };
-      else if (failedIndexes.size > 0 && completed.size + failedIndexes.size >= (completions ?? 0)) verdict = { interim: 'FailureTarget', ...FAILED_INDEXES };
-      else if (successRule !== undefined) verdict = successPolicyVerdict(successRule);
-      else if (!suspended && deadlineMs !== undefined && deadlineMs <= 0) verdict = { interim: 'FailureTarget', ...DEADLINE_EXCEEDED };
-      else if (this.isComplete(job, succeeded, active.length)) verdict = { interim: 'SuccessCriteriaMet', ...COMPLETIONS_REACHED };
-      else if (!suspended && deadlineMs !== undefined) requeueAfterMs = deadlineMs + 100;
+      verdict = decideVerdict(job, { active, succeeded, failed, completed, failedIndexes, deadlineMs });
       if (verdict) status.conditions = setCondition(status.conditions ?? [], newCondition(verdict.interim, 'True', verdict.reason, verdict.message));
     }
+    let requeueAfterMs = !verdict && deadlineMs !== undefined ? deadlineMs + 100 : undefined;
 
     let manageError: Error | undefined;
     // Events of status changes go out once the status is written (a stale cache may compute them twice).
@@ -397,19 +438,6 @@ export class JobController {
     for (const o of fresh) entry.seen.add(o.uid);
     entry.record = nextBackoffRecord(entry.record, fresh);
     this.backoffs.set(key, entry);
-  }
-
-  /** Milliseconds left of activeDeadlineSeconds, counted from startTime; undefined without one. */
-  private deadlineRemainingMs(job: Job, status: JobStatus, now: number): number | undefined {
-    const seconds = job.spec?.activeDeadlineSeconds;
-    if (seconds === undefined || !status.startTime) return undefined;
-    return Date.parse(status.startTime) + seconds * 1000 - now;
-  }
-
-  private isComplete(job: Job, succeeded: number, active: number): boolean {
-    const completions = job.spec?.completions;
-    if (completions === undefined || completions === null) return succeeded > 0 && active === 0;
-    return succeeded >= completions;
   }
 
   /** The terminal condition once every pod has terminated, and its event. */
