@@ -125,7 +125,7 @@ function deadlineRemainingMs(job: Job, status: JobStatus, now: number): number |
   return Date.parse(status.startTime) + seconds * 1000 - now;
 }
 
-interface JobFacts {
+export interface JobFacts {
   active: Pod[];
   /** Succeeded pods (NonIndexed) or completed indexes (Indexed), recorded or counted. */
   succeeded: number;
@@ -136,7 +136,7 @@ interface JobFacts {
 }
 
 /** Whether the Job has failed or met its success criteria, in upstream's order of checks. */
-function decideVerdict(job: Job, f: JobFacts): Verdict | undefined {
+export function decideVerdict(job: Job, f: JobFacts): Verdict | undefined {
   const completions = job.spec?.completions;
   const maxFailedIndexes = job.spec?.maxFailedIndexes ?? undefined;
   if (f.failed > (job.spec?.backoffLimit ?? 6) || pastBackoffLimitOnFailure(job, f.active)) return { interim: 'FailureTarget', ...BACKOFF_LIMIT_EXCEEDED };

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Pod } from '../controller-utils/types.js';
-import type { PodFailurePolicy } from './types.js';
+import { decideVerdict, type JobFacts } from './controller.js';
+import type { Job, PodFailurePolicy } from './types.js';
 import { backoffDelayMs, nextBackoffRecord, remainingBackoffMs } from './backoff.js';
 import { setCondition, newCondition } from './conditions.js';
 import { matchPodFailurePolicy } from './failure-policy.js';
@@ -99,4 +100,22 @@ test('success policy: the first rule met by the completed indexes', () => {
   assert.equal(matchSuccessPolicy(rules, new Set([0, 3]), 5), 0);
   assert.equal(matchSuccessPolicy(rules, new Set([1]), 5), 1);
   assert.equal(matchSuccessPolicy(rules, new Set([0, 4, 5]), 6), 2);
+});
+
+test('the verdict: failures first, then the deadline, then success', () => {
+  const job = (spec: Record<string, unknown>): Job => ({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j' }, spec: { template: {}, backoffLimit: 1, ...spec } });
+  const facts = (f: Partial<JobFacts> = {}): JobFacts => ({ active: [], succeeded: 0, failed: 0, completed: new Set(), failedIndexes: new Set(), ...f });
+  const reason = (j: Job, f: JobFacts) => decideVerdict(j, f)?.reason;
+  assert.equal(reason(job({ completions: 1 }), facts({ failed: 2, succeeded: 1 })), 'BackoffLimitExceeded');
+  assert.equal(reason(job({ completions: 1 }), facts({ failed: 1 })), undefined, 'backoffLimit 1 allows one failure');
+  assert.equal(reason(job({ completions: 1 }), facts({ deadlineMs: 0, succeeded: 1 })), 'DeadlineExceeded');
+  assert.equal(reason(job({ completions: 2 }), facts({ succeeded: 2 })), 'CompletionsReached');
+  assert.equal(reason(job({}), facts({ succeeded: 1, active: [{ apiVersion: 'v1', kind: 'Pod' }] })), undefined, 'without completions, active pods finish first');
+  assert.equal(reason(job({}), facts({ succeeded: 1 })), 'CompletionsReached');
+  const indexed = { completionMode: 'Indexed', completions: 3, backoffLimitPerIndex: 0 };
+  assert.equal(reason(job({ ...indexed, maxFailedIndexes: 0 }), facts({ failedIndexes: new Set([1]) })), 'MaxFailedIndexesExceeded');
+  assert.equal(reason(job(indexed), facts({ failedIndexes: new Set([1]), completed: new Set([0]) })), undefined, 'index 2 still runs');
+  assert.equal(reason(job(indexed), facts({ failedIndexes: new Set([1]), completed: new Set([0, 2]) })), 'FailedIndexes');
+  const early = job({ completionMode: 'Indexed', completions: 3, successPolicy: { rules: [{ succeededCount: 1 }] } });
+  assert.deepEqual(decideVerdict(early, facts({ completed: new Set([2]) })), { interim: 'SuccessCriteriaMet', reason: 'SuccessPolicy', message: 'Matched rules at index 0' });
 });
