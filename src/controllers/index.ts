@@ -1,10 +1,13 @@
 // Every controller the controller manager runs. Add a controller with one line.
 import type { Controller } from './context.js';
+import { cronJobController } from './cronjob/controller.js';
 import { daemonSetController } from './daemonset/controller.js';
 import { deploymentController } from './deployment/controller.js';
+import { jobController } from './job/controller.js';
 import { replicaSetController, replicationController } from './replicaset/controller.js';
 import { resourceQuotaController } from './resourcequota/controller.js';
 import { statefulSetController } from './statefulset/controller.js';
+import { ttlAfterFinishedController } from './ttlafterfinished/controller.js';
 
 export const controllers: Controller[] = [
   replicaSetController,
@@ -13,4 +16,7 @@ export const controllers: Controller[] = [
   statefulSetController,
   daemonSetController,
   resourceQuotaController,
+  jobController,
+  cronJobController,
+  ttlAfterFinishedController,
 ];
