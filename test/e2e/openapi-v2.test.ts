@@ -74,4 +74,37 @@ describe('/openapi/v2 for kubectl client-side validation', () => {
     const missing = await cluster.kubectlResult(['get', 'configmap', 'bogus-one']);
     assert.notEqual(missing.code, 0, 'nothing was created');
   });
+
+  test('kubectl create -f of a TokenReview works with default validation', async () => {
+    const file = join(dir, 'tokenreview.yaml');
+    writeFileSync(file, JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token: 'not-a-token' } }));
+    const created = await kubectl(['create', '-f', file, '-o', 'json']);
+    assert.equal(created.code, 0, created.stderr);
+    const review = JSON.parse(created.stdout) as { kind: string; status: { authenticated?: boolean } };
+    assert.equal(review.kind, 'TokenReview');
+    assert.notEqual(review.status.authenticated, true);
+  });
+
+  test('CustomResourceDefinitions can be listed, as kubectl does before validating such kinds, but not yet created', async () => {
+    assert.equal((await cluster.kubectlResult(['get', 'crds'])).stderr, 'No resources found\n');
+    const file = join(dir, 'crd.yaml');
+    const crd = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'widgets.example.com' },
+      spec: {
+        group: 'example.com',
+        names: { kind: 'Widget', plural: 'widgets' },
+        scope: 'Namespaced',
+        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object' } } }],
+      },
+    };
+    writeFileSync(file, JSON.stringify(crd));
+    const refused = await kubectl(['create', '-f', file]);
+    assert.notEqual(refused.code, 0);
+    assert.equal(
+      refused.stderr,
+      `Error from server (MethodNotAllowed): error when creating "${file}": create is not supported on resources of kind "customresourcedefinitions.apiextensions.k8s.io"\n`,
+    );
+  });
 });
