@@ -85,6 +85,21 @@ describe('/openapi/v2 for kubectl client-side validation', () => {
     assert.notEqual(review.status.authenticated, true);
   });
 
+  test('a SelfSubjectAccessReview is validated on the client too: an unknown field is refused, a valid one answered', async () => {
+    const review = (spec: Record<string, unknown>) =>
+      JSON.stringify({ apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec });
+    const bad = join(dir, 'ssar-bad.yaml');
+    writeFileSync(bad, review({ resourceAttributes: { verb: 'get', resource: 'pods', bogus: 'x' } }));
+    const refused = await kubectl(['create', '-f', bad]);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /ValidationError\(SelfSubjectAccessReview\.spec\.resourceAttributes\): unknown field "bogus" in io\.k8s\.api\.authorization\.v1\.ResourceAttributes/);
+    const good = join(dir, 'ssar.yaml');
+    writeFileSync(good, review({ resourceAttributes: { verb: 'get', resource: 'pods' } }));
+    const created = await kubectl(['create', '-f', good, '-o', 'jsonpath={.status.allowed}']);
+    assert.equal(created.code, 0, created.stderr);
+    assert.equal(created.stdout, 'true');
+  });
+
   test('CustomResourceDefinitions can be listed, as kubectl does before validating such kinds, but not yet created', async () => {
     assert.equal((await cluster.kubectlResult(['get', 'crds'])).stderr, 'No resources found\n');
     const file = join(dir, 'crd.yaml');
