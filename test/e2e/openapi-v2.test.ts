@@ -49,6 +49,7 @@ describe('/openapi/v2 for kubectl client-side validation', () => {
     assert.equal(cached.status, 304);
     const refused = await api.request('GET', '/openapi/v2', undefined, { Accept: 'text/html' });
     assert.equal(refused.status, 406);
+    assert.equal(refused.text, '');
   });
 
   test('kubectl create -f of a v1 List of two ConfigMaps validates and creates both', async () => {

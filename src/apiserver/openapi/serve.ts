@@ -3,7 +3,6 @@
 // because /openapi/v2 answers JSON or protobuf from one URL.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KindStrategy } from '../../api/kind.js';
-import { notAcceptable } from '../../machinery/status.js';
 import { openapiV2ProtobufServed, openapiV2Served } from './index.js';
 import { negotiateOpenAPIV2, OPENAPI_V2_PROTOBUF } from './negotiate.js';
 
@@ -34,7 +33,12 @@ export function sendOpenAPI(req: IncomingMessage, res: ServerResponse, doc: Open
 /** /openapi/v2: JSON by default, gnostic's protobuf when the Accept header asks for it. */
 export function sendOpenAPIV2(req: IncomingMessage, res: ServerResponse, kinds: readonly KindStrategy[]): void {
   const format = negotiateOpenAPIV2(req.headers.accept);
-  if (!format) throw notAcceptable(['application/json', OPENAPI_V2_PROTOBUF]);
+  if (!format) {
+    // kube-openapi's handler answers a bare 406, which clients report as NotAcceptable.
+    res.writeHead(406, { Vary: 'Accept', 'Content-Length': 0 });
+    res.end();
+    return;
+  }
   if (format === 'protobuf') return sendOpenAPI(req, res, openapiV2ProtobufServed(kinds), OPENAPI_V2_PROTOBUF);
   sendOpenAPI(req, res, openapiV2Served(kinds), 'application/json');
 }

@@ -245,8 +245,9 @@ function pathItem(item: Json): Buffer {
   });
 }
 
-/** SecurityDefinitionsItem: the oneof field for basic and apiKey schemes. */
+/** SecurityDefinitionsItem: the oneof field for basic and apiKey schemes (Kubernetes uses no OAuth2 scheme). */
 function securityScheme(s: Json): Buffer {
+  if (s.type !== 'basic' && s.type !== 'apiKey') return Buffer.alloc(0);
   if (s.type === 'basic') {
     return message((w) =>
       w.bytes(
