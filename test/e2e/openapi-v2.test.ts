@@ -62,6 +62,21 @@ describe('/openapi/v2 for kubectl client-side validation', () => {
     assert.equal(names, 'configmap/list-one\nconfigmap/list-two\n');
   });
 
+  test('kubectl apply -f of a v1 List validates and applies every item', async () => {
+    const file = join(dir, 'apply-list.yaml');
+    const items = [configMap('applied-one'), configMap('applied-two', { data: { greeting: 'hi' } })];
+    writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
+    const applied = await kubectl(['apply', '-f', file]);
+    assert.equal(applied.code, 0, applied.stderr);
+    assert.equal(applied.stdout, 'configmap/applied-one created\nconfigmap/applied-two created\n');
+    items[0].data = { greeting: 'changed' };
+    writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
+    const again = await kubectl(['apply', '-f', file]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(again.stdout, 'configmap/applied-one configured\nconfigmap/applied-two unchanged\n');
+    assert.equal(await cluster.kubectl(['get', 'configmap', 'applied-one', '-o', 'jsonpath={.data.greeting}']), 'changed');
+  });
+
   test('a List item with an unknown field fails client-side validation with kubectl\'s text', async () => {
     const file = join(dir, 'bogus.yaml');
     writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [configMap('bogus-one', { bogus: true })] }));
