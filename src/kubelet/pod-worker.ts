@@ -12,7 +12,7 @@ import type { Logger } from '../cli/log.js';
 import type { Backoff } from './backoff.js';
 import { ContainerConfigError, containerEnv, expandCommand, type EnvSources } from './env.js';
 import { containerRef, podRef, type EventSink } from './events.js';
-import { attemptsOf, computePodStatus, isRestartableInit, type WaitingReason } from './pod-status.js';
+import { attemptsOf, computePodStatus, conditionsToCarry, isRestartableInit, type WaitingReason } from './pod-status.js';
 import { PROBE_KIND, ProbeWorker, type ProbeHandler, type ProbeTarget, type ProbeType } from './prober.js';
 import {
   ANNOTATION_RESTART_COUNT,
@@ -308,7 +308,8 @@ export class PodWorker {
   }
 
   private statusInput(containers: ContainerStatus[], sandbox: { ready: boolean; ip: string } | undefined) {
-    const pod: IPod = this.lastStatus ? { ...this.pod, status: { ...this.pod.status, ...this.lastStatus } } : this.pod;
+    const conditions = conditionsToCarry(this.lastStatus?.conditions, this.pod.status?.conditions);
+    const pod: IPod = this.lastStatus ? { ...this.pod, status: { ...this.pod.status, ...this.lastStatus, conditions } } : this.pod;
     return {
       pod,
       sandbox,

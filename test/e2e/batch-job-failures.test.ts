@@ -2,6 +2,7 @@
 // failure policy, deadlines, per-index limits and success policies.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { apiClient } from '../helpers/api.js';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
 import { eventually } from './apps-readiness.js';
 import { batchHelpers } from './batch-helpers.js';
@@ -47,6 +48,35 @@ describe('batch: Job failures', () => {
     assert.equal(reasonOf('FailureTarget')?.reason, 'PodFailurePolicy');
     assert.equal(failed.status?.completionTime, undefined);
     assert.match(await cluster.kubectl(['get', 'job', 'fail-early', '--no-headers']), /fail-early\s+Failed\s+/);
+  });
+
+  test('Ensure pod failure policy allows to ignore failure matching on the DisruptionTarget condition', async () => {
+    await create(
+      job(
+        'ignore-disruption',
+        {
+          completions: 2,
+          parallelism: 2,
+          completionMode: 'Indexed',
+          backoffLimit: 0,
+          podFailurePolicy: { rules: [{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget' }] }] },
+        },
+        { containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'sleep 5'] }] },
+      ),
+    );
+    const api = await apiClient(cluster.kubeconfig);
+    // Evict each index once: the evicted pods fail with DisruptionTarget, which the policy ignores.
+    for (const index of ['0', '1']) {
+      const pod = await eventually(`a running pod of index ${index}`, async () =>
+        (await jobPods('ignore-disruption')).find((p) => p.status.phase === 'Running' && p.metadata.annotations?.['batch.kubernetes.io/job-completion-index'] === index),
+      );
+      const eviction = { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: pod.metadata.name, namespace: ns } };
+      const res = await api.request('POST', `/api/v1/namespaces/${ns}/pods/${pod.metadata.name}/eviction`, eviction);
+      assert.equal(res.status, 201, res.text);
+    }
+    const done = await waitCondition('ignore-disruption', 'Complete', 80_000);
+    assert.equal(done.status?.succeeded, 2);
+    assert.equal(done.status?.failed ?? 0, 0);
   });
 
   test('a Job past its backoffLimit fails with BackoffLimitExceeded', async () => {
