@@ -2,6 +2,9 @@
 import type { Controller } from './context.js';
 import { daemonSetController } from './daemonset/controller.js';
 import { deploymentController } from './deployment/controller.js';
+import { endpointsController } from './endpoints/controller.js';
+import { endpointSliceController } from './endpointslice/controller.js';
+import { endpointSliceMirroringController } from './endpointslice/mirroring.js';
 import { replicaSetController, replicationController } from './replicaset/controller.js';
 import { statefulSetController } from './statefulset/controller.js';
 
@@ -11,4 +14,7 @@ export const controllers: Controller[] = [
   deploymentController,
   statefulSetController,
   daemonSetController,
+  endpointsController,
+  endpointSliceController,
+  endpointSliceMirroringController,
 ];
