@@ -5,6 +5,9 @@ import { deploymentController } from './deployment/controller.js';
 import { endpointsController } from './endpoints/controller.js';
 import { endpointSliceController } from './endpointslice/controller.js';
 import { endpointSliceMirroringController } from './endpointslice/mirroring.js';
+import { nodeLifecycleController } from './nodelifecycle/controller.js';
+import { taintEvictionController } from './nodelifecycle/taint-eviction.js';
+import { podGCController } from './podgc/controller.js';
 import { replicaSetController, replicationController } from './replicaset/controller.js';
 import { statefulSetController } from './statefulset/controller.js';
 
@@ -17,4 +20,7 @@ export const controllers: Controller[] = [
   endpointsController,
   endpointSliceController,
   endpointSliceMirroringController,
+  nodeLifecycleController,
+  taintEvictionController,
+  podGCController,
 ];
