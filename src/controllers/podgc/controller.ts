@@ -33,8 +33,15 @@ export class PodGCController {
     while (!signal.aborted) {
       await this.gc().catch((err: Error) => this.ctx.log.warn(`pod GC pass failed: ${err.message}`));
       await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, GC_CHECK_PERIOD_MS);
-        signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+        const onAbort = () => {
+          clearTimeout(t);
+          resolve();
+        };
+        const t = setTimeout(() => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        }, GC_CHECK_PERIOD_MS);
+        signal.addEventListener('abort', onAbort, { once: true });
       });
     }
   }
