@@ -7,11 +7,16 @@ import { after, before, describe, test } from 'node:test';
 import { createLogger } from '../../src/cli/log.js';
 import { startServer, type RunningServer } from '../../src/cli/server.js';
 import { Client } from '../../src/client/rest.js';
+import { pods as resourcesPods } from '../../src/client/resources.js';
 import { hollowNodes } from '../../src/kubelet/hollow.js';
 import { KubeletHost, type HostedNode } from '../../src/kubelet/host.js';
 import { apiClient, type ApiClient } from '../helpers/api.js';
 import { kubectl as runKubectl } from '../helpers/kubectl.js';
 import { tempDir } from '../helpers/tmp.js';
+import { EventRecorder } from '../../src/client/events.js';
+import { SharedInformerFactory } from '../../src/client/informer-factory.js';
+import { PodGCController } from '../../src/controllers/podgc/controller.js';
+import { QUARANTINE_MS } from '../../src/controllers/podgc/gc.js';
 
 interface Condition {
   type: string;
@@ -145,7 +150,9 @@ describe('node lifecycle', () => {
     }
     assert.ok(down.spec.taints?.find((t) => t.effect === 'NoExecute')?.timeAdded);
     assert.match(await kubectl(['get', 'node', 'flaky-0', '--no-headers']), /^flaky-0\s+NotReady\s/);
-    assert.match(await events('flaky-0'), /NodeNotReady Node flaky-0 status is now: NodeNotReady/);
+    const nodeEvents = await events('flaky-0');
+    assert.match(nodeEvents, /RegisteredNode Node flaky-0 event: Registered Node flaky-0 in Controller/);
+    assert.match(nodeEvents, /NodeNotReady Node flaky-0 status is now: NodeNotReady/);
     const patient = (await pod('patient'))!;
     assert.equal(patient.status.conditions?.find((c) => c.type === 'Ready')?.status, 'False');
     assert.match(await events('patient'), /NodeNotReady Node is not ready/);
@@ -226,5 +233,36 @@ describe('node lifecycle', () => {
       const names = (await get<{ items: PodJson[] }>(`/api/v1/namespaces/${ns}/pods`))!.items.map((p) => p.metadata.name).filter((n) => n.startsWith('done-'));
       return names.sort().join() === 'done-3,done-4';
     }, 30_000);
+  });
+
+  test('Pod garbage collector: pods bound to a node that is gone are marked Failed with DisruptionTarget DeletionByPodGC and deleted', async () => {
+    await create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'orphan' }, spec: { nodeName: 'gone-node', containers: [{ name: 'c', image: 'nginx' }] } });
+    const created = (await pod('orphan'))!;
+    const watch = api.watch(`/api/v1/namespaces/${ns}/pods?watch=true&fieldSelector=metadata.name%3Dorphan&resourceVersion=${(created.metadata as { resourceVersion?: string }).resourceVersion}`);
+    // A second pod GC on its own informers, its clock moved past the quarantine instead of waiting 40 s.
+    const informers = new SharedInformerFactory(client, { log });
+    const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+    const gc = new PodGCController({ client, informers, recorder: (component) => new EventRecorder(client, { component, log }), log: quiet });
+    informers.start();
+    try {
+      assert.ok(await informers.waitForCacheSync());
+      await eventually('the orphan in the cache', async () => !!informers.informerFor(resourcesPods).lister.get(ns, 'orphan'));
+      const now = Date.now();
+      await gc.gc(now);
+      assert.ok(await pod('orphan'), 'kept during the quarantine');
+      await gc.gc(now + QUARANTINE_MS + 1);
+      await eventually('the orphan deleted', async () => (await pod('orphan')) === undefined, 10_000);
+      let marked: PodJson | undefined;
+      for (let e = await watch.next(5000); e; e = await watch.next(5000)) {
+        const p = e.object as unknown as PodJson;
+        if (p.status?.conditions?.some((c) => c.type === 'DisruptionTarget')) marked = p;
+        if (e.type === 'DELETED') break;
+      }
+      const target = marked?.status.conditions?.find((c) => c.type === 'DisruptionTarget');
+      assert.deepEqual([marked?.status.phase, target?.status, target?.reason, target?.message], ['Failed', 'True', 'DeletionByPodGC', 'PodGC: node no longer exists']);
+    } finally {
+      watch.close();
+      await informers.stop();
+    }
   });
 });

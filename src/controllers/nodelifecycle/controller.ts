@@ -50,7 +50,10 @@ export class NodeLifecycleController {
     this.nodes.addEventHandler({
       onAdd: (n) => this.queue.add(n.metadata!.name!),
       onUpdate: (_o, n) => this.queue.add(n.metadata!.name!),
-      onDelete: (n) => this.health.delete(n.metadata!.name!),
+      onDelete: (n) => {
+        if (!this.health.delete(n.metadata!.name!)) return;
+        this.nodeEvent(n, 'RemovingNode', `Removing Node ${n.metadata!.name} from Controller`);
+      },
     });
   }
 
@@ -71,7 +74,9 @@ export class NodeLifecycleController {
     const client = this.ctx.client.resource<Node>(resources.nodes);
     const lease = this.leases.lister.get(NODE_LEASE_NAMESPACE, name);
     const observedReady = condition(node, 'Ready')?.status;
-    const result = checkNodeHealth(node, this.health.get(name), lease?.spec?.renewTime, Date.now(), this.gracePeriodMs, this.startupGracePeriodMs);
+    const previous = this.health.get(name);
+    if (!previous) this.nodeEvent(node, 'RegisteredNode', `Registered Node ${name} in Controller`);
+    const result = checkNodeHealth(node, previous, lease?.spec?.renewTime, Date.now(), this.gracePeriodMs, this.startupGracePeriodMs);
     this.health.set(name, result.health);
     if (result.unknownConditions) {
       try {
@@ -93,6 +98,11 @@ export class NodeLifecycleController {
         if (!isNotFound(err)) throw err;
       }
     }
+  }
+
+  /** RecordNodeEvent: `Node <name> event: <what>`. */
+  private nodeEvent(node: Node, reason: string, what: string): void {
+    this.recorder.event(node, 'Normal', reason, `Node ${node.metadata?.name} event: ${what}`);
   }
 
   /** MarkPodsNotReady: the node's pods lose Ready at once, before any eviction. */
