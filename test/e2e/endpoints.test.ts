@@ -181,6 +181,7 @@ describe('endpoints and endpoint slices', () => {
     const table = await cluster.kubectl(['get', 'endpointslices', '-l', 'kubernetes.io/service-name=es-match']);
     assert.match(table, new RegExp(`^NAME\\s+ADDRESSTYPE\\s+PORTS\\s+ENDPOINTS\\s+AGE\\n${slice.metadata.name}\\s+IPv4\\s+8080\\s+${p1.status.podIP!.replace(/\./g, '\\.')}\\s+\\S+\\n$`));
     assert.match(await cluster.kubectl(['get', 'endpoints', 'es-match', '--no-headers']), new RegExp(`^es-match\\s+${p1.status.podIP!.replace(/\./g, '\\.')}:8080\\s`));
+    assert.match(await cluster.kubectl(['describe', 'service', 'es-match']), new RegExp(`\\nEndpoints:\\s+${p1.status.podIP!.replace(/\./g, '\\.')}:8080\\n`));
   });
 
   test('EndpointSlice API', async () => {

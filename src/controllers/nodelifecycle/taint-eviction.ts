@@ -81,6 +81,8 @@ export class TaintEvictionController {
   private nodeChanged(node: Node): void {
     if (!this.ctx.informers.informerFor(resources.pods).hasSynced()) return;
     const taints = noExecute(node);
+    // Nothing to schedule or cancel: skip the walk over every pod.
+    if (taints.length === 0 && this.scheduled.size === 0) return;
     for (const pod of this.pods.lister.list().filter((p) => p.spec?.nodeName === node.metadata?.name)) this.process(pod, taints);
   }
 
