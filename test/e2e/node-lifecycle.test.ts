@@ -173,13 +173,26 @@ describe('node lifecycle', () => {
     // A pod tolerating unreachable forever stays.
     assert.equal((await pod('patient'))?.metadata.deletionTimestamp, undefined);
 
+    // Non-graceful shutdown: an administrator marks the node out of service; its terminating pods are force-deleted.
+    await kubectl(['taint', 'node', 'flaky-0', 'node.kubernetes.io/out-of-service=nodeshutdown:NoExecute']);
+    await eventually('the evicted pod force-deleted', async () => (await pod(first.metadata.name)) === undefined);
+    await eventually('patient evicted and force-deleted', async () => (await pod('patient')) === undefined);
+    await kubectl(['taint', 'node', 'flaky-0', 'node.kubernetes.io/out-of-service=nodeshutdown:NoExecute-']);
+
     await startFlaky();
     await eventually('flaky-0 Ready and untainted', async () => {
       const n = await node('flaky-0');
       return n?.status.conditions?.find((c) => c.type === 'Ready')?.status === 'True' && (n.spec.taints ?? []).length === 0;
     });
-    // The returning kubelet finishes the evicted pod.
-    await eventually('the evicted pod gone', async () => (await pod(first.metadata.name)) === undefined);
+  });
+
+  test('a cordoned node is tainted unschedulable until uncordoned', async () => {
+    const taints = async () => ((await node('k8ts-sim-0'))?.spec.taints ?? []).map((t) => `${t.key}:${t.effect}`).join();
+    await kubectl(['cordon', 'k8ts-sim-0']);
+    await eventually('the unschedulable taint', async () => (await taints()) === 'node.kubernetes.io/unschedulable:NoSchedule');
+    assert.match(await kubectl(['describe', 'node', 'k8ts-sim-0']), /\nTaints:\s+node\.kubernetes\.io\/unschedulable:NoSchedule\n/);
+    await kubectl(['uncordon', 'k8ts-sim-0']);
+    await eventually('no taints', async () => (await taints()) === '');
   });
 
   test('Taint, Pod Eviction on taint removal', async () => {
