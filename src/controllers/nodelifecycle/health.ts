@@ -76,7 +76,8 @@ export function checkNodeHealth(
   for (const type of KUBELET_CONDITIONS) {
     const i = conditions.findIndex((c) => c.type === type);
     if (i < 0) {
-      conditions.push({ type, status: 'Unknown', reason: 'NodeStatusNeverUpdated', message: 'Kubelet never posted node status.', lastHeartbeatTime: transition, lastTransitionTime: transition });
+      const created = node.metadata?.creationTimestamp ?? transition;
+      conditions.push({ type, status: 'Unknown', reason: 'NodeStatusNeverUpdated', message: 'Kubelet never posted node status.', lastHeartbeatTime: created, lastTransitionTime: transition });
       changed = true;
     } else if (conditions[i].status !== 'Unknown') {
       conditions[i] = { ...conditions[i], status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.', lastTransitionTime: transition };
