@@ -9,6 +9,7 @@ import { nodeLifecycleController } from './nodelifecycle/controller.js';
 import { taintEvictionController } from './nodelifecycle/taint-eviction.js';
 import { podGCController } from './podgc/controller.js';
 import { replicaSetController, replicationController } from './replicaset/controller.js';
+import { resourceQuotaController } from './resourcequota/controller.js';
 import { statefulSetController } from './statefulset/controller.js';
 
 export const controllers: Controller[] = [
@@ -23,4 +24,5 @@ export const controllers: Controller[] = [
   nodeLifecycleController,
   taintEvictionController,
   podGCController,
+  resourceQuotaController,
 ];
