@@ -53,7 +53,10 @@ const unreachableTolerations = (seconds?: number) =>
   ['node.kubernetes.io/unreachable', 'node.kubernetes.io/not-ready'].map((key) => ({ key, operator: 'Exists', effect: 'NoExecute', ...(seconds === undefined ? {} : { tolerationSeconds: seconds }) }));
 
 describe('node lifecycle', () => {
-  const log = createLogger(0, () => undefined);
+  const logs: string[] = [];
+  const log = createLogger(0, (line) => logs.push(line));
+  /** The controller manager's warnings, for a failure message. */
+  const controllerWarnings = () => logs.filter((l) => /taint|evict|nodelifecycle|podgc/i.test(l)).slice(-20).join('\n');
   let server: RunningServer;
   let api: ApiClient;
   let client: Client;
@@ -230,10 +233,12 @@ describe('node lifecycle', () => {
         const p = await pod(name);
         return !p || !!p.metadata.deletionTimestamp;
       };
-      await eventually('taint-eviction-a evicted', gone('taint-eviction-a'), 15_000);
+      await eventually('taint-eviction-a evicted', gone('taint-eviction-a'), 30_000).catch((err: Error) => {
+        throw new Error(`${err.message}\n${controllerWarnings()}`);
+      });
       const first = Date.now() - tainted;
       assert.equal(await gone('taint-eviction-b')(), false, 'b tolerates longer');
-      await eventually('taint-eviction-b evicted', gone('taint-eviction-b'), 20_000);
+      await eventually('taint-eviction-b evicted', gone('taint-eviction-b'), 30_000);
       const second = Date.now() - tainted;
       assert.ok(first >= 1500 && second >= 7000, `evicted after ${first} and ${second} ms`);
     } finally {
