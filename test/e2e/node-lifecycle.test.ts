@@ -223,7 +223,7 @@ describe('node lifecycle', () => {
         spec: { nodeName: 'k8ts-sim-1', tolerations: [{ key: 'kubernetes.io/e2e-evict-taint-key', operator: 'Equal', value: 'evictTaintVal', effect: 'NoExecute', tolerationSeconds: seconds }], containers: [{ name: 'c', image: 'nginx' }] },
       });
     await tolerating('taint-eviction-a', 2);
-    await tolerating('taint-eviction-b', 8);
+    await tolerating('taint-eviction-b', 12);
     await running('taint-eviction-a');
     await running('taint-eviction-b');
     const tainted = Date.now();
@@ -240,7 +240,7 @@ describe('node lifecycle', () => {
       assert.equal(await gone('taint-eviction-b')(), false, 'b tolerates longer');
       await eventually('taint-eviction-b evicted', gone('taint-eviction-b'), 30_000);
       const second = Date.now() - tainted;
-      assert.ok(first >= 1500 && second >= 7000, `evicted after ${first} and ${second} ms`);
+      assert.ok(first >= 1500 && second >= 11000, `evicted after ${first} and ${second} ms`);
     } finally {
       await kubectl(['taint', 'node', 'k8ts-sim-1', 'kubernetes.io/e2e-evict-taint-key=evictTaintVal:NoExecute-']);
     }
