@@ -11,6 +11,9 @@ import type { Node, Pod } from '../controller-utils/types.js';
 import {
   checkNodeHealth,
   condition,
+  disruptionView,
+  zoneOf,
+  type DisruptionView,
   NODE_MONITOR_GRACE_PERIOD_MS,
   NODE_MONITOR_PERIOD_MS,
   NODE_STARTUP_GRACE_PERIOD_MS,
@@ -18,6 +21,7 @@ import {
   noScheduleTaints,
   reconcileTaints,
   type NodeHealth,
+  type Taint,
 } from './health.js';
 
 const NODE_LEASE_NAMESPACE = 'kube-node-lease';
@@ -38,6 +42,8 @@ export class NodeLifecycleController {
   private readonly gracePeriodMs: number;
   private readonly startupGracePeriodMs: number;
   private readonly monitorPeriodMs: number;
+  /** The zones' disruption as of the last monitor pass. */
+  private disruption: DisruptionView | undefined;
 
   constructor(private readonly ctx: ControllerContext) {
     this.gracePeriodMs = ctx.config?.nodeMonitorGracePeriodMs ?? NODE_MONITOR_GRACE_PERIOD_MS;
@@ -59,7 +65,17 @@ export class NodeLifecycleController {
 
   async run(signal: AbortSignal): Promise<void> {
     const timer = setInterval(() => {
-      for (const n of this.nodes.lister.list()) this.queue.add(n.metadata!.name!);
+      const nodes = this.nodes.lister.list();
+      const wasDisrupted = this.disruption?.allDisrupted ?? false;
+      this.disruption = disruptionView(nodes);
+      if (this.disruption.allDisrupted !== wasDisrupted) {
+        this.ctx.log.info(
+          this.disruption.allDisrupted
+            ? 'Controller detected that all Nodes are not-Ready. Entering master disruption mode.'
+            : 'Controller detected that some Nodes are Ready. Exiting master disruption mode.',
+        );
+      }
+      for (const n of nodes) this.queue.add(n.metadata!.name!);
     }, this.monitorPeriodMs);
     try {
       await runQueue(this.ctx, signal, this.queue, 4, (name) => this.sync(name));
@@ -90,7 +106,7 @@ export class NodeLifecycleController {
         await this.markPodsNotReady(name);
       }
     }
-    const taints = reconcileTaints(node, noScheduleTaints(node), noExecuteTaints(node, nowTime()));
+    const taints = reconcileTaints(node, noScheduleTaints(node), this.noExecute(node));
     if (taints) {
       try {
         await client.update({ ...node, spec: { ...node.spec, taints } });
@@ -98,6 +114,16 @@ export class NodeLifecycleController {
         if (!isNotFound(err)) throw err;
       }
     }
+  }
+
+  /** The NoExecute taints a node gets, held back while its zone (or the whole cluster) is disrupted. */
+  private noExecute(node: Node): Taint[] {
+    this.disruption ??= disruptionView(this.nodes.lister.list());
+    if (this.disruption.allDisrupted) return [];
+    const wanted = noExecuteTaints(node, nowTime());
+    if (this.disruption.mayTaint(zoneOf(node))) return wanted;
+    // Keep what the node already has, add nothing new.
+    return wanted.filter((t) => node.spec?.taints?.some((c) => c.key === t.key && c.effect === t.effect));
   }
 
   /** RecordNodeEvent: `Node <name> event: <what>`. */

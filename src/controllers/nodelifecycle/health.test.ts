@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Node, Pod } from '../controller-utils/types.js';
 import { outOfServiceTerminatingPods, terminatedPodsToDelete, unscheduledTerminatingPods } from '../podgc/gc.js';
-import { checkNodeHealth, noExecuteTaints, noScheduleTaints, reconcileTaints } from './health.js';
+import { checkNodeHealth, disruptionView, noExecuteTaints, noScheduleTaints, reconcileTaints, zoneOf, zoneState } from './health.js';
 import { evictionDelayMs } from './taint-eviction.js';
 
 const node = (ready: string | undefined, extra: Partial<NonNullable<Node['spec']>> = {}): Node => ({
@@ -67,4 +67,20 @@ test('pod GC picks the oldest terminated pods beyond the threshold and terminati
   assert.deepEqual(unscheduledTerminatingPods([pod('u', 'Pending', 'x', { deletionTimestamp: 'y' }), pod('s', 'Running', 'x', { deletionTimestamp: 'y', nodeName: 'n1' })]).map((p) => p.metadata?.name), ['u']);
   const oos = node('False', { taints: [{ key: 'node.kubernetes.io/out-of-service', effect: 'NoExecute' }] });
   assert.deepEqual(outOfServiceTerminatingPods([pod('s', 'Running', 'x', { deletionTimestamp: 'y', nodeName: 'n1' }), pod('t', 'Running', 'x', { nodeName: 'n1' })], [oos]).map((p) => p.metadata?.name), ['s']);
+});
+
+test('zone disruption: all nodes down holds evictions back; a partial disruption of a small cluster adds no new NoExecute taints', () => {
+  const zoned = (ready: string, zone = 'a'): Node => ({ ...node(ready), metadata: { name: `n-${zone}-${Math.random()}`, labels: { 'topology.kubernetes.io/zone': zone } } });
+  assert.equal(zoneState([zoned('Unknown'), zoned('False')]), 'FullDisruption');
+  assert.equal(zoneState([zoned('Unknown'), zoned('True')]), 'Normal');
+  assert.equal(zoneState([zoned('Unknown'), zoned('Unknown'), zoned('Unknown'), zoned('True')]), 'PartialDisruption');
+  const single = disruptionView([zoned('Unknown')]);
+  assert.equal(single.allDisrupted, true);
+  assert.equal(single.mayTaint(zoneOf(zoned('Unknown'))), false);
+  const oneDown = disruptionView([zoned('Unknown'), zoned('True'), zoned('True')]);
+  assert.equal(oneDown.allDisrupted, false);
+  assert.equal(oneDown.mayTaint(zoneOf(zoned('True'))), true);
+  const zoneBDown = disruptionView([zoned('Unknown', 'b'), zoned('Unknown', 'b'), zoned('Unknown', 'b'), zoned('True', 'b'), zoned('True', 'c')]);
+  assert.equal(zoneBDown.mayTaint(zoneOf(zoned('True', 'b'))), false);
+  assert.equal(zoneBDown.mayTaint(zoneOf(zoned('True', 'c'))), true);
 });

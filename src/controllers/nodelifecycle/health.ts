@@ -127,3 +127,49 @@ export function reconcileTaints(node: Node, noSchedule: Taint[], noExecute: Tain
   const key = (list: Taint[]) => JSON.stringify(list.map((t) => `${t.key}:${t.effect}`).sort());
   return key(next) === key(current) ? undefined : next;
 }
+
+// ---- Zone disruption (upstream ComputeZoneState and handleDisruption) ----
+
+export type ZoneState = 'Normal' | 'PartialDisruption' | 'FullDisruption';
+
+/** --unhealthy-zone-threshold and --large-cluster-size-threshold defaults. */
+export const UNHEALTHY_ZONE_THRESHOLD = 0.55;
+export const LARGE_CLUSTER_SIZE_THRESHOLD = 50;
+
+/** A node's zone key: region and zone labels (nodes without them share the empty zone). */
+export function zoneOf(node: Node): string {
+  const labels = node.metadata?.labels ?? {};
+  return `${labels['topology.kubernetes.io/region'] ?? ''}:\x00:${labels['topology.kubernetes.io/zone'] ?? ''}`;
+}
+
+/** ComputeZoneState: every node not ready is a full disruption; more than two and 55% a partial one. */
+export function zoneState(nodes: Node[]): ZoneState {
+  const notReady = nodes.filter((n) => condition(n, 'Ready')?.status !== 'True').length;
+  if (notReady > 0 && notReady === nodes.length) return 'FullDisruption';
+  if (notReady > 2 && notReady / nodes.length >= UNHEALTHY_ZONE_THRESHOLD) return 'PartialDisruption';
+  return 'Normal';
+}
+
+export interface DisruptionView {
+  /** Every zone fully disrupted: the control plane, not the nodes, is probably cut off; evict nothing. */
+  allDisrupted: boolean;
+  /** Whether nodes of a zone may get new NoExecute taints. */
+  mayTaint(zone: string): boolean;
+}
+
+/**
+ * handleDisruption: a zone in partial disruption gets no new NoExecute taints in
+ * a small cluster (the secondary eviction rate is 0 up to 50 nodes); when every
+ * zone is fully disrupted, NoExecute taints are taken off every node.
+ */
+export function disruptionView(nodes: Node[]): DisruptionView {
+  const zones = new Map<string, Node[]>();
+  for (const n of nodes) {
+    const z = zoneOf(n);
+    zones.set(z, [...(zones.get(z) ?? []), n]);
+  }
+  const states = new Map([...zones].map(([z, list]) => [z, zoneState(list)]));
+  const allDisrupted = states.size > 0 && [...states.values()].every((s) => s === 'FullDisruption');
+  const small = nodes.length <= LARGE_CLUSTER_SIZE_THRESHOLD;
+  return { allDisrupted, mayTaint: (zone) => !allDisrupted && !(states.get(zone) === 'PartialDisruption' && small) };
+}
