@@ -3,7 +3,7 @@
 import * as resources from '../../client/resources.js';
 import { WorkQueue } from '../../client/workqueue.js';
 import { selectorFromSet } from '../../machinery/labels.js';
-import type { Controller, ControllerContext } from '../context.js';
+import type { Controller, ControllerContext, EventRecorder } from '../context.js';
 import { isNotFound, keyOf, runQueue, splitKey, type ReconcileResult } from '../controller-utils/run.js';
 import type { Node, Pod } from '../controller-utils/types.js';
 import { servicesSelecting } from '../endpoints/controller.js';
@@ -22,12 +22,14 @@ export class EndpointSliceController {
   private readonly slices;
   private readonly triggerTimes = new TriggerTimeTracker();
   private readonly tracker = new EndpointSliceTracker();
+  private readonly recorder: EventRecorder;
 
   constructor(private readonly ctx: ControllerContext) {
     this.services = ctx.informers.informerFor<Service>(resources.services);
     this.pods = ctx.informers.informerFor<Pod>(resources.pods);
     this.nodes = ctx.informers.informerFor<Node>(resources.nodes);
     this.slices = ctx.informers.informerFor<EndpointSlice>(resources.endpointslices);
+    this.recorder = ctx.recorder('endpoint-slice-controller');
     this.services.addEventHandler({
       onAdd: (s) => this.queue.add(keyOf(s)),
       onUpdate: (_o, s) => this.queue.add(keyOf(s)),
@@ -87,17 +89,17 @@ export class EndpointSliceController {
       zoneOf: (node) => this.nodes.lister.get(undefined, node)?.metadata?.labels?.[ZONE_LABEL],
       triggerTime: trigger.triggerTime,
     });
-    // Creations first, deletions last, so the Service is never without endpoints in between.
-    for (const slice of plan.create) {
-      try {
-        this.tracker.written(key, await client.create(namespace, slice));
-      } catch (err) {
-        if ((err as { code?: number }).code === 403) return; // the namespace is terminating
-        throw err;
-      }
+    try {
+      // Creations first, deletions last, so the Service is never without endpoints in between.
+      for (const slice of plan.create) this.tracker.written(key, await client.create(namespace, slice));
+      for (const slice of plan.update) this.tracker.written(key, await client.update(slice));
+      for (const slice of plan.delete) await this.deleteSlice(key, slice);
+    } catch (err) {
+      const code = (err as { code?: number }).code;
+      if (code === 403) return; // the namespace is terminating
+      if (code !== 409) this.recorder.event(service, 'Warning', 'FailedToUpdateEndpointSlices', `Error updating Endpoint Slices for Service ${key}: ${(err as Error).message}`);
+      throw err;
     }
-    for (const slice of plan.update) this.tracker.written(key, await client.update(slice));
-    for (const slice of plan.delete) await this.deleteSlice(key, slice);
     trigger.commit();
   }
 

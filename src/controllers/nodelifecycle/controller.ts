@@ -44,6 +44,8 @@ export class NodeLifecycleController {
   private readonly monitorPeriodMs: number;
   /** The zones' disruption as of the last monitor pass. */
   private disruption: DisruptionView | undefined;
+  /** Zone → when a node of it last got a new NoExecute taint. */
+  private readonly lastTainted = new Map<string, number>();
 
   constructor(private readonly ctx: ControllerContext) {
     this.gracePeriodMs = ctx.config?.nodeMonitorGracePeriodMs ?? NODE_MONITOR_GRACE_PERIOD_MS;
@@ -112,7 +114,10 @@ export class NodeLifecycleController {
         await client.update({ ...node, spec: { ...node.spec, taints } });
       } catch (err) {
         if (!isNotFound(err)) throw err;
+        return;
       }
+      const had = (key: string) => node!.spec?.taints?.some((t) => t.key === key && t.effect === 'NoExecute');
+      if (taints.some((t) => t.effect === 'NoExecute' && !had(t.key))) this.lastTainted.set(zoneOf(node), Date.now());
     }
   }
 
@@ -121,9 +126,15 @@ export class NodeLifecycleController {
     this.disruption ??= disruptionView(this.nodes.lister.list());
     if (this.disruption.allDisrupted) return [];
     const wanted = noExecuteTaints(node, nowTime());
-    if (this.disruption.mayTaint(zoneOf(node))) return wanted;
-    // Keep what the node already has, add nothing new.
-    return wanted.filter((t) => node.spec?.taints?.some((c) => c.key === t.key && c.effect === t.effect));
+    const kept = wanted.filter((t) => node.spec?.taints?.some((c) => c.key === t.key && c.effect === t.effect));
+    if (kept.length === wanted.length) return wanted;
+    // A new NoExecute taint: one node per 1/rate seconds in each zone (upstream's zoneNoExecuteTainter).
+    const zone = zoneOf(node);
+    const rate = this.disruption.taintRate(zone);
+    const last = this.lastTainted.get(zone);
+    const now = Date.now();
+    if (rate <= 0 || (last !== undefined && now - last < 1000 / rate)) return kept;
+    return wanted;
   }
 
   /** RecordNodeEvent: `Node <name> event: <what>`. */

@@ -76,11 +76,11 @@ test('zone disruption: all nodes down holds evictions back; a partial disruption
   assert.equal(zoneState([zoned('Unknown'), zoned('Unknown'), zoned('Unknown'), zoned('True')]), 'PartialDisruption');
   const single = disruptionView([zoned('Unknown')]);
   assert.equal(single.allDisrupted, true);
-  assert.equal(single.mayTaint(zoneOf(zoned('Unknown'))), false);
+  assert.equal(single.taintRate(zoneOf(zoned('Unknown'))), 0);
   const oneDown = disruptionView([zoned('Unknown'), zoned('True'), zoned('True')]);
   assert.equal(oneDown.allDisrupted, false);
-  assert.equal(oneDown.mayTaint(zoneOf(zoned('True'))), true);
+  assert.equal(oneDown.taintRate(zoneOf(zoned('True'))), 0.1);
   const zoneBDown = disruptionView([zoned('Unknown', 'b'), zoned('Unknown', 'b'), zoned('Unknown', 'b'), zoned('True', 'b'), zoned('True', 'c')]);
-  assert.equal(zoneBDown.mayTaint(zoneOf(zoned('True', 'b'))), false);
-  assert.equal(zoneBDown.mayTaint(zoneOf(zoned('True', 'c'))), true);
+  assert.equal(zoneBDown.taintRate(zoneOf(zoned('True', 'b'))), 0);
+  assert.equal(zoneBDown.taintRate(zoneOf(zoned('True', 'c'))), 0.1);
 });

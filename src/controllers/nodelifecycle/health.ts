@@ -150,16 +150,20 @@ export function zoneState(nodes: Node[]): ZoneState {
   return 'Normal';
 }
 
+/** --node-eviction-rate and --secondary-node-eviction-rate defaults (nodes per second and zone). */
+export const NODE_EVICTION_RATE = 0.1;
+export const SECONDARY_NODE_EVICTION_RATE = 0.01;
+
 export interface DisruptionView {
   /** Every zone fully disrupted: the control plane, not the nodes, is probably cut off; evict nothing. */
   allDisrupted: boolean;
-  /** Whether nodes of a zone may get new NoExecute taints. */
-  mayTaint(zone: string): boolean;
+  /** Nodes per second of a zone that may get new NoExecute taints (0: none). */
+  taintRate(zone: string): number;
 }
 
 /**
- * handleDisruption: a zone in partial disruption gets no new NoExecute taints in
- * a small cluster (the secondary eviction rate is 0 up to 50 nodes); when every
+ * handleDisruption: zones taint at --node-eviction-rate; a zone in partial
+ * disruption at the secondary rate, which is 0 up to 50 nodes; when every
  * zone is fully disrupted, NoExecute taints are taken off every node.
  */
 export function disruptionView(nodes: Node[]): DisruptionView {
@@ -170,6 +174,9 @@ export function disruptionView(nodes: Node[]): DisruptionView {
   }
   const states = new Map([...zones].map(([z, list]) => [z, zoneState(list)]));
   const allDisrupted = states.size > 0 && [...states.values()].every((s) => s === 'FullDisruption');
-  const small = nodes.length <= LARGE_CLUSTER_SIZE_THRESHOLD;
-  return { allDisrupted, mayTaint: (zone) => !allDisrupted && !(states.get(zone) === 'PartialDisruption' && small) };
+  const secondary = nodes.length <= LARGE_CLUSTER_SIZE_THRESHOLD ? 0 : SECONDARY_NODE_EVICTION_RATE;
+  return {
+    allDisrupted,
+    taintRate: (zone) => (allDisrupted ? 0 : states.get(zone) === 'PartialDisruption' ? secondary : NODE_EVICTION_RATE),
+  };
 }
