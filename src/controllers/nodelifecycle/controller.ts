@@ -20,6 +20,8 @@ import {
   noExecuteTaints,
   noScheduleTaints,
   reconcileTaints,
+  TAINT_NOT_READY,
+  TAINT_UNREACHABLE,
   type NodeHealth,
   type Taint,
 } from './health.js';
@@ -126,8 +128,10 @@ export class NodeLifecycleController {
     this.disruption ??= disruptionView(this.nodes.lister.list());
     if (this.disruption.allDisrupted) return [];
     const wanted = noExecuteTaints(node, nowTime());
-    const kept = wanted.filter((t) => node.spec?.taints?.some((c) => c.key === t.key && c.effect === t.effect));
-    if (kept.length === wanted.length) return wanted;
+    const has = (t: Taint) => node.spec?.taints?.some((c) => c.key === t.key && c.effect === t.effect);
+    if (wanted.every(has)) return wanted;
+    // Until the zone may taint again, the node keeps the NoExecute taints it has (a swap waits too).
+    const kept = (node.spec?.taints ?? []).filter((t) => t.effect === 'NoExecute' && (t.key === TAINT_NOT_READY || t.key === TAINT_UNREACHABLE));
     // A new NoExecute taint: one node per 1/rate seconds in each zone (upstream's zoneNoExecuteTainter).
     const zone = zoneOf(node);
     const rate = this.disruption.taintRate(zone);
