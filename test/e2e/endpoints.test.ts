@@ -388,4 +388,43 @@ describe('endpoints and endpoint slices', () => {
     assert.equal(slice.endpoints![0].conditions.ready, false);
     await cluster.kubectl(['delete', 'pod', 'ep-term-1', '--grace-period=0', '--force']);
   });
+
+  test("the seeds' Service walkthrough: a Service matches all 3 replicas on ALL its selector labels, forwards to targetPort, one address per named port", async () => {
+    const labels = { app: 'my-app', type: 'microservice' };
+    await apply({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'microservice-one' },
+      spec: { replicas: 3, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: 'nginx', ports: [{ containerPort: 3000 }] }] } } },
+    });
+    await pod('half-match', { app: 'my-app' }, [{ containerPort: 3000 }]);
+    await service('microservice-one-service', { selector: labels, ports: [{ protocol: 'TCP', port: 3200, targetPort: 3000 }] });
+    const ips = await eventually('3 endpoints', async () => {
+      const list = (await get<{ items: PodJson[] }>(`/api/v1/namespaces/${ns}/pods?labelSelector=${encodeURIComponent('app=my-app,type=microservice')}`))!.items;
+      const ready = list.filter((p) => p.status.podIP && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+      if (ready.length !== 3) return undefined;
+      const want = ready.map((p) => `${p.status.podIP}:3000`).sort();
+      return ipPorts(await endpointsOf('microservice-one-service')).join() === want.join() ? want : undefined;
+    });
+    const half = await readyPod('half-match');
+    assert.ok(!ips.includes(`${half.status.podIP}:3000`));
+    const table = await cluster.kubectl(['get', 'endpoints']);
+    assert.match(table, /^NAME\s+ENDPOINTS\s+AGE\n/);
+    assert.match(table, /\nkubernetes\s+\d+\.\d+\.\d+\.\d+:\d+\s/);
+    assert.match(table, /\nmicroservice-one-service\s+\S+:3000,\S+:3000,\S+:3000\s/);
+
+    await apply({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'mongodb' }, spec: { replicas: 1, selector: { matchLabels: { app: 'mongodb' } }, template: { metadata: { labels: { app: 'mongodb' } }, spec: { containers: [{ name: 'mongodb', image: 'mongo', ports: [{ containerPort: 27017 }] }, { name: 'exporter', image: 'exporter', ports: [{ containerPort: 9216 }] }] } } } });
+    await service('mongodb-service', {
+      selector: { app: 'mongodb' },
+      ports: [
+        { name: 'mongodb', protocol: 'TCP', port: 27017, targetPort: 27017 },
+        { name: 'mongodb-exporter', protocol: 'TCP', port: 9216, targetPort: 9216 },
+      ],
+    });
+    const line = await eventually('both ports of the mongodb pod', async () => {
+      const out = await cluster.kubectl(['get', 'endpoints', 'mongodb-service', '--no-headers']);
+      return /^mongodb-service\s+(\S+):27017,\1:9216\s/.test(out) || /^mongodb-service\s+(\S+):9216,\1:27017\s/.test(out) ? out : undefined;
+    });
+    assert.ok(line);
+  });
 });
