@@ -6,7 +6,7 @@ import { selectorFromSet } from '../../machinery/labels.js';
 import type { Controller, ControllerContext, EventRecorder } from '../context.js';
 import { isAlreadyExists, isNotFound, keyOf, runQueue, splitKey } from '../controller-utils/run.js';
 import type { Pod } from '../controller-utils/types.js';
-import { TriggerTimeTracker } from './podendpoints.js';
+import { TriggerTimeTracker } from './trigger-time.js';
 import { podSubsets, repackSubsets, subsetsEqual, truncateSubsets } from './subsets.js';
 import { ANNOTATION_LEADER, ANNOTATION_OVER_CAPACITY, ANNOTATION_TRIGGER_TIME, LABEL_HEADLESS, type Endpoints, type EndpointSubset, type Service } from './types.js';
 import { isServiceIPSet } from './podendpoints.js';

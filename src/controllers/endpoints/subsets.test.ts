@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Pod } from '../controller-utils/types.js';
-import { findPort, TriggerTimeTracker } from './podendpoints.js';
+import { findPort } from './podendpoints.js';
+import { TriggerTimeTracker } from './trigger-time.js';
 import { podSubsets, repackSubsets, truncateSubsets } from './subsets.js';
 import type { EndpointSubset, Service } from './types.js';
 

@@ -2,7 +2,8 @@
 // grouped into subsets by the ports they serve (upstream endpoints controller
 // syncService, RepackSubsets and truncateEndpoints).
 import type { Pod } from '../controller-utils/types.js';
-import { findPort, isIPv6, isPodReady, podIPs, shouldPodBeInEndpoints, shouldSetHostname } from './podendpoints.js';
+import { isPodReady } from '../controller-utils/pods.js';
+import { findPort, isIPv6, podIPs, shouldPodBeInEndpoints, shouldSetHostname } from './podendpoints.js';
 import type { EndpointAddress, EndpointPort, EndpointSubset, Service } from './types.js';
 
 /** Upstream's cap on the addresses of one Endpoints object. */

@@ -7,7 +7,7 @@ import type { Controller, ControllerContext, EventRecorder } from '../context.js
 import { isNotFound, keyOf, runQueue, splitKey, type ReconcileResult } from '../controller-utils/run.js';
 import type { Node, Pod } from '../controller-utils/types.js';
 import { servicesSelecting } from '../endpoints/controller.js';
-import { TriggerTimeTracker } from '../endpoints/podendpoints.js';
+import { TriggerTimeTracker } from '../endpoints/trigger-time.js';
 import { LABEL_MANAGED_BY, LABEL_SERVICE_NAME, type EndpointSlice, type Service } from '../endpoints/types.js';
 import { CONTROLLER_NAME, reconcileSlices, ZONE_LABEL } from './reconcile.js';
 import { EndpointSliceTracker } from './tracker.js';

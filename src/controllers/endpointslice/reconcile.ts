@@ -1,7 +1,8 @@
 // The pure part of the EndpointSlice controller (upstream k8s.io/endpointslice
 // reconciler): which slices a Service needs, changing as few as possible.
 import type { Pod } from '../controller-utils/types.js';
-import { findPort, isIPv6, isPodReady, isServiceIPSet, podIPs, shouldPodBeInEndpoints, shouldSetHostname } from '../endpoints/podendpoints.js';
+import { isPodReady } from '../controller-utils/pods.js';
+import { findPort, isIPv6, isServiceIPSet, podIPs, shouldPodBeInEndpoints, shouldSetHostname } from '../endpoints/podendpoints.js';
 import {
   ANNOTATION_TRIGGER_TIME,
   LABEL_HEADLESS,
