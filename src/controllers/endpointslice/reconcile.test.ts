@@ -4,6 +4,7 @@ import type { Pod } from '../controller-utils/types.js';
 import type { EndpointSlice, Service } from '../endpoints/types.js';
 import { mirrorSlices } from './mirroring.js';
 import { reconcileSlices } from './reconcile.js';
+import { EndpointSliceTracker } from './tracker.js';
 
 const svc: Service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'ns', uid: 'svc-uid', labels: { app: 'web' } }, spec: { clusterIP: '10.43.0.5', ipFamilies: ['IPv4'], selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }] } };
 const pod = (i: number): Pod => ({
@@ -67,4 +68,15 @@ test('mirrored Endpoints: one slice per address type and ports, owned by the End
   assert.deepEqual(plan.create[0].metadata?.labels, { a: 'b', 'kubernetes.io/service-name': 'ext', 'endpointslice.kubernetes.io/managed-by': 'endpointslicemirroring-controller.k8s.io' });
   assert.deepEqual(plan.create[0].metadata?.annotations, { keep: 'y' });
   assert.equal(plan.create[0].metadata?.ownerReferences?.[0].kind, 'Endpoints');
+});
+
+test("the slice tracker holds syncs back until the cache shows this controller's own writes", () => {
+  const tracker = new EndpointSliceTracker();
+  const slice = (name: string, generation: number): EndpointSlice => ({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name, generation }, addressType: 'IPv4', endpoints: [] });
+  assert.equal(tracker.caughtUp('ns/web', []), true);
+  tracker.written('ns/web', slice('web-a', 2));
+  tracker.deleted('ns/web', slice('web-b', 1));
+  assert.equal(tracker.caughtUp('ns/web', [slice('web-a', 1), slice('web-b', 1)]), false);
+  assert.equal(tracker.caughtUp('ns/web', [slice('web-a', 2), slice('web-b', 1)]), false);
+  assert.equal(tracker.caughtUp('ns/web', [slice('web-a', 2)]), true);
 });
