@@ -104,14 +104,12 @@ export class TaintEvictionController {
       this.cancel(key, true);
       return this.schedule(key, now, 0);
     }
-    let createdAt = now;
     if (existing) {
-      createdAt = existing.createdAt;
-      // An eviction already due earlier stays.
-      if (createdAt + delay < now + delay) return;
+      // An eviction scheduled earlier stays as it is (upstream compares createdAt + delay with now + delay).
+      if (existing.createdAt < now) return;
       this.cancel(key, true);
     }
-    this.schedule(key, createdAt, delay);
+    this.schedule(key, existing?.createdAt ?? now, delay);
   }
 
   private schedule(key: string, createdAt: number, delayMs: number): void {
