@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLogger } from './log.js';
 import { startServer } from './server.js';
+import { parseGoDuration } from '../api/batch/cron.js';
 import { agentUsage, runAgent } from '../kubelet/cli.js';
 
 const usage = `Usage: k8ts server [flags]
@@ -24,6 +25,8 @@ Flags (k3s names):
   --node-label KEY=VALUE      label for the agent's node(s) (repeatable)
   --node-taint KEY=VALUE:EFFECT  taint for the agent's node(s) (repeatable)
   --disable-agent             run no node agent in this process
+  --node-monitor-grace-period D  a node whose kubelet is silent this long is marked Unknown (default 50s)
+  --terminated-pod-gc-threshold N  terminated pods kept before the oldest are deleted (default 12500, 0 disables)
   -v LEVEL                    log verbosity (2 logs every request)
 `;
 
@@ -55,6 +58,8 @@ async function main(argv: string[]): Promise<void> {
       'node-label': { type: 'string', multiple: true },
       'node-taint': { type: 'string', multiple: true },
       'disable-agent': { type: 'boolean' },
+      'node-monitor-grace-period': { type: 'string' },
+      'terminated-pod-gc-threshold': { type: 'string' },
       v: { type: 'string', short: 'v' },
     },
   });
@@ -75,6 +80,8 @@ async function main(argv: string[]): Promise<void> {
       nodeLabels: values['node-label'],
       nodeTaints: values['node-taint'],
       disableAgent: values['disable-agent'],
+      nodeMonitorGracePeriodMs: values['node-monitor-grace-period'] === undefined ? undefined : parseGoDuration(values['node-monitor-grace-period']),
+      terminatedPodGCThreshold: values['terminated-pod-gc-threshold'] === undefined ? undefined : Number(values['terminated-pod-gc-threshold']),
     },
     log,
   );

@@ -38,6 +38,10 @@ export interface ServerFlags {
   disableAgent?: boolean;
   /** CrashLoopBackOff base in ms (tests shorten upstream's 10 s). */
   kubeletBackoffBaseMs?: number;
+  /** kube-controller-manager --node-monitor-grace-period, in ms. */
+  nodeMonitorGracePeriodMs?: number;
+  /** kube-controller-manager --terminated-pod-gc-threshold. */
+  terminatedPodGCThreshold?: number;
 }
 
 export interface RunningServer {
@@ -77,7 +81,9 @@ export async function startServer(flags: ServerFlags, log: Logger): Promise<Runn
   log.info('server', `API server listening on ${serverURL}; kubeconfig written to ${kubeconfigPath}`);
   const scheduler = flags.disableScheduler ? undefined : startScheduler({ client: await Client.fromKubeconfig(kubeconfigPath, { userAgent: 'k8ts-scheduler' }), log });
   const controllerClient = await Client.fromKubeconfig(kubeconfigPath, { userAgent: 'kube-controller-manager' });
-  const controllerManager = startControllerManager(controllerClient, log);
+  const controllerManager = startControllerManager(controllerClient, log, {
+    config: { nodeMonitorGracePeriodMs: flags.nodeMonitorGracePeriodMs, terminatedPodGCThreshold: flags.terminatedPodGCThreshold },
+  });
   // Node IPAM runs here until the controller manager takes it over.
   const ipamClient = await Client.fromKubeconfig(kubeconfigPath, { userAgent: 'k8ts-node-ipam' });
   const nodeIpam = new NodeIpamController(ipamClient.resource(nodesResource), flags.clusterCidr, log);

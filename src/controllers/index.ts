@@ -4,6 +4,12 @@ import { cronJobController } from './cronjob/controller.js';
 import { daemonSetController } from './daemonset/controller.js';
 import { deploymentController } from './deployment/controller.js';
 import { jobController } from './job/controller.js';
+import { endpointsController } from './endpoints/controller.js';
+import { endpointSliceController } from './endpointslice/controller.js';
+import { endpointSliceMirroringController } from './endpointslice/mirroring.js';
+import { nodeLifecycleController } from './nodelifecycle/controller.js';
+import { taintEvictionController } from './nodelifecycle/taint-eviction.js';
+import { podGCController } from './podgc/controller.js';
 import { replicaSetController, replicationController } from './replicaset/controller.js';
 import { resourceQuotaController } from './resourcequota/controller.js';
 import { statefulSetController } from './statefulset/controller.js';
@@ -15,6 +21,12 @@ export const controllers: Controller[] = [
   deploymentController,
   statefulSetController,
   daemonSetController,
+  endpointsController,
+  endpointSliceController,
+  endpointSliceMirroringController,
+  nodeLifecycleController,
+  taintEvictionController,
+  podGCController,
   resourceQuotaController,
   jobController,
   cronJobController,
