@@ -2,6 +2,10 @@
 import type { Controller } from './context.js';
 import { daemonSetController } from './daemonset/controller.js';
 import { deploymentController } from './deployment/controller.js';
+import { garbageCollectorController } from './garbagecollector/controller.js';
+import { namespaceController } from './namespace/controller.js';
+import { rootCAPublisher } from './serviceaccount/root-ca-publisher.js';
+import { serviceAccountsController } from './serviceaccount/serviceaccounts-controller.js';
 import { replicaSetController, replicationController } from './replicaset/controller.js';
 import { statefulSetController } from './statefulset/controller.js';
 
@@ -11,4 +15,8 @@ export const controllers: Controller[] = [
   deploymentController,
   statefulSetController,
   daemonSetController,
+  garbageCollectorController,
+  namespaceController,
+  serviceAccountsController,
+  rootCAPublisher,
 ];

@@ -3,6 +3,7 @@
 // Each term of leadership gets a fresh context (fresh informers), so a manager
 // that regains the lease starts from the cluster's current state.
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { EventRecorder } from '../client/events.js';
 import { SharedInformerFactory } from '../client/informer-factory.js';
@@ -50,6 +51,8 @@ export class ControllerManager {
   private async lead(leading: AbortSignal): Promise<void> {
     const { log } = this.options;
     log.info('controller-manager', 'became leader; starting controllers');
+    // Every controller and its queues listen for the end of the term.
+    setMaxListeners(0, leading);
     const ctx = this.options.newContext(leading);
     const started = this.options.controllers.map((c) => this.startOne(c, ctx, leading));
     ctx.informers.start();
@@ -109,6 +112,7 @@ export function startControllerManager(client: Client, log: Logger, options: { i
       return {
         client,
         informers,
+        rootCAPem: client.config.caPem,
         recorder: (component) => new EventRecorder(client, { component, log }),
         log: { debug: (m) => log.debug('controller-manager', m), info: (m) => log.info('controller-manager', m), warn: (m) => log.warn('controller-manager', m), error: (m) => log.error('controller-manager', m) },
       };
