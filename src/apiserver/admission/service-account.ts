@@ -77,7 +77,7 @@ export function mountServiceAccountToken(spec: PodSpec): void {
 export function serviceAccountAdmission(resources: ResourceMap, options: { defaultLookupAttempts?: number; retryIntervalMs?: number } = {}): AdmissionPlugin {
   const serviceAccounts = () => resources.get('', 'serviceaccounts');
   // `default` is created by the ServiceAccount controller shortly after its namespace: wait for it a little.
-  const defaultAttempts = options.defaultLookupAttempts ?? 25;
+  const defaultAttempts = options.defaultLookupAttempts ?? 50;
   const interval = options.retryIntervalMs ?? 200;
 
   const lookup = async (namespace: string, name: string): Promise<ServiceAccount> => {
