@@ -25,9 +25,10 @@ interface VolumeMount {
   readOnly?: boolean;
 }
 interface Container {
+  name?: string;
   volumeMounts?: VolumeMount[];
 }
-interface PodSpec {
+export interface PodSpec {
   serviceAccountName?: string;
   serviceAccount?: string;
   automountServiceAccountToken?: boolean;
