@@ -27,6 +27,7 @@ const ignoredResources = new Set(['/events', 'events.k8s.io/events']);
 /** How often discovery is read again to pick up new resources (upstream: 30 s). */
 export const DISCOVERY_RESYNC_MS = 30_000;
 const WORKERS = 10;
+const SYNC_TIMEOUT_MS = 30_000;
 
 /** An ownerReference naming a namespaced kind from a cluster-scoped dependent can never resolve. */
 class InvalidOwnerScope extends Error {}
@@ -68,8 +69,11 @@ export class GarbageCollector {
         await sleep(1000, signal);
       }
     }
-    if (signal.aborted || !(await this.ctx.informers.waitForCacheSync())) return;
-    this.ctx.log.info(`graph synced: ${this.graph.size} objects over ${this.monitored.size} resources`);
+    // A resource that cannot be listed must not stop collection: decisions rest on live GETs, not on the graph alone.
+    const synced = await Promise.race([this.ctx.informers.waitForCacheSync(), sleep(SYNC_TIMEOUT_MS, signal).then(() => 'timeout' as const)]);
+    if (signal.aborted || synced === false) return;
+    if (synced === 'timeout') this.ctx.log.warn('timed out waiting for the dependency graph to sync; collecting anyway');
+    else this.ctx.log.info(`graph synced: ${this.graph.size} objects over ${this.monitored.size} resources`);
     const resync = setInterval(() => void this.resyncMonitors().catch((err: Error) => this.ctx.log.debug(`discovery: ${err.message}`)), DISCOVERY_RESYNC_MS);
     signal.addEventListener('abort', () => clearInterval(resync), { once: true });
     const onError = (uid: unknown, err: unknown) => {
