@@ -141,6 +141,18 @@ describe('garbage collector', () => {
     await api.request('DELETE', `/api/v1/namespaces/${ns}/pods?labelSelector=app%3Dgc-rc-orphan`);
   });
 
+  test('a core/v1 ReplicationController deleted without options orphans its pods, as upstream keeps for compatibility', async () => {
+    await create(`/api/v1/namespaces/${ns}/replicationcontrollers`, rc('gc-rc-default', 2, { app: 'gc-rc-default' }));
+    await podCount('app=gc-rc-default', 2);
+    assert.equal((await api.request('DELETE', `/api/v1/namespaces/${ns}/replicationcontrollers/gc-rc-default`)).status, 200);
+    await gone('RC', `/api/v1/namespaces/${ns}/replicationcontrollers/gc-rc-default`);
+    await eventually('pods without owner', async () => {
+      const now = await podsWith('app=gc-rc-default');
+      return now.length === 2 && now.every((p) => !p.metadata.ownerReferences && !p.metadata.deletionTimestamp);
+    });
+    await api.request('DELETE', `/api/v1/namespaces/${ns}/pods?labelSelector=app%3Dgc-rc-default`);
+  });
+
   test('Garbage Collector, delete replication controller, after owned pods', async () => {
     await create(`/api/v1/namespaces/${ns}/replicationcontrollers`, rc('gc-rc-fg', 4, { app: 'gc-rc-fg' }));
     const pods = await podCount('app=gc-rc-fg', 4);
