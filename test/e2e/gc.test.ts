@@ -189,6 +189,29 @@ describe('garbage collector', () => {
     await eventually('shared pods collected with RC2', async () => (await podsWith('app=gc-multi')).length === 0);
   });
 
+  test('a StatefulSet with whenDeleted: Delete hands its claims to the collector; Retain keeps them', async () => {
+    const sts = (name: string, whenDeleted: string) => ({
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name },
+      spec: {
+        replicas: 1,
+        serviceName: name,
+        selector: { matchLabels: { app: name } },
+        persistentVolumeClaimRetentionPolicy: { whenDeleted, whenScaled: 'Retain' },
+        template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '3600'] }] } },
+        volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }],
+      },
+    });
+    await cluster.kubectl(['apply', '-f', '-'], { stdin: JSON.stringify(sts('gc-sts-delete', 'Delete')) });
+    await cluster.kubectl(['apply', '-f', '-'], { stdin: JSON.stringify(sts('gc-sts-retain', 'Retain')) });
+    const claim = (name: string) => `/api/v1/namespaces/${ns}/persistentvolumeclaims/data-${name}-0`;
+    await eventually('both claims', async () => (await get(claim('gc-sts-delete'))) && (await get(claim('gc-sts-retain'))));
+    await cluster.kubectl(['delete', 'statefulset', 'gc-sts-delete', 'gc-sts-retain']);
+    await gone('the claim of the Delete policy', claim('gc-sts-delete'));
+    assert.ok(await get(claim('gc-sts-retain')), 'Retain keeps the claim');
+  });
+
   test('Garbage Collector, dependency cycle', async () => {
     const pod = (name: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app: 'gc-cycle' } }, spec: { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '3600'] }] } });
     const [p1, p2, p3] = [await create(`/api/v1/namespaces/${ns}/pods`, pod('pod1')), await create(`/api/v1/namespaces/${ns}/pods`, pod('pod2')), await create(`/api/v1/namespaces/${ns}/pods`, pod('pod3'))];
