@@ -87,6 +87,18 @@ describe('namespaces', () => {
     assert.equal(await get('/api/v1/namespaces/nsdeletesvc/services/test-service'), undefined);
   });
 
+  test('deleting a namespace removes a Deployment with its ReplicaSet and running pods', async () => {
+    await createNamespace('ns-workload');
+    await cluster.kubectl(['create', 'deployment', 'web', '--image=busybox', '--replicas=3', '-n', 'ns-workload', '--', 'sleep', '3600']);
+    await eventually('3 running pods', async () => {
+      const pods = ((await api.request('GET', '/api/v1/namespaces/ns-workload/pods')).body as { items: Obj[] }).items;
+      return pods.filter((p) => p.status?.phase === 'Running').length === 3;
+    });
+    assert.match(await cluster.kubectl(['delete', 'namespace', 'ns-workload', '--timeout=60s']), /namespace "ns-workload" deleted/);
+    const left = await cluster.kubectlResult(['get', 'all', '-n', 'ns-workload', '-o', 'name']);
+    assert.equal(left.stdout, '');
+  });
+
   test('a Terminating namespace reports what remains in its conditions until its content is gone', async () => {
     await createNamespace('held');
     await create('/api/v1/namespaces/held/configmaps', { metadata: { name: 'held-cm', finalizers: ['example.com/hold'] } });
@@ -224,6 +236,10 @@ describe('namespaces', () => {
     const res = await cluster.kubectlResult(['create', '-f', '-'], { stdin: JSON.stringify(sleeper('no-such-sa', { serviceAccountName: 'nope' })) });
     assert.notEqual(res.code, 0);
     assert.equal(res.stderr.trim(), 'Error from server (Forbidden): error when creating "STDIN": pods "no-such-sa" is forbidden: error looking up service account default/nope: serviceaccount "nope" not found');
+    // Upstream admits before a generateName is resolved, so the message names the prefix.
+    const generated = await api.request('POST', '/api/v1/namespaces/default/pods', { ...sleeper('', { serviceAccountName: 'nope' }), metadata: { generateName: 'gen-' } });
+    assert.equal(generated.status, 403);
+    assert.equal((generated.body as { message: string }).message, 'pods "gen-" is forbidden: error looking up service account default/nope: serviceaccount "nope" not found');
   });
 
   test('Service account tokens auto mount optionally', async () => {

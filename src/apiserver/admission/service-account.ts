@@ -75,6 +75,13 @@ export function mountServiceAccountToken(spec: PodSpec): void {
   if (!existing && needsVolume) spec.volumes = [...(spec.volumes ?? []), { name: volumeName, projected: tokenVolumeSource() }];
 }
 
+/** The name upstream admission errors show: admission runs before a generateName is resolved there. */
+function nameForMessage(obj: ApiObject): string {
+  const { name = '', generateName = '' } = obj.metadata ?? {};
+  if (generateName && name.startsWith(generateName) && name.length === generateName.length + 5) return generateName;
+  return name || 'Unknown';
+}
+
 export function serviceAccountAdmission(resources: ResourceMap, options: { defaultLookupAttempts?: number; retryIntervalMs?: number } = {}): AdmissionPlugin {
   const serviceAccounts = () => resources.get('', 'serviceaccounts');
   // `default` is created by the ServiceAccount controller shortly after its namespace: wait for it a little.
@@ -110,7 +117,7 @@ export function serviceAccountAdmission(resources: ResourceMap, options: { defau
         sa = await lookup(namespace, spec.serviceAccountName);
       } catch (err) {
         const reason = isApiError(err) ? err.status.message : (err as Error).message;
-        throw forbidden(pods, obj.metadata?.name || 'Unknown', `error looking up service account ${namespace}/${spec.serviceAccountName}: ${reason}`);
+        throw forbidden(pods, nameForMessage(obj), `error looking up service account ${namespace}/${spec.serviceAccountName}: ${reason}`);
       }
       if ((spec.automountServiceAccountToken ?? sa.automountServiceAccountToken ?? true) === true) mountServiceAccountToken(spec);
       if ((spec.imagePullSecrets ?? []).length === 0 && (sa.imagePullSecrets ?? []).length > 0) {
