@@ -28,9 +28,12 @@ const ignoredResources = new Set(['/events', 'events.k8s.io/events']);
 export const DISCOVERY_RESYNC_MS = 30_000;
 const WORKERS = 10;
 const SYNC_TIMEOUT_MS = 30_000;
+const MAX_VIRTUAL_POLL_MS = 5 * 60_000;
 
 /** An ownerReference naming a namespaced kind from a cluster-scoped dependent can never resolve. */
 class InvalidOwnerScope extends Error {}
+/** A kind discovery does not know (yet): retried quietly, as upstream's restMappingError. */
+class RestMappingError extends Error {}
 
 type Classified = { solid: OwnerReference[]; dangling: OwnerReference[]; waiting: OwnerReference[] };
 
@@ -45,6 +48,7 @@ export class GarbageCollector {
   private readonly monitored = new Set<string>();
   private readonly recorder: EventRecorder;
   private readonly reportedInvalid = new Set<string>();
+  private readonly virtualPolls = new Map<string, number>();
 
   constructor(private readonly ctx: ControllerContext) {
     this.recorder = ctx.recorder('garbage-collector-controller');
@@ -77,7 +81,7 @@ export class GarbageCollector {
     const resync = setInterval(() => void this.resyncMonitors().catch((err: Error) => this.ctx.log.debug(`discovery: ${err.message}`)), DISCOVERY_RESYNC_MS);
     signal.addEventListener('abort', () => clearInterval(resync), { once: true });
     const onError = (uid: unknown, err: unknown) => {
-      const log = isConflict(err) ? this.ctx.log.debug : this.ctx.log.warn;
+      const log = isConflict(err) || err instanceof RestMappingError ? this.ctx.log.debug : this.ctx.log.warn;
       log(`error syncing item ${String(uid)}: ${(err as Error).message}`);
     };
     await Promise.all([
@@ -120,7 +124,7 @@ export class GarbageCollector {
 
   private resourceFor(apiVersion: string, kind: string): DiscoveredResource {
     const r = this.byKind.get(`${groupOf(apiVersion)}/${kind}`);
-    if (!r) throw new Error(`unable to get REST mapping for ${apiVersion}/${kind}`);
+    if (!r) throw new RestMappingError(`unable to get REST mapping for ${apiVersion}/${kind}`);
     return r;
   }
 
@@ -148,14 +152,18 @@ export class GarbageCollector {
     const latest = await this.getLive(node.identity);
     if (!latest) {
       // Gone, or a virtual owner that never existed: its dependents lose this owner.
+      this.virtualPolls.delete(uid);
       this.graph.remove(node.identity, true);
       return;
     }
     if (node.virtual) {
-      // It exists but the informer has not shown it yet: look again shortly.
-      this.deleteQueue.addAfter(uid, 1000);
+      // It exists but no informer has shown it yet (or none watches its kind): look again, less and less often.
+      const polls = this.virtualPolls.get(uid) ?? 0;
+      this.virtualPolls.set(uid, polls + 1);
+      this.deleteQueue.addAfter(uid, Math.min(1000 * 2 ** polls, MAX_VIRTUAL_POLL_MS));
       return;
     }
+    this.virtualPolls.delete(uid);
     if (node.deletingDependents) return this.processDeletingDependents(node);
     const refs = (latest.metadata?.ownerReferences ?? []) as OwnerReference[];
     if (refs.length === 0) return;
