@@ -135,6 +135,8 @@ export class GarbageCollector {
   /** The live object of a node, or undefined when it is gone (or another object holds its name). */
   private async getLive(id: ObjectIdentity): Promise<KubeObject | undefined> {
     const r = this.resourceFor(id.apiVersion, id.kind);
+    // A namespaced kind named from a cluster-scoped object has no namespace to look in.
+    if (r.namespaced && !id.namespace) return undefined;
     try {
       const obj = await this.client(r).get(r.namespaced ? id.namespace : undefined, id.name);
       return obj.metadata?.uid === id.uid ? obj : undefined;
