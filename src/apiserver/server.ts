@@ -77,7 +77,7 @@ export class ApiServer {
     }
     for (const plugin of admissionPlugins(this.resources)) {
       for (const resource of this.resources.all()) {
-        if (plugin.resources.includes(`${resource.names.group}/${resource.names.plural}`)) resource.admission.push(plugin);
+        if (plugin.resources.includes('*') || plugin.resources.includes(`${resource.names.group}/${resource.names.plural}`)) resource.admission.push(plugin);
       }
     }
     this.authenticator = new Authenticator(this.resources, options.serviceAccountTokens);

@@ -7,6 +7,7 @@ import { namespaceController } from './namespace/controller.js';
 import { rootCAPublisher } from './serviceaccount/root-ca-publisher.js';
 import { serviceAccountsController } from './serviceaccount/serviceaccounts-controller.js';
 import { replicaSetController, replicationController } from './replicaset/controller.js';
+import { resourceQuotaController } from './resourcequota/controller.js';
 import { statefulSetController } from './statefulset/controller.js';
 
 export const controllers: Controller[] = [
@@ -19,4 +20,5 @@ export const controllers: Controller[] = [
   namespaceController,
   serviceAccountsController,
   rootCAPublisher,
+  resourceQuotaController,
 ];
