@@ -232,6 +232,20 @@ describe('namespaces', () => {
     assert.match(await cluster.kubectl(['describe', 'pod', 'token-mounts']), new RegExp(`${mountPath} from ${volume.name} \\(ro\\)`));
   });
 
+  test("the seed's custom ServiceAccount: kubectl create serviceaccount, and a pod naming it with the deprecated serviceAccount field", async () => {
+    await createNamespace('seed-sa');
+    assert.match(await cluster.kubectl(['create', 'serviceaccount', 'testacnt', '-n', 'seed-sa']), /serviceaccount\/testacnt created/);
+    const listed = await cluster.kubectl(['get', 'serviceaccount', '-n', 'seed-sa']);
+    assert.match(listed, /^NAME\s+SECRETS\s+AGE\ndefault\s+0\s+\S+\ntestacnt\s+0\s+\S+\n$/);
+    await cluster.kubectl(['apply', '-n', 'seed-sa', '-f', '-'], {
+      stdin: JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-pod' }, spec: { containers: [{ name: 'ubuntu', image: 'ubuntu' }], serviceAccount: 'testacnt' } }),
+    });
+    const spec = JSON.parse(await cluster.kubectl(['get', 'pod', 'web-pod', '-n', 'seed-sa', '-o', 'jsonpath={.spec}'])) as PodSpec;
+    assert.equal(spec.serviceAccountName, 'testacnt');
+    assert.equal(spec.serviceAccount, 'testacnt');
+    assert.ok(spec.containers[0].volumeMounts?.some((m) => m.mountPath === mountPath));
+  });
+
   test('a pod naming a missing ServiceAccount is refused', async () => {
     const res = await cluster.kubectlResult(['create', '-f', '-'], { stdin: JSON.stringify(sleeper('no-such-sa', { serviceAccountName: 'nope' })) });
     assert.notEqual(res.code, 0);
