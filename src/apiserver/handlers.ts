@@ -41,6 +41,7 @@ export async function handleResource(input: HandlerInput): Promise<void> {
     return action.serve(input);
   }
   if (!servesSubresource(resource, info.subresource, info.verb)) throw methodNotSupported(resource.groupResource, info.verb);
+  if (resource.strategy.verbs && !(resource.strategy.verbs as readonly string[]).includes(info.verb)) throw methodNotSupported(resource.groupResource, info.verb);
   switch (info.verb) {
     case 'get':
       return respondObject(input, 200, await input.resource.get(info.namespace, info.name));

@@ -1,14 +1,17 @@
 // Every controller the controller manager runs. Add a controller with one line.
 import type { Controller } from './context.js';
+import { cronJobController } from './cronjob/controller.js';
 import { daemonSetController } from './daemonset/controller.js';
 import { deploymentController } from './deployment/controller.js';
 import { garbageCollectorController } from './garbagecollector/controller.js';
+import { jobController } from './job/controller.js';
 import { namespaceController } from './namespace/controller.js';
-import { rootCAPublisher } from './serviceaccount/root-ca-publisher.js';
-import { serviceAccountsController } from './serviceaccount/serviceaccounts-controller.js';
 import { replicaSetController, replicationController } from './replicaset/controller.js';
 import { resourceQuotaController } from './resourcequota/controller.js';
+import { rootCAPublisher } from './serviceaccount/root-ca-publisher.js';
+import { serviceAccountsController } from './serviceaccount/serviceaccounts-controller.js';
 import { statefulSetController } from './statefulset/controller.js';
+import { ttlAfterFinishedController } from './ttlafterfinished/controller.js';
 
 export const controllers: Controller[] = [
   replicaSetController,
@@ -21,4 +24,7 @@ export const controllers: Controller[] = [
   serviceAccountsController,
   rootCAPublisher,
   resourceQuotaController,
+  jobController,
+  cronJobController,
+  ttlAfterFinishedController,
 ];
