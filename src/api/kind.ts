@@ -83,6 +83,8 @@ export interface KindStrategy {
   updateSubresources?: Record<string, UpdateSubresource>;
   /** Whether `metadata.generation` is kept (starts at 1, bumps on spec changes). */
   generation?: boolean;
+  /** What a delete without a propagation policy does to dependents (upstream DefaultGarbageCollectionPolicy; default DeleteDependents). */
+  defaultGarbageCollectionPolicy?: 'OrphanDependents' | 'DeleteDependents';
   /**
    * Validator for `metadata.name` (and, with prefix, generateName): machinery's
    * nameIsDNSSubdomain unless the kind says otherwise (nameIsDNSLabel, ...).

@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { bootstrapCluster } from '../apiserver/bootstrap.js';
 import { startControllerManager, type RunningControllerManager } from '../controllers/manager.js';
-import { NamespaceFinalizer, namespaceHooks } from '../apiserver/namespace-lifecycle.js';
+import { namespaceHooks } from '../apiserver/namespace-lifecycle.js';
 import { ApiServer } from '../apiserver/server.js';
 import { ensureClusterPki, ensureServiceAccountKey, hostAddresses, ServiceAccountTokens, writeAdminKubeconfig } from '../pki/index.js';
 import { Compactor } from '../storage/compactor.js';
@@ -70,8 +70,6 @@ export async function startServer(flags: ServerFlags, log: Logger): Promise<Runn
     serviceRanges: { serviceCidr: flags.serviceCidr, nodePortRange: flags.serviceNodePortRange ?? '30000-32767' },
     serviceAccountTokens: new ServiceAccountTokens(await ensureServiceAccountKey(flags.dataDir)),
   });
-  const namespaceFinalizer = new NamespaceFinalizer(apiserver.resources);
-  namespaceFinalizer.start();
   const port = await apiserver.listen(flags.httpsListenPort, flags.bindAddress);
   await bootstrapCluster(apiserver.resources, { kubernetesServiceIP: serviceIP, apiServerIP: advertiseIP, apiServerPort: port });
   const compactor = new Compactor(store, { intervalMs: 5 * 60_000 });
@@ -109,7 +107,6 @@ export async function startServer(flags: ServerFlags, log: Logger): Promise<Runn
       await nodeIpam.stop();
       ipamClient.close();
       compactor.stop();
-      namespaceFinalizer.stop();
       await apiserver.close();
       await store.close();
     },

@@ -21,6 +21,8 @@ export interface EventRecorder {
 /** The part of the API client controllers write through. */
 export interface ControllerClient {
   resource<T extends KubeObject>(ref: ResourceRef): ResourceClient<T>;
+  /** A raw request (discovery, deletecollection, subresources), answered with the parsed JSON. */
+  request<R = unknown>(method: string, path: string, options?: { query?: Record<string, string | undefined>; body?: unknown; contentType?: string }): Promise<R>;
 }
 
 /** A read-only view of an informer's cache (src/client Lister). */
@@ -70,6 +72,8 @@ export interface ControllerContext {
   informers: ControllerInformers;
   recorder(component: string): EventRecorder;
   log: ControllerLog;
+  /** The cluster CA certificate (PEM) the root CA publisher hands to every namespace. */
+  rootCAPem?: string;
 }
 
 /** A controller: `start` registers its informer handlers and runs its workers until `signal` aborts. */

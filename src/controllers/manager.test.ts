@@ -36,7 +36,7 @@ function fakeContext(starts: string[]): ControllerContext {
     stop: async () => undefined,
   };
   return {
-    client: { resource: () => { throw new Error('unused'); } },
+    client: { resource: () => { throw new Error('unused'); }, request: () => { throw new Error('unused'); } },
     informers,
     recorder: () => ({ event: () => undefined }),
     log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },

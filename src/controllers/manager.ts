@@ -113,6 +113,7 @@ export function startControllerManager(client: Client, log: Logger, options: { i
         client,
         config: options.config,
         informers,
+        rootCAPem: client.config.caPem,
         recorder: (component) => new EventRecorder(client, { component, log }),
         log: { debug: (m) => log.debug('controller-manager', m), info: (m) => log.info('controller-manager', m), warn: (m) => log.warn('controller-manager', m), error: (m) => log.error('controller-manager', m) },
       };

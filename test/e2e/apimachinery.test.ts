@@ -79,8 +79,10 @@ describe('API machinery', () => {
 
   test('API Chunking, server should return chunks of results for list calls', async () => {
     await api.request('POST', '/api/v1/namespaces', { metadata: { name: 'chunking' } });
-    const path = '/api/v1/namespaces/chunking/configmaps';
-    for (let i = 0; i < 40; i++) assert.equal((await api.request('POST', path, configMap(`cm-${String(i).padStart(2, '0')}`))).status, 201);
+    // PodTemplates as upstream: a namespace's configmaps include its kube-root-ca.crt.
+    const path = '/api/v1/namespaces/chunking/podtemplates';
+    const podTemplate = (name: string) => ({ metadata: { name }, template: { spec: { containers: [{ name: 'c', image: 'busybox' }] } } });
+    for (let i = 0; i < 40; i++) assert.equal((await api.request('POST', path, podTemplate(`template-${String(i).padStart(2, '0')}`))).status, 201);
     const names: string[] = [];
     let token = '';
     let first: List | undefined;

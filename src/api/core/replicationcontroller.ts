@@ -91,6 +91,8 @@ export const replicationControllerStrategy: KindStrategy = {
     namespaced: true,
   },
   statusSubresource: true,
+  // core/v1 keeps the pre-garbage-collector default: dependents are orphaned.
+  defaultGarbageCollectionPolicy: 'OrphanDependents',
   generation: true,
   scale: {
     specReplicas: 'spec.replicas',

@@ -21,6 +21,7 @@ import type { WatchCache } from '../watchcache.js';
 import { carryUpdateMeta, fillCreateMeta, generateName, jsonEqual, metaOf, nowTimestamp } from './metadata.js';
 import { selects, type Selection } from './selection.js';
 import type { AdmissionPlugin } from '../admission/plugin.js';
+import { deletionFinalizers } from './gc-finalizers.js';
 import { patchMetaFor } from '../../api/schema/index.js';
 import { updateManagedFields, type FieldManagerScope } from '../../machinery/managedfields/index.js';
 import { EMPTY_PATCH_META } from '../../machinery/strategic.js';
@@ -332,9 +333,7 @@ export class Resource {
   private async deleteOnce(namespace: string, current: ApiObject, options: DeleteOptions): Promise<DeleteResult> {
     const meta = metaOf(current);
     const revision = Number(meta.resourceVersion);
-    const finalizers = new Set(meta.finalizers ?? []);
-    if (options.propagationPolicy === 'Orphan') finalizers.add('orphan');
-    if (options.propagationPolicy === 'Foreground') finalizers.add('foregroundDeletion');
+    const finalizers = new Set(deletionFinalizers(meta.finalizers ?? [], options.propagationPolicy, this.strategy.defaultGarbageCollectionPolicy));
     const grace = this.hooks.gracePeriodSeconds?.(current, options.gracePeriodSeconds) ?? 0;
     if (finalizers.size === 0 && grace === 0 && !this.hooks.blocksDeletion?.(current)) {
       if (options.dryRun) return { object: current, removed: true };

@@ -30,10 +30,12 @@ export interface LeaseElectionOptions {
   log: Logger;
 }
 
+/** Waits `ms` or until `signal` aborts; the abort listener goes with the timer (renewals sleep thousands of times). */
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+    const onAbort = () => { clearTimeout(t); resolve(); };
+    const t = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(); }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 
 export class LeaseElection implements LeaderElection {
