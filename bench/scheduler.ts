@@ -137,7 +137,8 @@ function finishTerminatingPods(client: Client, namespace: string): () => void {
 
 async function runShape(shape: Shape): Promise<BenchRow[]> {
   const server: RunningServer = await startServer(
-    { dataDir: tempDir('k8ts-bench-sched'), httpsListenPort: 0, bindAddress: '127.0.0.1', serviceCidr: '10.43.0.0/16', clusterCidr: '10.42.0.0/16' },
+    // Nodes made through the API have no kubelet renewing a Lease: keep the node lifecycle controller from tainting them mid-run.
+    { dataDir: tempDir('k8ts-bench-sched'), httpsListenPort: 0, bindAddress: '127.0.0.1', serviceCidr: '10.43.0.0/16', clusterCidr: '10.42.0.0/16', nodeMonitorGracePeriodMs: 3_600_000 },
     createLogger(0, () => undefined),
   );
   const client = await Client.fromKubeconfig(server.kubeconfigPath);
