@@ -3,7 +3,8 @@
 // hostPort. containerd brings up each sandbox's loopback itself (with the
 // loopback plugin from the same bin dir). Written once the pod CIDR is known;
 // containerd watches the directory and reports NetworkReady from then on.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const CNI_NETWORK_NAME = 'k8ts-pod-network';
@@ -18,7 +19,7 @@ export function gatewayOf(cidr: string): string {
   return parts.join('.');
 }
 
-export function cniConflist(podCIDR: string): Record<string, unknown> {
+export function cniConflist(podCIDR: string, ipamDataDir: string): Record<string, unknown> {
   return {
     cniVersion: '1.0.0',
     name: CNI_NETWORK_NAME,
@@ -29,23 +30,33 @@ export function cniConflist(podCIDR: string): Record<string, unknown> {
         isGateway: true,
         ipMasq: true,
         hairpinMode: true,
-        ipam: { type: 'host-local', ranges: [[{ subnet: podCIDR, gateway: gatewayOf(podCIDR) }]], routes: [{ dst: '0.0.0.0/0' }] },
+        ipam: { type: 'host-local', dataDir: ipamDataDir, ranges: [[{ subnet: podCIDR, gateway: gatewayOf(podCIDR) }]], routes: [{ dst: '0.0.0.0/0' }] },
       },
       { type: 'portmap', capabilities: { portMappings: true }, snat: true },
     ],
   };
 }
 
-/** Writes the conflist atomically (containerd may read the directory at any moment); no-op when unchanged. */
+/**
+ * Writes the conflist atomically (containerd may read the directory at any moment); no-op when unchanged.
+ * A new pod CIDR also drops the bridge (it carries the old gateway address) and the old IP allocations.
+ */
 export function writeCniConfig(confDir: string, podCIDR: string): boolean {
   mkdirSync(confDir, { recursive: true });
   const file = join(confDir, CNI_CONFLIST);
-  const text = JSON.stringify(cniConflist(podCIDR), null, 2) + '\n';
+  const ipamDataDir = join(confDir, '..', '..', '..', 'cni', 'networks');
+  const text = JSON.stringify(cniConflist(podCIDR, ipamDataDir), null, 2) + '\n';
   try {
     if (readFileSync(file, 'utf8') === text) return false;
   } catch {
     // Not written yet.
   }
+  try {
+    execFileSync('ip', ['link', 'delete', CNI_BRIDGE], { stdio: 'ignore' });
+  } catch {
+    // No bridge yet.
+  }
+  rmSync(ipamDataDir, { recursive: true, force: true });
   writeFileSync(`${file}.tmp`, text);
   renameSync(`${file}.tmp`, file);
   return true;

@@ -33,6 +33,8 @@ export interface ContainerdNode {
   runtime: CriRuntime;
   supervisor: ContainerdSupervisor;
   paths: ContainerdPaths;
+  /** Stops and removes every pod sandbox (and so its containers). */
+  removeAllPods(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -124,6 +126,12 @@ export async function startContainerdNode(options: ContainerdNodeOptions): Promi
       runtime,
       supervisor,
       paths,
+      async removeAllPods() {
+        for (const s of await runtime.listPodSandbox()) {
+          await runtime.stopPodSandbox(s.id);
+          await runtime.removePodSandbox(s.id);
+        }
+      },
       async stop() {
         runtime.close();
         await supervisor.stop();

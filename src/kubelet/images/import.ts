@@ -19,7 +19,7 @@ export interface ImportTarget {
 
 /** Imports one archive; resolves with the image names it held. */
 export async function importImageArchive(target: ImportTarget, file: string): Promise<string[]> {
-  const { stdout } = await run(CTR_BIN, ['--address', target.socket, '--namespace', CRI_NAMESPACE, 'images', 'import', '--snapshotter', target.snapshotter, '--no-unpack=false', file], {
+  const { stdout } = await run(CTR_BIN, ['--address', target.socket, '--namespace', CRI_NAMESPACE, 'images', 'import', '--snapshotter', target.snapshotter, file], {
     maxBuffer: 16 << 20,
   }).catch((err: Error & { stderr?: string }) => {
     throw new Error(`importing ${file}: ${(err.stderr ?? err.message).trim()}`);
