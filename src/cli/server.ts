@@ -100,7 +100,7 @@ export async function startServer(flags: ServerFlags, log: Logger): Promise<Runn
       log,
     );
   }
-  return {
+  const running: RunningServer = {
     port,
     kubeconfigPath,
     store,
@@ -112,7 +112,8 @@ export async function startServer(flags: ServerFlags, log: Logger): Promise<Runn
       controllerClient.close();
       await scheduler?.stop();
       await agents?.stop();
-      await agent?.stop();
+      // The agent in place now (a test may have restarted it).
+      await running.agent?.stop();
       await nodeIpam.stop();
       ipamClient.close();
       compactor.stop();
@@ -121,4 +122,5 @@ export async function startServer(flags: ServerFlags, log: Logger): Promise<Runn
       await store.close();
     },
   };
+  return running;
 }

@@ -9,6 +9,8 @@ import { after, before, describe, test } from 'node:test';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
 import { pushSeedImages, startRegistry, type TestRegistry } from '../helpers/registry.js';
 import type { CriRuntime } from '../../src/kubelet/runtime/cri/runtime.js';
+import { createLogger } from '../../src/cli/log.js';
+import { startContainerdAgent } from '../../src/kubelet/start.js';
 
 interface ContainerStatusJson {
   name: string;
@@ -18,7 +20,7 @@ interface ContainerStatusJson {
   state: { running?: object; waiting?: { reason: string; message?: string }; terminated?: { exitCode: number; reason: string; message?: string } };
   lastState?: { terminated?: { exitCode: number; reason: string } };
 }
-export interface PodJson {
+interface PodJson {
   metadata: { name: string; uid: string };
   status: { phase: string; podIP?: string; containerStatuses?: ContainerStatusJson[]; initContainerStatuses?: ContainerStatusJson[] };
 }
@@ -54,6 +56,18 @@ describe('real containers through containerd', () => {
   let registry: TestRegistry;
   let cluster: TestCluster;
   let runtime: CriRuntime;
+
+  const getPod = async (name: string) => JSON.parse(await cluster.kubectl(['get', 'pod', name, '-o', 'json'])) as PodJson;
+  const apply = (manifest: object) => cluster.kubectl(['apply', '-f', '-'], { stdin: JSON.stringify(manifest) });
+  const pod = (name: string, spec: object) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { terminationGracePeriodSeconds: 2, ...spec } });
+  /** The log of a pod's container, read through the runtime (its latest attempt). */
+  const logsOf = async (podName: string, container: string) => {
+    const list = await runtime.listContainers({ labelSelector: { 'io.kubernetes.pod.name': podName, 'io.kubernetes.container.name': container } });
+    const latest = list.sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1))[0];
+    return latest ? runtime.readLogs(latest.id) : '';
+  };
+  const webPods = async () => (JSON.parse(await cluster.kubectl(['get', 'pods', '-l', 'app=web', '-o', 'json'])) as { items: PodJson[] }).items;
+  const containerIDs = (pods: PodJson[]) => pods.map((p) => p.status.containerStatuses?.[0]?.containerID ?? '').sort();
 
   before(async () => {
     registry = await startRegistry();
@@ -93,10 +107,98 @@ describe('real containers through containerd', () => {
     }
   });
 
-  test('a Job running expr 3 + 2 completes and its log prints 5', async () => {
-    await cluster.kubectl(['create', 'job', 'calc', '--image=busybox', '--', 'expr', '3', '+', '2']);
-    await eventually('job complete', async () => (await cluster.kubectl(['get', 'job', 'calc', '-o', 'jsonpath={.status.succeeded}'])) === '1', 90_000);
-    const [c] = await runtime.listContainers({ labelSelector: { 'io.kubernetes.container.name': 'calc' } });
-    assert.equal(await runtime.readLogs(c.id), '5\n');
+  test('a pod running expr 3 + 2 succeeds and its log prints 5', async () => {
+    await apply(pod('calc', { restartPolicy: 'Never', containers: [{ name: 'calc', image: 'busybox', command: ['expr', '3', '+', '2'] }] }));
+    await eventually('calc Succeeded', async () => (await getPod('calc')).status.phase === 'Succeeded', 90_000);
+    assert.equal(await logsOf('calc', 'calc'), '5\n');
+    const [status] = (await getPod('calc')).status.containerStatuses!;
+    assert.equal(status.state.terminated?.exitCode, 0);
+    assert.equal(status.state.terminated?.reason, 'Completed');
+  });
+
+  test('command and args override the image ENTRYPOINT and CMD; env, workingDir and init containers', async () => {
+    await apply(
+      pod('cmd', {
+        restartPolicy: 'Never',
+        initContainers: [{ name: 'init', image: 'busybox', command: ['sh', '-c', 'echo init done'] }],
+        containers: [
+          {
+            name: 'main',
+            image: 'busybox',
+            command: ['sh', '-c'],
+            args: ['echo "$GREETING from $(pwd) as $(id -u):$(id -g) host $(hostname)"'],
+            env: [{ name: 'GREETING', value: 'hello' }],
+            workingDir: '/tmp',
+            securityContext: { runAsUser: 1000, runAsGroup: 3000 },
+          },
+        ],
+      }),
+    );
+    await eventually('cmd Succeeded', async () => (await getPod('cmd')).status.phase === 'Succeeded', 90_000);
+    assert.equal(await logsOf('cmd', 'init'), 'init done\n');
+    assert.equal(await logsOf('cmd', 'main'), 'hello from /tmp as 1000:3000 host cmd\n');
+  });
+
+  test('a container over its memory limit is OOMKilled with exit code 137', async () => {
+    await apply(
+      pod('oom', {
+        restartPolicy: 'Never',
+        containers: [{ name: 'hog', image: 'busybox', command: ['sh', '-c', 'x=$(head -c 134217728 /dev/zero | tr "\\0" a); echo survived'], resources: { limits: { memory: '16Mi' } } }],
+      }),
+    );
+    const status = await eventually('oom terminated', async () => (await getPod('oom')).status.containerStatuses?.[0]?.state.terminated, 90_000);
+    assert.equal(status.reason, 'OOMKilled');
+    assert.equal(status.exitCode, 137);
+  });
+
+  test('an image that does not exist gives ErrImagePull, then ImagePullBackOff', async () => {
+    await apply(pod('nope', { containers: [{ name: 'nope', image: 'k8ts-no-such-image:v1' }] }));
+    const seen = new Set<string>();
+    await eventually(
+      'ErrImagePull and ImagePullBackOff',
+      async () => {
+        const w = (await getPod('nope')).status.containerStatuses?.[0]?.state.waiting;
+        if (w) seen.add(w.reason);
+        if (w?.reason === 'ImagePullBackOff') assert.match(w.message ?? '', /^Back-off pulling image "k8ts-no-such-image:v1"/);
+        return seen.has('ErrImagePull') && seen.has('ImagePullBackOff');
+      },
+      90_000,
+    );
+    const events = await cluster.kubectl(['get', 'events', '--field-selector', 'involvedObject.name=nope', '-o', 'custom-columns=REASON:.reason,MESSAGE:.message', '--no-headers']);
+    assert.match(events, /Failed\s+Failed to pull image "k8ts-no-such-image:v1": /);
+    assert.match(events, /BackOff\s+Back-off pulling image "k8ts-no-such-image:v1"/);
+    await cluster.kubectl(['delete', 'pod', 'nope', '--wait=false']);
+  });
+
+  test('containerd killed: the agent restarts it and the running pods are kept', async () => {
+    const before = containerIDs(await webPods());
+    const supervisor = cluster.server.agent!.node.supervisor;
+    const starts = supervisor.starts;
+    process.kill(supervisor.pid!, 'SIGKILL');
+    await eventually('containerd restarted', async () => supervisor.starts > starts && (await runtime.version()).runtimeName === 'containerd');
+    const pods = await webPods();
+    assert.deepEqual(containerIDs(pods), before);
+    for (const p of pods) {
+      assert.equal(p.status.containerStatuses?.[0]?.restartCount, 0);
+      assert.equal((await httpGet(`http://${p.status.podIP}/`)).status, 200);
+    }
+  });
+
+  test('agent restarted: the running containers are re-adopted, not recreated', async () => {
+    const before = containerIDs(await webPods());
+    await cluster.server.agent!.stop();
+    const agent = await startContainerdAgent(
+      { kubeconfigPath: cluster.kubeconfig, dataDir: cluster.dataDir, nodeName: 'k8ts-node', controlPlane: true, backoffBaseMs: 1000 },
+      createLogger(0, () => undefined),
+    );
+    cluster.server.agent = agent;
+    runtime = agent.node.runtime;
+    const pods = await eventually('web pods running after the restart', async () => {
+      const list = await webPods();
+      return list.every((p) => p.status.phase === 'Running' && p.status.containerStatuses?.[0]?.ready) ? list : undefined;
+    });
+    assert.deepEqual(containerIDs(pods), before);
+    for (const p of pods) assert.equal((await httpGet(`http://${p.status.podIP}/`)).status, 200);
+    assert.equal((await runtime.listContainers({ state: 'CONTAINER_RUNNING', labelSelector: { 'io.kubernetes.container.name': 'nginx' } })).length, 3);
   });
 });

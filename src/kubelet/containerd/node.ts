@@ -108,6 +108,7 @@ export async function startContainerdNode(options: ContainerdNodeOptions): Promi
   await supervisor.start();
   const runtime = new CriRuntime({ socket: paths.socket, podLogRoot: paths.podLogsDir, cniConfDir: paths.cniConfDir, log });
   try {
+    await runtime.waitReady(60_000);
     const target = { socket: paths.socket, snapshotter: chosen.snapshotter };
     if (!(await runtime.imageStatus(PAUSE_IMAGE))) {
       await importImageBuffer(target, ociArchive(pauseImage(), [PAUSE_IMAGE]), join(paths.root, 'k8ts-pause.tar'));
@@ -127,9 +128,15 @@ export async function startContainerdNode(options: ContainerdNodeOptions): Promi
       supervisor,
       paths,
       async removeAllPods() {
-        for (const s of await runtime.listPodSandbox()) {
-          await runtime.stopPodSandbox(s.id);
-          await runtime.removePodSandbox(s.id);
+        // A sync that was in flight when the kubelet stopped may still create a sandbox: repeat until none is left.
+        for (let round = 0; round < 20; round++) {
+          const sandboxes = await runtime.listPodSandbox();
+          if (sandboxes.length === 0 && round > 0) return;
+          for (const s of sandboxes) {
+            await runtime.stopPodSandbox(s.id);
+            await runtime.removePodSandbox(s.id);
+          }
+          await new Promise((r) => setTimeout(r, 250));
         }
       },
       async stop() {

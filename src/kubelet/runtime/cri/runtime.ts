@@ -87,6 +87,20 @@ export class CriRuntime implements RuntimeService, ImageService {
     });
   }
 
+  /** Waits until the CRI plugin answers (containerd accepts connections a moment before its CRI server is initialized). */
+  async waitReady(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        await this.version();
+        return;
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  }
+
   async version(): Promise<VersionInfo> {
     const r = await this.rt('version', { version: CRI_API_VERSION }, 10_000);
     return { version: String(r.version), runtimeName: String(r.runtimeName), runtimeVersion: String(r.runtimeVersion), runtimeApiVersion: String(r.runtimeApiVersion) };
