@@ -5,6 +5,7 @@
 // test's setup installs them); a missing one fails the test.
 import assert from 'node:assert/strict';
 import { get } from 'node:http';
+import { PassThrough } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
 import { pushSeedImages, startRegistry, type TestRegistry } from '../helpers/registry.js';
@@ -137,6 +138,91 @@ describe('real containers through containerd', () => {
     await eventually('cmd Succeeded', async () => (await getPod('cmd')).status.phase === 'Succeeded', 90_000);
     assert.equal(await logsOf('cmd', 'init'), 'init done\n');
     assert.equal(await logsOf('cmd', 'main'), 'hello from /tmp as 1000:3000 host cmd\n');
+  });
+
+  /** Runs a one-container pod to completion; its phase and log. */
+  const runPod = async (name: string, container: object, podSpec: object = {}) => {
+    await apply(pod(name, { restartPolicy: 'Never', ...podSpec, containers: [{ name: 'c', image: 'busybox', ...container }] }));
+    const phase = await eventually(`${name} done`, async () => {
+      const p = (await getPod(name)).status.phase;
+      return p === 'Succeeded' || p === 'Failed' ? p : undefined;
+    }, 90_000);
+    return { phase, log: await logsOf(name, 'c') };
+  };
+
+  test('Kubelet, log output, default', async () => {
+    const r = await runPod('logs-default', { command: ['sh', '-c', 'echo Hello World; echo to stderr >&2'] });
+    assert.equal(r.phase, 'Succeeded');
+    // stdout and stderr are separate pipes: their relative order is not fixed.
+    assert.deepEqual(r.log.split('\n').sort(), ['', 'Hello World', 'to stderr']);
+  });
+
+  test('Kubelet, pod with read only root file system', async () => {
+    const r = await runPod('ro-root', { command: ['sh', '-c', 'echo test > /file'], securityContext: { readOnlyRootFilesystem: true } });
+    assert.equal(r.phase, 'Failed');
+    assert.match(r.log, /Read-only file system/);
+  });
+
+  test('Security Context, readOnlyRootFilesystem=false.', async () => {
+    const r = await runPod('rw-root', { command: ['sh', '-c', 'echo test > /file && cat /file'], securityContext: { readOnlyRootFilesystem: false } });
+    assert.equal(r.phase, 'Succeeded');
+    assert.equal(r.log, 'test\n');
+  });
+
+  test('Security Context, runAsUser=65534', async () => {
+    const r = await runPod('uid-65534', { command: ['id', '-u'], securityContext: { runAsUser: 65534 } });
+    assert.equal(r.phase, 'Succeeded');
+    assert.equal(r.log, '65534\n');
+  });
+
+  test('Security Context, test RunAsGroup at container level', async () => {
+    const r = await runPod('group-container', { command: ['sh', '-c', 'id -u; id -g'], securityContext: { runAsUser: 1001, runAsGroup: 2002 } });
+    assert.equal(r.phase, 'Succeeded');
+    assert.equal(r.log, '1001\n2002\n');
+  });
+
+  test('Security Context, test RunAsGroup at pod level', async () => {
+    const r = await runPod('group-pod', { command: ['sh', '-c', 'id -u; id -g; id -G'] }, { securityContext: { runAsUser: 1001, runAsGroup: 2002, supplementalGroups: [3003], fsGroup: 4004 } });
+    assert.equal(r.phase, 'Succeeded');
+    const [uid, gid, groups] = r.log.trim().split('\n');
+    assert.equal(uid, '1001');
+    assert.equal(gid, '2002');
+    assert.deepEqual(groups.split(' ').sort(), ['2002', '3003', '4004']);
+  });
+
+  test('Security Context, privileged=false.', async () => {
+    const r = await runPod('unprivileged', { command: ['sh', '-c', 'ip link add dummy0 type dummy || true'], securityContext: { privileged: false } });
+    assert.equal(r.phase, 'Succeeded');
+    assert.match(r.log, /Operation not permitted/);
+  });
+
+  test('Security Context, allowPrivilegeEscalation=false.', async () => {
+    const r = await runPod('no-new-privs', { command: ['sh', '-c', 'id -u; grep NoNewPrivs /proc/self/status'], securityContext: { runAsUser: 1000, allowPrivilegeEscalation: false } });
+    assert.equal(r.phase, 'Succeeded');
+    assert.match(r.log, /^1000\nNoNewPrivs:\s+1\n$/);
+  });
+
+  test('runAsNonRoot with an image running as root is refused with CreateContainerConfigError', async () => {
+    await apply(pod('nonroot', { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '60'], securityContext: { runAsNonRoot: true } }] }));
+    const w = await eventually('CreateContainerConfigError', async () => (await getPod('nonroot')).status.containerStatuses?.[0]?.state.waiting);
+    assert.equal(w.reason, 'CreateContainerConfigError');
+    assert.match(w.message ?? '', /^container has runAsNonRoot and image will run as root \(pod: "nonroot_default\(/);
+    await cluster.kubectl(['delete', 'pod', 'nonroot', '--wait=false']);
+  });
+
+  test('exec runs a command in a running container through the runtime\'s streaming server', async () => {
+    const [web] = await webPods();
+    const [c] = await runtime.listContainers({ state: 'CONTAINER_RUNNING', labelSelector: { 'io.kubernetes.pod.name': web.metadata.name } });
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    let out = '';
+    let err = '';
+    stdout.on('data', (d: Buffer) => (out += d.toString()));
+    stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const { exitCode } = await runtime.exec(c.id, ['sh', '-c', 'cat /var/www/index.html | head -c 15; echo oops >&2; exit 3'], { stdout, stderr, tty: false, signal: new AbortController().signal });
+    assert.equal(exitCode, 3);
+    assert.equal(out, '<!DOCTYPE html>');
+    assert.equal(err, 'oops\n');
   });
 
   test('a container over its memory limit is OOMKilled with exit code 137', async () => {
