@@ -26,7 +26,7 @@ import { percentile, type BenchRow } from './report.js';
 
 const PODS = Number(process.env.K8TS_BENCH_CONTAINER_PODS ?? 100);
 const RATE = Number(process.env.K8TS_BENCH_CONTAINER_RATE ?? 5);
-const RSS_PODS = 30;
+const RSS_PODS = Math.min(30, PODS);
 const IMAGE = 'docker.io/library/busybox:bench';
 const NODE = 'bench-node';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

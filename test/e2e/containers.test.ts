@@ -225,6 +225,41 @@ describe('real containers through containerd', () => {
     assert.equal(err, 'oops\n');
   });
 
+  test('probes: httpGet readiness on a named port gates Ready; a failing exec liveness probe restarts the container', async () => {
+    await apply(
+      pod('probed', {
+        containers: [
+          {
+            name: 'web',
+            image: 'nginx',
+            ports: [{ name: 'http', containerPort: 80 }],
+            readinessProbe: { httpGet: { path: '/index.html', port: 'http' }, periodSeconds: 1 },
+            livenessProbe: { exec: { command: ['sh', '-c', 'test ! -e /tmp/unhealthy'] }, periodSeconds: 1, failureThreshold: 1 },
+          },
+        ],
+      }),
+    );
+    await eventually('probed Ready', async () => (await getPod('probed')).status.containerStatuses?.[0]?.ready === true, 90_000);
+    const [c] = await runtime.listContainers({ state: 'CONTAINER_RUNNING', labelSelector: { 'io.kubernetes.pod.name': 'probed' } });
+    await runtime.execSync(c.id, ['touch', '/tmp/unhealthy'], 5);
+    await eventually('probed restarted', async () => ((await getPod('probed')).status.containerStatuses?.[0]?.restartCount ?? 0) >= 1, 90_000);
+    const events = await cluster.kubectl(['get', 'events', '--field-selector', 'involvedObject.name=probed', '-o', 'custom-columns=REASON:.reason,MESSAGE:.message', '--no-headers']);
+    assert.match(events, /Killing\s+Container web failed liveness probe, will be restarted/);
+    await cluster.kubectl(['delete', 'pod', 'probed', '--wait=false']);
+  });
+
+  test('deletion stops a container that ignores SIGTERM with SIGKILL after the grace period', async () => {
+    await apply(pod('stubborn', { terminationGracePeriodSeconds: 2, containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'trap "" TERM; while true; do sleep 1; done'] }] }));
+    await eventually('stubborn Running', async () => (await getPod('stubborn')).status.phase === 'Running', 90_000);
+    const [c] = await runtime.listContainers({ labelSelector: { 'io.kubernetes.pod.name': 'stubborn' } });
+    const t0 = Date.now();
+    await cluster.kubectl(['delete', 'pod', 'stubborn', '--wait=true', '--timeout=60s']);
+    const took = Date.now() - t0;
+    assert.ok(took >= 1500, `deleted after ${took} ms, before the grace period`);
+    // The container is removed with its sandbox; the kill came after the grace period, not before.
+    assert.equal((await runtime.listContainers({ id: c.id })).length, 0);
+  });
+
   test('a container over its memory limit is OOMKilled with exit code 137', async () => {
     await apply(
       pod('oom', {
