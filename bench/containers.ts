@@ -25,7 +25,7 @@ import { tempDir } from '../test/helpers/tmp.js';
 import { percentile, type BenchRow } from './report.js';
 
 const PODS = Number(process.env.K8TS_BENCH_CONTAINER_PODS ?? 100);
-const RATE = Number(process.env.K8TS_BENCH_CONTAINER_RATE ?? 5);
+const RATE = Number(process.env.K8TS_BENCH_CONTAINER_RATE ?? 2);
 const RSS_PODS = Math.min(30, PODS);
 const IMAGE = 'docker.io/library/busybox:bench';
 const NODE = 'bench-node';

@@ -28,7 +28,8 @@ export function cniConflist(podCIDR: string, ipamDataDir: string): Record<string
         type: 'bridge',
         bridge: CNI_BRIDGE,
         isGateway: true,
-        ipMasq: true,
+        // One masquerade rule for the whole pod CIDR (ensureMasquerade), not a chain per pod: iptables holds a global lock.
+        ipMasq: false,
         hairpinMode: true,
         ipam: { type: 'host-local', dataDir: ipamDataDir, ranges: [[{ subnet: podCIDR, gateway: gatewayOf(podCIDR) }]], routes: [{ dst: '0.0.0.0/0' }] },
       },
@@ -60,4 +61,15 @@ export function writeCniConfig(confDir: string, podCIDR: string): boolean {
   writeFileSync(`${file}.tmp`, text);
   renameSync(`${file}.tmp`, file);
   return true;
+}
+
+/** Traffic from pods to anywhere outside the pod CIDR leaves with the node's address (one rule, added once). */
+export function ensureMasquerade(podCIDR: string): void {
+  const rule = ['-t', 'nat', 'POSTROUTING', '-s', podCIDR, '!', '-d', podCIDR, '-m', 'comment', '--comment', 'k8ts pod network', '-j', 'MASQUERADE'];
+  const args = (op: string) => [rule[0], rule[1], op, ...rule.slice(2)];
+  try {
+    execFileSync('iptables', ['-w', ...args('-C')], { stdio: 'ignore' });
+  } catch {
+    execFileSync('iptables', ['-w', ...args('-A')], { stdio: 'ignore' });
+  }
 }

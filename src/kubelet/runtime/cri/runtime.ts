@@ -4,7 +4,7 @@
 import type { Duplex } from 'node:stream';
 import { join } from 'node:path';
 import type { Logger } from '../../../cli/log.js';
-import { writeCniConfig } from '../../containerd/cni.js';
+import { ensureMasquerade, writeCniConfig } from '../../containerd/cni.js';
 import {
   LABEL_POD_UID,
   RuntimeError,
@@ -120,6 +120,11 @@ export class CriRuntime implements RuntimeService, ImageService {
 
   async updateRuntimeConfig(config: { podCIDR: string }): Promise<void> {
     if (writeCniConfig(this.options.cniConfDir, config.podCIDR)) this.options.log.info('kubelet', `pod network: bridge over ${config.podCIDR}`);
+    try {
+      ensureMasquerade(config.podCIDR);
+    } catch (err) {
+      this.options.log.warn('kubelet', `pod network: no masquerade rule for ${config.podCIDR} (pods reach only the node): ${(err as Error).message}`);
+    }
     await this.rt('updateRuntimeConfig', { runtimeConfig: { networkConfig: { podCidr: config.podCIDR } } });
   }
 
