@@ -1,4 +1,5 @@
 import { admissionRegistrationKinds } from './admissionregistration/index.js';
+import { apiExtensionsKinds } from './apiextensions/index.js';
 import { appsKinds } from './apps/index.js';
 import { authenticationKinds } from './authentication/index.js';
 import { authorizationKinds } from './authorization/index.js';
@@ -30,4 +31,5 @@ export const groupKinds: KindStrategy[] = [
   ...admissionRegistrationKinds,
   ...authenticationKinds,
   ...authorizationKinds,
+  ...apiExtensionsKinds,
 ];

@@ -5,6 +5,19 @@ import type { TLSSocket } from 'node:tls';
 import { userFromClientCertificate, type ServiceAccountTokens, type VerifiedToken } from '../pki/index.js';
 import type { ResourceMap } from './registry/resource-map.js';
 
+// A TLS connection presents its certificate once: keep-alive requests reuse what it proved.
+const certificateUsers = new WeakMap<TLSSocket, UserInfo | null>();
+
+function certificateUser(socket: TLSSocket): UserInfo | undefined {
+  let user = certificateUsers.get(socket);
+  if (user === undefined) {
+    const cert = userFromClientCertificate(socket);
+    user = cert ? { username: cert.username, groups: withAuthenticated(cert.groups) } : null;
+    certificateUsers.set(socket, user);
+  }
+  return user ? { ...user, groups: [...user.groups] } : undefined;
+}
+
 /** user.Info: what authorization and the review kinds see of a caller. */
 export interface UserInfo {
   username: string;
@@ -22,8 +35,8 @@ export class Authenticator {
   ) {}
 
   async authenticate(req: IncomingMessage): Promise<UserInfo | undefined> {
-    const cert = userFromClientCertificate(req.socket as TLSSocket);
-    if (cert) return { username: cert.username, groups: withAuthenticated(cert.groups) };
+    const cert = certificateUser(req.socket as TLSSocket);
+    if (cert) return cert;
     const header = req.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     return match ? this.authenticateToken(match[1]) : undefined;

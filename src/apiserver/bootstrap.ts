@@ -38,7 +38,7 @@ export async function bootstrapCluster(resources: ResourceMap, options: Bootstra
       type: 'ClusterIP',
     },
   });
-  await ensure(resources, 'endpoints', 'default', {
+  const endpoints = {
     metadata: { name: 'kubernetes', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
     subsets: [
       {
@@ -46,5 +46,27 @@ export async function bootstrapCluster(resources: ResourceMap, options: Bootstra
         ports: [{ name: 'https', port: options.apiServerPort, protocol: 'TCP' }],
       },
     ],
-  });
+  };
+  await ensureCurrent(resources, 'endpoints', endpoints, ['subsets']);
+  // The API server keeps the `kubernetes` EndpointSlice beside its Endpoints, as upstream's endpoint reconciler does.
+  const slice = {
+    metadata: { name: 'kubernetes', labels: { 'kubernetes.io/service-name': 'kubernetes' } },
+    addressType: options.apiServerIP.includes(':') ? 'IPv6' : 'IPv4',
+    endpoints: [{ addresses: [options.apiServerIP], conditions: { ready: true } }],
+    ports: [{ name: 'https', port: options.apiServerPort, protocol: 'TCP' }],
+  };
+  await ensureCurrent(resources, 'endpointslices', slice, ['endpoints', 'ports'], 'discovery.k8s.io');
+}
+
+/** Creates a default-namespace object, or rewrites `fields` when a restart moved the API server. */
+async function ensureCurrent(resources: ResourceMap, plural: string, obj: ApiObject, fields: string[], group = ''): Promise<void> {
+  if (!resources.has(group, plural)) return;
+  const resource = resources.get(group, plural);
+  const name = obj.metadata!.name!;
+  await ensure(resources, plural, 'default', obj, group);
+  const current = await resource.get('default', name);
+  if (fields.every((f) => JSON.stringify(current[f]) === JSON.stringify(obj[f]))) return;
+  const next: ApiObject = { ...current };
+  for (const f of fields) next[f] = obj[f];
+  await resource.update('default', name, next, '');
 }

@@ -2,7 +2,7 @@
 // encode the answer as JSON or as a Table.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiObject } from '../api/kind.js';
-import { badRequest, methodNotSupported, unsupportedMediaType } from '../machinery/status.js';
+import { badRequest, methodNotSupported, notAcceptable, unsupportedMediaType } from '../machinery/status.js';
 import { parseJson, readBody, sendJson } from './http.js';
 import { serverSideApply } from './apply.js';
 import { applyPatch, applyPatchType } from './patch.js';
@@ -16,7 +16,7 @@ import type { ResourceMap } from './registry/resource-map.js';
 import { reviewFor, type Review } from './reviews.js';
 import { actionSubresources } from './subresources/index.js';
 import { scaleHandler } from './subresources/scale.js';
-import { includeObjectParam, toTable, wantsTable } from './table.js';
+import { acceptsPlainObject, includeObjectParam, toTable, wantsTable } from './table.js';
 import { serveWatch } from './watch.js';
 
 export interface HandlerInput {
@@ -41,6 +41,7 @@ export async function handleResource(input: HandlerInput): Promise<void> {
     return action.serve(input);
   }
   if (!servesSubresource(resource, info.subresource, info.verb)) throw methodNotSupported(resource.groupResource, info.verb);
+  if (resource.strategy.verbs && !(resource.strategy.verbs as readonly string[]).includes(info.verb)) throw methodNotSupported(resource.groupResource, info.verb);
   switch (info.verb) {
     case 'get':
       return respondObject(input, 200, await input.resource.get(info.namespace, info.name));
@@ -65,6 +66,7 @@ export async function handleResource(input: HandlerInput): Promise<void> {
 async function serveReview(input: HandlerInput, review: Review): Promise<void> {
   const { info, resource } = input;
   if (info.verb !== 'create' || info.subresource) throw methodNotSupported(resource.groupResource, info.verb);
+  if (!acceptsPlainObject(input.req.headers.accept)) throw notAcceptable(['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf']);
   const obj = await readObject(input);
   resource.checkRequest(info.namespace, obj);
   const answered = await review(obj, { user: input.user, namespace: info.namespace, authenticator: input.authenticator });

@@ -23,7 +23,8 @@ import { ServiceAllocator, type ServiceRanges } from './allocation/services.js';
 import { Authenticator, type UserInfo } from './authn.js';
 import { handleResource } from './handlers.js';
 import { podHooks } from './pod-lifecycle.js';
-import { openapiV2Served, openapiV3Index, openapiV3Served, type ServedDocument } from './openapi/index.js';
+import { openapiV3Index, openapiV3Served } from './openapi/index.js';
+import { sendOpenAPI, sendOpenAPIV2 } from './openapi/serve.js';
 import { sendError, sendJson } from './http.js';
 import { Resource, type ResourceHooks } from './registry/resource.js';
 import { ResourceMap } from './registry/resource-map.js';
@@ -77,7 +78,7 @@ export class ApiServer {
     }
     for (const plugin of admissionPlugins(this.resources)) {
       for (const resource of this.resources.all()) {
-        if (plugin.resources.includes(`${resource.names.group}/${resource.names.plural}`)) resource.admission.push(plugin);
+        if (plugin.resources.includes('*') || plugin.resources.includes(`${resource.names.group}/${resource.names.plural}`)) resource.admission.push(plugin);
       }
     }
     this.authenticator = new Authenticator(this.resources, options.serviceAccountTokens);
@@ -188,14 +189,14 @@ export class ApiServer {
   }
 
   private openapi(req: IncomingMessage, res: ServerResponse, parts: string[]): void {
+    const kinds = this.kinds;
+    if (parts[1] === 'v2' && parts.length === 2) return sendOpenAPIV2(req, res, kinds);
     const accept = req.headers.accept ?? '*/*';
     if (!/json|\*\/\*/.test(accept)) throw notAcceptable(['application/json']);
-    const kinds = this.kinds;
-    if (parts[1] === 'v2' && parts.length === 2) return sendDocument(res, openapiV2Served(kinds));
     if (parts[1] === 'v3' && parts.length === 2) return sendJson(res, 200, openapiV3Index(kinds));
     const doc = parts[1] === 'v3' ? openapiV3Served(parts.slice(2).join('/'), kinds) : undefined;
     if (!doc) throw pageNotFound();
-    sendDocument(res, doc);
+    sendOpenAPI(req, res, doc, 'application/json');
   }
 
   private sendResourceList(res: ServerResponse, group: string, version: string): void {
@@ -215,11 +216,6 @@ export class ApiServer {
     res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
     res.end(`${lines.join('\n')}\n${path.slice(1)} check passed\n`);
   }
-}
-
-function sendDocument(res: ServerResponse, doc: ServedDocument): void {
-  res.writeHead(200, { 'Content-Type': 'application/json', ETag: `"${doc.hash}"`, 'Content-Length': Buffer.byteLength(doc.body) });
-  res.end(doc.body);
 }
 
 /** The 404 for a path nothing serves, with upstream's text. */

@@ -51,6 +51,20 @@ export function wantsTable(accept: string | undefined): boolean {
   });
 }
 
+/**
+ * Whether an Accept header can be answered with the object itself: some entry is a plain media type
+ * the server encodes (no `as=` conversion), or a wildcard. Kinds without Table conversion (the
+ * review kinds) answer 406 when it cannot.
+ */
+export function acceptsPlainObject(accept: string | undefined): boolean {
+  if (!accept) return true;
+  return accept.split(',').some((part) => {
+    const [type, ...params] = part.split(';').map((p) => p.trim());
+    if (params.some((p) => p.startsWith('as='))) return false;
+    return ['*/*', 'application/*', 'application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf'].includes(type);
+  });
+}
+
 export function includeObjectParam(value: string | null): IncludeObject {
   return value === 'None' || value === 'Object' ? value : 'Metadata';
 }

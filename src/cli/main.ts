@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLogger } from './log.js';
 import { startServer } from './server.js';
+import { parseGoDuration } from '../api/batch/cron.js';
 import { agentUsage, runAgent } from '../kubelet/cli.js';
 import { containerdAvailable } from '../kubelet/containerd/node.js';
 import { imagesUsage, runImages } from '../kubelet/images/cli.js';
@@ -28,6 +29,8 @@ Flags (k3s names):
   --disable-agent             run no node agent in this process
   --runtime R                 containerd (real containers; default on Linux as root with containerd installed)
                               or simulated (no node of this machine; hollow nodes only)
+  --node-monitor-grace-period D  a node whose kubelet is silent this long is marked Unknown (default 50s)
+  --terminated-pod-gc-threshold N  terminated pods kept before the oldest are deleted (default 12500, 0 disables)
   -v LEVEL                    log verbosity (2 logs every request)
 `;
 
@@ -68,6 +71,8 @@ async function main(argv: string[]): Promise<void> {
       'node-taint': { type: 'string', multiple: true },
       'disable-agent': { type: 'boolean' },
       runtime: { type: 'string' },
+      'node-monitor-grace-period': { type: 'string' },
+      'terminated-pod-gc-threshold': { type: 'string' },
       v: { type: 'string', short: 'v' },
     },
   });
@@ -89,6 +94,8 @@ async function main(argv: string[]): Promise<void> {
       nodeTaints: values['node-taint'],
       disableAgent: values['disable-agent'],
       runtime: serverRuntime(values.runtime, values['simulated-nodes']),
+      nodeMonitorGracePeriodMs: values['node-monitor-grace-period'] === undefined ? undefined : parseGoDuration(values['node-monitor-grace-period']),
+      terminatedPodGCThreshold: values['terminated-pod-gc-threshold'] === undefined ? undefined : Number(values['terminated-pod-gc-threshold']),
     },
     log,
   );

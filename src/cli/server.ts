@@ -40,6 +40,10 @@ export interface ServerFlags {
   kubeletBackoffBaseMs?: number;
   /** "containerd": this machine runs pods as a node of its own (its own containerd). */
   runtime?: 'containerd' | 'simulated';
+  /** kube-controller-manager --node-monitor-grace-period, in ms. */
+  nodeMonitorGracePeriodMs?: number;
+  /** kube-controller-manager --terminated-pod-gc-threshold. */
+  terminatedPodGCThreshold?: number;
 }
 
 export interface RunningServer {
@@ -81,7 +85,9 @@ export async function startServer(flags: ServerFlags, log: Logger): Promise<Runn
   log.info('server', `API server listening on ${serverURL}; kubeconfig written to ${kubeconfigPath}`);
   const scheduler = flags.disableScheduler ? undefined : startScheduler({ client: await Client.fromKubeconfig(kubeconfigPath, { userAgent: 'k8ts-scheduler' }), log });
   const controllerClient = await Client.fromKubeconfig(kubeconfigPath, { userAgent: 'kube-controller-manager' });
-  const controllerManager = startControllerManager(controllerClient, log);
+  const controllerManager = startControllerManager(controllerClient, log, {
+    config: { nodeMonitorGracePeriodMs: flags.nodeMonitorGracePeriodMs, terminatedPodGCThreshold: flags.terminatedPodGCThreshold },
+  });
   // Node IPAM runs here until the controller manager takes it over.
   const ipamClient = await Client.fromKubeconfig(kubeconfigPath, { userAgent: 'k8ts-node-ipam' });
   const nodeIpam = new NodeIpamController(ipamClient.resource(nodesResource), flags.clusterCidr, log);

@@ -52,8 +52,21 @@ export interface ControllerInformers {
   stop(): Promise<void>;
 }
 
+/** kube-controller-manager flags the controllers read (upstream defaults when unset). */
+export interface ControllerConfig {
+  /** --node-monitor-grace-period in ms. */
+  nodeMonitorGracePeriodMs?: number;
+  /** --node-startup-grace-period in ms. */
+  nodeStartupGracePeriodMs?: number;
+  /** --node-monitor-period in ms. */
+  nodeMonitorPeriodMs?: number;
+  /** --terminated-pod-gc-threshold (0 disables). */
+  terminatedPodGCThreshold?: number;
+}
+
 export interface ControllerContext {
   client: ControllerClient;
+  config?: ControllerConfig;
   informers: ControllerInformers;
   recorder(component: string): EventRecorder;
   log: ControllerLog;

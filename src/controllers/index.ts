@@ -1,9 +1,19 @@
 // Every controller the controller manager runs. Add a controller with one line.
 import type { Controller } from './context.js';
+import { cronJobController } from './cronjob/controller.js';
 import { daemonSetController } from './daemonset/controller.js';
 import { deploymentController } from './deployment/controller.js';
+import { jobController } from './job/controller.js';
+import { endpointsController } from './endpoints/controller.js';
+import { endpointSliceController } from './endpointslice/controller.js';
+import { endpointSliceMirroringController } from './endpointslice/mirroring.js';
+import { nodeLifecycleController } from './nodelifecycle/controller.js';
+import { taintEvictionController } from './nodelifecycle/taint-eviction.js';
+import { podGCController } from './podgc/controller.js';
 import { replicaSetController, replicationController } from './replicaset/controller.js';
+import { resourceQuotaController } from './resourcequota/controller.js';
 import { statefulSetController } from './statefulset/controller.js';
+import { ttlAfterFinishedController } from './ttlafterfinished/controller.js';
 
 export const controllers: Controller[] = [
   replicaSetController,
@@ -11,4 +21,14 @@ export const controllers: Controller[] = [
   deploymentController,
   statefulSetController,
   daemonSetController,
+  endpointsController,
+  endpointSliceController,
+  endpointSliceMirroringController,
+  nodeLifecycleController,
+  taintEvictionController,
+  podGCController,
+  resourceQuotaController,
+  jobController,
+  cronJobController,
+  ttlAfterFinishedController,
 ];

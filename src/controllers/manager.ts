@@ -3,13 +3,14 @@
 // Each term of leadership gets a fresh context (fresh informers), so a manager
 // that regains the lease starts from the cluster's current state.
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { EventRecorder } from '../client/events.js';
 import { SharedInformerFactory } from '../client/informer-factory.js';
 import * as resources from '../client/resources.js';
 import type { Client } from '../client/rest.js';
 import type { Logger } from '../cli/log.js';
-import type { Controller, ControllerContext } from './context.js';
+import type { Controller, ControllerConfig, ControllerContext } from './context.js';
 import { LeaseElection } from './controller-utils/leaderelection.js';
 import { controllers } from './index.js';
 
@@ -50,6 +51,8 @@ export class ControllerManager {
   private async lead(leading: AbortSignal): Promise<void> {
     const { log } = this.options;
     log.info('controller-manager', 'became leader; starting controllers');
+    // Every controller and its queue listen for the end of the term.
+    setMaxListeners(0, leading);
     const ctx = this.options.newContext(leading);
     const started = this.options.controllers.map((c) => this.startOne(c, ctx, leading));
     ctx.informers.start();
@@ -89,7 +92,7 @@ export interface RunningControllerManager {
 }
 
 /** Starts the controller manager of `k8ts server` as a client of the API (election, informers, events). */
-export function startControllerManager(client: Client, log: Logger, options: { identity?: string; controllers?: readonly Controller[] } = {}): RunningControllerManager {
+export function startControllerManager(client: Client, log: Logger, options: { identity?: string; controllers?: readonly Controller[]; config?: ControllerConfig } = {}): RunningControllerManager {
   const identity = options.identity ?? `${hostname()}_${randomUUID()}`;
   const election = new LeaseElection({
     leases: client.resource(resources.leases),
@@ -108,6 +111,7 @@ export function startControllerManager(client: Client, log: Logger, options: { i
       const informers = new SharedInformerFactory(client, { log });
       return {
         client,
+        config: options.config,
         informers,
         recorder: (component) => new EventRecorder(client, { component, log }),
         log: { debug: (m) => log.debug('controller-manager', m), info: (m) => log.info('controller-manager', m), warn: (m) => log.warn('controller-manager', m), error: (m) => log.error('controller-manager', m) },

@@ -47,7 +47,7 @@ export function expand(input: string, lookup: (name: string) => string | undefin
 
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
-function fieldValue(pod: IPod, path: string): string {
+export function fieldValue(pod: IPod, path: string): string {
   const meta = pod.metadata ?? {};
   const indexed = /^metadata\.(labels|annotations)\['(.*)'\]$/.exec(path);
   if (indexed) return (indexed[1] === 'labels' ? meta.labels : meta.annotations)?.[indexed[2]] ?? '';
@@ -85,7 +85,7 @@ function quantity(value: unknown): Quantity | undefined {
 }
 
 /** resourceFieldRef: the container's request or limit (limits default to the node's allocatable), divided and rounded up. */
-function resourceValue(pod: IPod, container: IContainer, ref: { containerName?: string; resource: string; divisor?: unknown }, allocatable: Record<string, string>): string {
+export function resourceValue(pod: IPod, container: IContainer, ref: { containerName?: string; resource: string; divisor?: unknown }, allocatable: Record<string, string>): string {
   const target = ref.containerName ? [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].find((c) => c.name === ref.containerName) : container;
   if (!target) throw new ContainerConfigError(`container ${ref.containerName ?? ''} not found`);
   const [kind, resource] = ref.resource.split('.', 2) as ['limits' | 'requests', string];

@@ -21,6 +21,8 @@ export interface HostedNode {
   config: NodeConfig;
   runtime: RuntimeService & ImageService;
   probes: ProbeHandler;
+  /** The kubelet's root directory for this node's volumes; absent on hollow nodes (nothing on the host). */
+  rootDir?: string;
 }
 
 export interface KubeletHostOptions {
@@ -30,6 +32,8 @@ export interface KubeletHostOptions {
   /** CrashLoopBackOff base, 10 s as upstream unless a test shortens it. */
   backoffBaseMs?: number;
   retryMs?: number;
+  /** How often volumes follow their sources (upstream: one minute). */
+  volumeResyncMs?: number;
   /** Concurrent pod status writes. */
   statusConcurrency?: number;
 }
@@ -54,6 +58,9 @@ export class KubeletHost {
       leases: client.resource(resources.leases),
       configmaps: client.resource(resources.configmaps),
       secrets: client.resource(resources.secrets),
+      persistentvolumeclaims: client.resource(resources.persistentvolumeclaims),
+      persistentvolumes: client.resource(resources.persistentvolumes),
+      serviceaccounts: client.resource(resources.serviceaccounts),
     };
     this.statuses = new PodStatusManager(this.api.pods, options.statusConcurrency ?? 16);
     const shared: KubeletShared = {
@@ -66,6 +73,7 @@ export class KubeletHost {
       log: options.log,
       backoffBaseMs: options.backoffBaseMs ?? 10_000,
       retryMs: options.retryMs ?? 5_000,
+      volumeResyncMs: options.volumeResyncMs,
     };
     for (const node of options.nodes) {
       this.agents.set(node.config.nodeName, new NodeAgent({ ...node, shared }));

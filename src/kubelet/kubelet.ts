@@ -18,6 +18,8 @@ import { PodWorker, type WorkerContext } from './pod-worker.js';
 import type { ProbeHandler } from './prober.js';
 import type { ImageService, RuntimeService } from './runtime/types.js';
 import type { Ticker } from './ticker.js';
+import { VolumeManager } from './volumes/volume-manager.js';
+import { volumeSources } from './volumes/sources.js';
 
 export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
 export const LEASE_DURATION_SECONDS = 40;
@@ -32,6 +34,9 @@ export interface KubeletApi {
   leases: ResourceClient<KubeObject>;
   configmaps: ResourceClient<KubeObject>;
   secrets: ResourceClient<KubeObject>;
+  persistentvolumeclaims: ResourceClient<KubeObject>;
+  persistentvolumes: ResourceClient<KubeObject>;
+  serviceaccounts: ResourceClient<KubeObject>;
 }
 
 /** What every node of a process shares. */
@@ -46,6 +51,8 @@ export interface KubeletShared {
   backoffBaseMs: number;
   /** Retry interval for pods waiting on a ConfigMap, Secret, image or sandbox. */
   retryMs: number;
+  /** How often volumes follow their ConfigMaps, Secrets, pod fields and tokens (upstream: one minute). */
+  volumeResyncMs?: number;
 }
 
 export interface NodeAgentOptions {
@@ -53,6 +60,8 @@ export interface NodeAgentOptions {
   runtime: RuntimeService & ImageService;
   probes: ProbeHandler;
   shared: KubeletShared;
+  /** The kubelet's root directory where volumes are prepared on the host; absent on hollow nodes. */
+  rootDir?: string;
 }
 
 function conditionsKey(conditions: { type: string; status: string }[] | undefined): string {
@@ -80,12 +89,23 @@ export class NodeAgent {
   /** The Node's status as the informer last saw it (others, e.g. the node lifecycle controller, write it too). */
   private observedConditions = '';
   private stopped = false;
+  readonly volumes: VolumeManager;
   /** Lease renewals and status posts written (for the benchmark). */
   writes = 0;
 
   constructor(private readonly options: NodeAgentOptions) {
     this.name = options.config.nodeName;
     this.backoff = new Backoff(options.shared.backoffBaseMs, 30 * options.shared.backoffBaseMs);
+    this.volumes = new VolumeManager({
+      nodeName: this.name,
+      sources: volumeSources(options.shared.api),
+      events: options.shared.events,
+      log: options.shared.log,
+      allocatable: () => options.config.allocatable,
+      rootDir: options.rootDir,
+      ticker: options.shared.ticker,
+      resyncMs: options.shared.volumeResyncMs,
+    });
   }
 
   private get shared(): KubeletShared {
@@ -108,6 +128,8 @@ export class NodeAgent {
     this.runtimeName = version.runtimeName;
     this.event('Normal', 'Starting', 'Starting kubelet.');
     const { ticker } = this.shared;
+    this.volumes.start();
+    this.cancelTasks.push(() => this.volumes.stop());
     this.cancelTasks.push(ticker.every(LEASE_RENEW_INTERVAL_MS, () => this.heartbeat()));
     this.cancelTasks.push(ticker.every(NODE_STATUS_UPDATE_FREQUENCY_MS, () => this.syncNodeStatus()));
     await this.heartbeat();
@@ -294,6 +316,7 @@ export class NodeAgent {
       if (known.has(sandbox.metadata.uid) || this.workers.has(sandbox.metadata.uid)) continue;
       await this.options.runtime.removePodSandbox(sandbox.id);
     }
+    await this.volumes.cleanupOrphans(new Set([...known, ...this.workers.keys()]));
   }
 
   get podWorkers(): number {
@@ -347,6 +370,7 @@ export class NodeAgent {
       },
       log: this.log,
       retryMs: this.shared.retryMs,
+      volumes: this.volumes,
     };
     return this.workerContextCache;
   }

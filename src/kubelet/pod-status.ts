@@ -220,6 +220,14 @@ function readyCondition(pod: IPod, containersReady: IPodCondition, existing: IPo
 const KUBELET_CONDITIONS = new Set(['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled']);
 
 /** Keeps lastTransitionTime when a condition's status did not change. */
+/**
+ * The conditions to compute from: the kubelet's own as it last wrote them, and every other
+ * condition (DisruptionTarget from an eviction, readiness gates) as the API has it now.
+ */
+export function conditionsToCarry(own: IPodCondition[] | undefined, fromApi: IPodCondition[] | undefined): IPodCondition[] {
+  return [...(own ?? []).filter((c) => KUBELET_CONDITIONS.has(c.type)), ...(fromApi ?? []).filter((c) => !KUBELET_CONDITIONS.has(c.type))];
+}
+
 function withTransitionTimes(conditions: IPodCondition[], old: IPodCondition[], now: string): IPodCondition[] {
   return conditions.map((c) => {
     const prev = old.find((o) => o.type === c.type);

@@ -14,7 +14,7 @@ import { ContainerConfigError, containerEnv, expandCommand, type EnvSources } fr
 import { containerRef, podRef, type EventSink } from './events.js';
 import { pullAuthFor } from './images/pull-secrets.js';
 import { containerLinuxConfig, podDnsConfig, podPortMappings, sandboxLinuxConfig } from './linux-config.js';
-import { attemptsOf, computePodStatus, isRestartableInit, type WaitingReason } from './pod-status.js';
+import { attemptsOf, computePodStatus, conditionsToCarry, isRestartableInit, type WaitingReason } from './pod-status.js';
 import { PROBE_KIND, ProbeWorker, type ProbeHandler, type ProbeTarget, type ProbeType } from './prober.js';
 import {
   ANNOTATION_RESTART_COUNT,
@@ -30,6 +30,7 @@ import {
   type PodSandboxConfig,
   type RuntimeService,
 } from './runtime/types.js';
+import type { PodVolumes } from './volumes/volume-manager.js';
 
 /** What a pod worker needs from its node. */
 export interface WorkerContext {
@@ -50,6 +51,7 @@ export interface WorkerContext {
   log: Logger;
   /** How soon a pod waiting for a missing ConfigMap/Secret or image tries again. */
   retryMs: number;
+  volumes: PodVolumes;
 }
 
 /** Go's time.Duration String for whole seconds: 10s, 1m20s, 5m0s. */
@@ -225,6 +227,7 @@ export class PodWorker {
       // Terminal pods never run again: make sure nothing does, keep reporting.
       await this.killAll(containers, 0, '');
       if (sandbox) await this.ctx.runtime.stopPodSandbox(sandbox.id);
+      await this.unmountVolumes();
       const last = this.lastStatus ?? this.pod.status ?? {};
       const status = computePodStatus(this.statusInput(await this.containerStatuses(), undefined));
       // The phase stays terminal, with the reason it got (DeadlineExceeded...).
@@ -237,6 +240,13 @@ export class PodWorker {
       this.ctx.events.event(podRef(this.pod), 'Normal', 'DeadlineExceeded', 'Pod was active on the node longer than the specified deadline', this.ctx.nodeName);
       const status = computePodStatus(this.statusInput(await this.containerStatuses(), undefined));
       this.publish({ ...status, phase: 'Failed', reason: 'DeadlineExceeded', message: 'Pod was active on the node longer than the specified deadline' });
+      return;
+    }
+    // Volumes before the sandbox (upstream WaitForAttachAndMount): a missing source keeps the pod ContainerCreating.
+    const volumesReady = await this.ctx.volumes.mountPod(this.pod);
+    if (!volumesReady) this.requeueAfter(this.ctx.retryMs);
+    if (!volumesReady && !sandbox) {
+      this.report(containers, undefined);
       return;
     }
     if (!sandbox) {
@@ -256,8 +266,8 @@ export class PodWorker {
     const podIP = this.pod.spec?.hostNetwork ? (this.ctx.hostIPs()[0] ?? '') : sandboxStatus.network.ip;
 
     // Init containers, in order: each must succeed before the next starts.
-    let initDone = true;
-    for (const c of spec.initContainers ?? []) {
+    let initDone = volumesReady;
+    for (const c of volumesReady ? (spec.initContainers ?? []) : []) {
       const [latest] = attemptsOf(containers, c.name);
       if (isRestartableInit(c)) {
         if (!latest || latest.state === 'CONTAINER_EXITED') {
@@ -289,8 +299,9 @@ export class PodWorker {
     this.syncProbes(containers, podIP);
     const status = this.report(containers, { ready: true, ip: podIP });
     if (isTerminal(status.phase)) {
-      // Nothing will run again: release the sandbox (and its IP).
+      // Nothing will run again: release the sandbox (and its IP) and the volumes.
       await this.ctx.runtime.stopPodSandbox(sandbox.id);
+      await this.unmountVolumes();
     }
   }
 
@@ -304,7 +315,8 @@ export class PodWorker {
   }
 
   private statusInput(containers: ContainerStatus[], sandbox: { ready: boolean; ip: string } | undefined) {
-    const pod: IPod = this.lastStatus ? { ...this.pod, status: { ...this.pod.status, ...this.lastStatus } } : this.pod;
+    const conditions = conditionsToCarry(this.lastStatus?.conditions, this.pod.status?.conditions);
+    const pod: IPod = this.lastStatus ? { ...this.pod, status: { ...this.pod.status, ...this.lastStatus, conditions } } : this.pod;
     return {
       pod,
       sandbox,
@@ -398,7 +410,8 @@ export class PodWorker {
         this.pullFailure.set(c.name, { at: Date.now(), message });
         ev.event(ref, 'Warning', 'Failed', message, node);
         ev.event(ref, 'Warning', 'Failed', 'Error: ErrImagePull', node);
-        this.requeueAfter(this.ctx.backoff.next(pullKey) + 5);
+        // Shown as ErrImagePull for half the back-off, then as ImagePullBackOff until the next pull.
+        this.requeueAfter(this.ctx.backoff.next(pullKey) / 2);
         return false;
       }
       this.pullFailure.delete(c.name);
@@ -410,10 +423,12 @@ export class PodWorker {
     }
     let envs;
     let linux: LinuxContainerConfig;
+    let mounts;
     try {
       linux = containerLinuxConfig(this.pod, c);
       const podWithIPs: IPod = { ...this.pod, status: { ...this.pod.status, podIP, podIPs: podIP ? [{ ip: podIP }] : [], hostIP: this.ctx.hostIPs()[0], hostIPs: this.ctx.hostIPs().map((ip) => ({ ip })) } };
       envs = await containerEnv(podWithIPs, c, this.ctx.env, this.ctx.allocatable());
+      mounts = await this.ctx.volumes.containerMounts(this.pod, c, envs);
     } catch (err) {
       if (!(err instanceof ContainerConfigError)) throw err;
       this.waiting.set(c.name, { reason: 'CreateContainerConfigError', message: err.message });
@@ -444,6 +459,7 @@ export class PodWorker {
           stdin: c.stdin,
           tty: c.tty,
           linux,
+          mounts,
         },
         sandboxConfig,
       );
@@ -520,9 +536,19 @@ export class PodWorker {
       }
     }
     for (const s of sandboxes) await this.ctx.runtime.removePodSandbox(s.id);
+    await this.unmountVolumes();
     this.ctx.backoff.forgetPrefix(`${this.uid}/`);
     this.stop();
     this.onDone(this.uid);
+  }
+
+  /** Tears down the pod's volumes once its containers are gone; a failure is logged and retried by the orphan cleanup. */
+  private async unmountVolumes(): Promise<void> {
+    try {
+      await this.ctx.volumes.unmountPod(this.uid);
+    } catch (err) {
+      this.ctx.log.warn('kubelet', `pod ${this.describe()}: volume teardown failed: ${(err as Error).message}`);
+    }
   }
 
   /** Starts probe workers for running containers and stops those of containers that are gone. */

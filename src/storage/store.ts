@@ -120,7 +120,7 @@ export function prefixEnd(prefix: string): string {
 }
 
 interface ContinueToken {
-  /** Revision the first page was read at. */
+  /** Revision the first page was read at; -1: the latest (an inconsistent continuation after compaction). */
   rev: number;
   /** The next page starts after this key. */
   start: string;
@@ -128,6 +128,11 @@ interface ContinueToken {
 
 export function encodeContinue(token: ContinueToken): string {
   return Buffer.from(JSON.stringify(token)).toString('base64url');
+}
+
+/** The token that continues a compacted paged list from the same key at the latest revision. */
+export function inconsistentContinue(raw: string): string {
+  return encodeContinue({ rev: -1, start: decodeContinue(raw).start });
 }
 
 export function decodeContinue(raw: string): ContinueToken {

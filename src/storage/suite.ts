@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { openStore, type StoreConfig } from './open.js';
-import { isStoreError, maxValueBytes, type KeyValue, type Store, type Watch, type WatchEvent } from './store.js';
+import { inconsistentContinue, isStoreError, maxValueBytes, type KeyValue, type Store, type Watch, type WatchEvent } from './store.js';
 
 export interface SuiteBackend {
   name: string;
@@ -285,6 +285,22 @@ export function storeSuite(backend: SuiteBackend): void {
       const events = await collect(store.watch(p, { afterRevision: v3.modRevision }), other.modRevision);
       assert.deepEqual(revisions(events), [other.modRevision]);
       assertSameKv(await store.get(`${p}a`), v3);
+    });
+
+    test('a page token past compaction fails; its inconsistent continuation pages on at the latest revision', async () => {
+      const store = await fresh();
+      const p = uniquePrefix('inconsistent');
+      for (const k of ['a', 'b', 'c', 'd']) await store.create(`${p}${k}`, text(k));
+      const first = await store.list(p, { limit: 2 });
+      const late = await store.create(`${p}e`, text('e'));
+      await store.compact(late.modRevision);
+      await rejectsWith(store.list(p, { limit: 2, continue: first.continue }), 'compacted');
+      const second = await store.list(p, { limit: 2, continue: inconsistentContinue(first.continue!) });
+      assert.deepEqual(second.items.map((kv) => kv.key), [`${p}c`, `${p}d`]);
+      assert.ok(second.revision >= late.modRevision);
+      const third = await store.list(p, { limit: 2, continue: second.continue });
+      assert.deepEqual(third.items.map((kv) => kv.key), [`${p}e`]);
+      assert.equal(third.revision, second.revision);
     });
 
     test('keys with a TTL expire and emit a delete', async () => {

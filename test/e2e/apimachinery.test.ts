@@ -216,7 +216,7 @@ describe('API machinery', () => {
     assert.match(missing.stderr, /Error from server \(NotFound\): configmaps "from-kubectl" not found/);
   });
 
-  test("kubectl's typed commands (protobuf bodies): create namespace, configmap, secret, deployment, job, cronjob, run, scale, set image", async () => {
+  test("kubectl's typed commands (protobuf bodies): create namespace, configmap, secret, deployment, job, cronjob, run, scale, set image, autoscale", async () => {
     assert.match(await cluster.kubectl(['create', 'namespace', 'typed']), /namespace\/typed created/);
     await cluster.kubectl(['create', 'configmap', 'typed-cm', '--from-literal=a=b', '-n', 'typed']);
     await cluster.kubectl(['create', 'secret', 'generic', 'typed-secret', '--from-literal=p=q', '-n', 'typed']);
@@ -239,6 +239,12 @@ describe('API machinery', () => {
     assert.equal(deploy.metadata.generation, 3);
     assert.match(await cluster.kubectl(['get', 'pods', '-n', 'typed']), /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\nnginx\s+0\/1\s+Pending\s+0\s+/);
     assert.match(await cluster.kubectl(['get', 'cronjobs', '-n', 'typed']), /tick\s+\*\/5 \* \* \* \*/);
+    // kubectl autoscale sends an autoscaling/v1 HorizontalPodAutoscaler as protobuf.
+    assert.match(await cluster.kubectl(['autoscale', 'deployment', 'web', '--min=2', '--max=5', '--cpu-percent=70', '-n', 'typed']), /horizontalpodautoscaler.autoscaling\/web autoscaled/);
+    const hpa = JSON.parse(await cluster.kubectl(['get', 'horizontalpodautoscalers.v1.autoscaling', 'web', '-n', 'typed', '-o', 'json'])) as {
+      spec: { minReplicas: number; maxReplicas: number; targetCPUUtilizationPercentage: number; scaleTargetRef: { kind: string; name: string } };
+    };
+    assert.deepEqual(hpa.spec, { minReplicas: 2, maxReplicas: 5, targetCPUUtilizationPercentage: 70, scaleTargetRef: { kind: 'Deployment', name: 'web', apiVersion: 'apps/v1' } });
   });
 
   test('kubectl: a seed manifest with a typo fails as upstream', async () => {

@@ -260,6 +260,26 @@ describe('real containers through containerd', () => {
     await eventually('container removed', async () => (await runtime.listContainers({ id: c.id })).length === 0);
   });
 
+  test('EmptyDir, Shared volumes between containers', async () => {
+    await apply(
+      pod('shared', {
+        volumes: [{ name: 'shared-data', emptyDir: {} }],
+        containers: [
+          { name: 'writer', image: 'busybox', command: ['sh', '-c', 'echo Hello from the writer > /usr/share/volumeshare/shareddata.txt; sleep 3600'], volumeMounts: [{ name: 'shared-data', mountPath: '/usr/share/volumeshare' }] },
+          { name: 'reader', image: 'busybox', command: ['sleep', '3600'], volumeMounts: [{ name: 'shared-data', mountPath: '/usr/share/volumeshare' }] },
+        ],
+      }),
+    );
+    await eventually('shared Running', async () => (await getPod('shared')).status.containerStatuses?.every((c) => c.ready) === true, 90_000);
+    const [reader] = await runtime.listContainers({ state: 'CONTAINER_RUNNING', labelSelector: { 'io.kubernetes.pod.name': 'shared', 'io.kubernetes.container.name': 'reader' } });
+    const r = await eventually('file shared', async () => {
+      const out = await runtime.execSync(reader.id, ['cat', '/usr/share/volumeshare/shareddata.txt'], 5);
+      return out.exitCode === 0 ? out : undefined;
+    });
+    assert.equal(r.stdout, 'Hello from the writer\n');
+    await cluster.kubectl(['delete', 'pod', 'shared', '--wait=false']);
+  });
+
   test('a container over its memory limit is OOMKilled with exit code 137', async () => {
     await apply(
       pod('oom', {

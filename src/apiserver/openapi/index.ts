@@ -9,6 +9,7 @@ import { kubernetesVersion } from '../version.js';
 import { documentDefinitions } from './definitions.js';
 import { pathItems, type PathItem } from './operations.js';
 import { swaggerDocument } from './v2.js';
+import { swaggerProtobuf } from './v2-protobuf.js';
 import { openapi3Document } from './v3.js';
 
 export interface ServedDocument {
@@ -17,6 +18,12 @@ export interface ServedDocument {
   /** Upper-case hex SHA-512 of the body, as upstream uses for ETag and `?hash=`. */
   hash: string;
   document: object;
+}
+
+/** The protobuf form of /openapi/v2; its hash (the ETag) is the JSON document's, as upstream's. */
+export interface ServedProtobuf {
+  body: Buffer;
+  hash: string;
 }
 
 function served(document: object): ServedDocument {
@@ -45,6 +52,7 @@ function itemGroupVersion(item: PathItem): GroupVersionKind {
 
 class Documents {
   private v2?: ServedDocument;
+  private v2Protobuf?: ServedProtobuf;
   private readonly v3 = new Map<string, ServedDocument>();
   private readonly items: PathItem[];
   private readonly byGroupVersion = new Map<string, PathItem[]>();
@@ -66,6 +74,14 @@ class Documents {
   swagger(): ServedDocument {
     this.v2 ??= served(swaggerDocument(this.items, documentDefinitions(this.items, this.groupVersions), kubernetesVersion.gitVersion));
     return this.v2;
+  }
+
+  swaggerProtobuf(): ServedProtobuf {
+    if (!this.v2Protobuf) {
+      const json = this.swagger();
+      this.v2Protobuf = { body: swaggerProtobuf(json.document as Record<string, unknown>), hash: json.hash };
+    }
+    return this.v2Protobuf;
   }
 
   openapi3(path: string): ServedDocument | undefined {
@@ -99,6 +115,11 @@ function documents(kinds: readonly KindStrategy[]): Documents {
 /** The Swagger 2.0 document (/openapi/v2), with its JSON text and hash. */
 export function openapiV2Served(kinds: readonly KindStrategy[]): ServedDocument {
   return documents(kinds).swagger();
+}
+
+/** The Swagger 2.0 document as gnostic's openapi.v2.Document protobuf, with the JSON's hash. */
+export function openapiV2ProtobufServed(kinds: readonly KindStrategy[]): ServedProtobuf {
+  return documents(kinds).swaggerProtobuf();
 }
 
 /** The Swagger 2.0 document served at /openapi/v2. */

@@ -16,7 +16,7 @@ import {
   type GroupResource,
 } from '../../machinery/status.js';
 import { nameIsDNSSubdomain, validateObjectMeta, validateObjectMetaUpdate } from '../../machinery/validation.js';
-import { isStoreError, type KeyValue, type Store, type Watch } from '../../storage/store.js';
+import { inconsistentContinue, isStoreError, type KeyValue, type Store, type Watch } from '../../storage/store.js';
 import type { WatchCache } from '../watchcache.js';
 import { carryUpdateMeta, fillCreateMeta, generateName, jsonEqual, metaOf, nowTimestamp } from './metadata.js';
 import { selects, type Selection } from './selection.js';
@@ -158,7 +158,7 @@ export class Resource {
       });
     } catch (err) {
       if (isStoreError(err, 'compacted')) {
-        throw options.continue ? expiredContinue() : tooOldResourceVersion(revision ?? 0, await this.ctx.store.compactedRevision());
+        throw options.continue ? expiredContinue(inconsistentContinue(options.continue)) : tooOldResourceVersion(revision ?? 0, await this.ctx.store.compactedRevision());
       }
       if (isStoreError(err, 'invalid')) throw badRequest(err.message);
       throw err;
@@ -214,10 +214,11 @@ export class Resource {
     if (options.fieldManager && !options.managedFieldsPrepared) {
       metaOf(obj).managedFields = updateManagedFields(undefined, obj, options.fieldManager, this.fieldManagerScope(''));
     }
-    for (const plugin of this.admission) await plugin.admit(obj, 'create');
+    for (const plugin of this.admission) await plugin.admit?.(obj, 'create');
     this.strategy.prepareForCreate?.(obj);
     fillCreateMeta(this.strategy, obj);
     this.validateCreate(obj, namespace);
+    for (const plugin of this.admission) await plugin.validate?.(obj, 'create', { group: this.names.group, resource: this.names.plural, dryRun: options.dryRun === true });
     if (options.dryRun) return obj;
     await this.hooks.beforeCreate?.(obj);
     try {
@@ -293,7 +294,7 @@ export class Resource {
     if (subresource === 'status') this.strategy.prepareForStatusUpdate?.(obj, old);
     else if (partial) obj = partial.prepare(obj, old);
     else {
-      for (const plugin of this.admission) await plugin.admit(obj, 'update', old);
+      for (const plugin of this.admission) await plugin.admit?.(obj, 'update', old);
       this.strategy.prepareForUpdate?.(obj, old);
     }
     carryUpdateMeta(this.strategy, obj, old);

@@ -123,7 +123,8 @@ export async function startContainerdNode(options: ContainerdNodeOptions): Promi
     const version = await runtime.version();
     const config = realNodeConfig(options, `${version.runtimeName}://${version.runtimeVersion}`);
     return {
-      hosted: { config, runtime, probes: new CriProbeHandler(runtime) },
+      // Volumes live on this host: <data-dir>/agent/kubelet/pods/<uid>/volumes/... (upstream /var/lib/kubelet).
+      hosted: { config, runtime, probes: new CriProbeHandler(runtime), rootDir: join(paths.dataDir, 'agent', 'kubelet') },
       runtime,
       supervisor,
       paths,

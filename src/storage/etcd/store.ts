@@ -82,7 +82,8 @@ export class EtcdStore implements Store {
 
   async list(prefix: string, options: ListOptions = {}): Promise<ListResult> {
     const token = options.continue ? decodeContinue(options.continue) : undefined;
-    const pinned = token?.rev ?? (options.revision && options.revision > 0 ? options.revision : 0);
+    const requested = token ? token.rev : options.revision;
+    const pinned = requested && requested > 0 ? requested : 0;
     const range = token ? rangeAfter(prefix, token.start) : prefixRange(prefix);
     const limit = options.limit && options.limit > 0 ? options.limit : 0;
     const response = await this.range({ ...range, revision: pinned, limit });

@@ -27,6 +27,7 @@ export class Statements {
         `SELECT ${rowColumns} FROM latest JOIN kv ON kv.revision = latest.revision
          WHERE latest.key >= ? AND latest.key < ? ORDER BY latest.key LIMIT ?`,
       ),
+      getAt: prepare<Row>(`SELECT ${rowColumns} FROM kv WHERE kv.key = ? AND kv.revision <= ? ORDER BY kv.revision DESC LIMIT 1`),
       countLatest: prepare<{ n: number }>(`SELECT count(*) AS n FROM latest WHERE key >= ? AND key < ?`),
       listAt: prepare<Row>(
         `SELECT ${rowColumns} FROM
@@ -74,6 +75,16 @@ export class Statements {
 
   getLatest(key: string): Row | undefined {
     return this.q.getLatest.get(key);
+  }
+
+  /** The key's row as of a revision, unless it was deleted then. */
+  getAt(key: string, revision: number): Row | undefined {
+    const row = this.q.getAt.get(key, revision);
+    return row && !row.deleted ? row : undefined;
+  }
+
+  countAt(revision: number, start: string, end: string): number {
+    return this.q.countAt.get(lowerBound(start, undefined), end, revision)?.n ?? 0;
   }
 
   /** Live keys from `start` (or after `after`) up to `end`, ordered by key. */

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import {
   checkValueSize,
@@ -41,14 +42,21 @@ interface PendingWrite {
 /**
  * The embedded datastore: one SQLite file in WAL mode, held exclusively by
  * this process. Writes queue up and commit together (group commit); each
- * acknowledged write has been fsynced.
+ * acknowledged write has been fsynced. SQLite commits without syncing
+ * (synchronous=NORMAL) and the store fsyncs the WAL file on libuv's thread
+ * pool before acknowledging, so the event loop keeps serving while the disk
+ * works and the writes that arrive meanwhile form the next group.
  */
 export class SqliteStore implements Store {
   private readonly sql: Statements;
+  /** The newest acknowledged revision: what reads and watches see. */
   private revision: number;
+  /** The newest committed revision; above `revision` while a group's fsync is in flight. */
+  private committed: number;
   private compacted: number;
   private pending: PendingWrite[] = [];
-  private flushScheduled = false;
+  private flushing: Promise<void> | undefined;
+  private wal: FileHandle | undefined;
   private readonly watchers = new Set<SqliteWatcher>();
   private readonly ttlTimer: NodeJS.Timeout;
   private closed = false;
@@ -60,6 +68,7 @@ export class SqliteStore implements Store {
   ) {
     this.sql = new Statements(db);
     this.revision = this.sql.headRevision();
+    this.committed = this.revision;
     this.compacted = this.sql.compactedRevision();
     this.ttlTimer = setInterval(() => this.expireKeys(), options.ttlSweepIntervalMs ?? 1000);
   }
@@ -79,21 +88,28 @@ export class SqliteStore implements Store {
     return this.compacted;
   }
 
+  /** Whether committed rows that are not yet acknowledged exist (reads must not see them). */
+  private get syncing(): boolean {
+    return this.committed > this.revision;
+  }
+
   async get(key: string): Promise<KeyValue | undefined> {
     this.assertOpen();
-    const row = this.sql.getLatest(key);
+    const row = this.syncing ? this.sql.getAt(key, this.revision) : this.sql.getLatest(key);
     return row && toKeyValue(row);
   }
 
   async count(prefix: string): Promise<number> {
     this.assertOpen();
-    return this.sql.countLatest(prefix, prefixEnd(prefix));
+    const end = prefixEnd(prefix);
+    return this.syncing ? this.sql.countAt(this.revision, prefix, end) : this.sql.countLatest(prefix, end);
   }
 
   async list(prefix: string, options: ListOptions = {}): Promise<ListResult> {
     this.assertOpen();
     const token = options.continue ? decodeContinue(options.continue) : undefined;
-    const revision = token?.rev ?? (options.revision || this.revision);
+    const pinned = token ? token.rev : options.revision;
+    const revision = pinned && pinned > 0 ? pinned : this.revision;
     if (revision > this.revision) {
       throw new StoreError('invalid', `revision ${revision} is in the future (current ${this.revision})`);
     }
@@ -101,16 +117,15 @@ export class SqliteStore implements Store {
     const end = prefixEnd(prefix);
     const after = token ? token.start : undefined;
     const limit = options.limit && options.limit > 0 ? options.limit : -1;
-    const rows =
-      revision === this.revision
-        ? this.sql.listLatest(prefix, end, after, limit === -1 ? -1 : limit + 1)
-        : this.sql.listAt(revision, prefix, end, after, limit === -1 ? -1 : limit + 1);
+    const latest = revision === this.revision && !this.syncing;
+    const rows = latest
+      ? this.sql.listLatest(prefix, end, after, limit === -1 ? -1 : limit + 1)
+      : this.sql.listAt(revision, prefix, end, after, limit === -1 ? -1 : limit + 1);
     const more = limit !== -1 && rows.length > limit;
     const items = (more ? rows.slice(0, limit) : rows).map(toKeyValue);
     if (!more) return { items, revision };
     const last = items[items.length - 1].key;
-    const remaining =
-      revision === this.revision ? this.sql.countLatestAfter(last, end) : this.sql.countAtAfter(revision, last, end);
+    const remaining = latest ? this.sql.countLatestAfter(last, end) : this.sql.countAtAfter(revision, last, end);
     return { items, revision, continue: encodeContinue({ rev: revision, start: last }), remaining };
   }
 
@@ -157,8 +172,9 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.flush();
+    while (this.flushing) await this.flushing;
     this.closed = true;
+    await this.wal?.close();
     clearInterval(this.ttlTimer);
     for (const watcher of [...this.watchers]) watcher.queue.fail(new StoreError('unavailable', 'store closed'));
     this.db.close();
@@ -172,16 +188,24 @@ export class SqliteStore implements Store {
     this.assertOpen();
     return new Promise((resolve, reject) => {
       this.pending.push({ op, resolve, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.startFlushing();
     });
   }
 
-  /** Commits every queued write in one transaction, then acknowledges and notifies watchers. */
+  /** One flush loop at a time: a group commits, syncs and is acknowledged before the next begins. */
+  private startFlushing(): void {
+    if (this.flushing) return;
+    this.flushing = (async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      while (this.pending.length > 0) await this.flush();
+    })().finally(() => {
+      this.flushing = undefined;
+      if (this.pending.length > 0) this.startFlushing();
+    });
+  }
+
+  /** Commits every queued write in one transaction, makes it durable, then acknowledges and notifies watchers. */
   private async flush(): Promise<void> {
-    this.flushScheduled = false;
     const batch = this.pending;
     if (batch.length === 0) return;
     this.pending = [];
@@ -191,6 +215,10 @@ export class SqliteStore implements Store {
       this.db.transaction(() => {
         for (const { op } of batch) outcomes.push(this.apply(op, events));
       })();
+      if (events.length > 0) {
+        this.committed = events[events.length - 1].kv.modRevision;
+        await this.syncWal();
+      }
     } catch (err) {
       const failure = new StoreError('unavailable', `write to ${this.path} failed: ${(err as Error).message}`);
       for (const write of batch) write.reject(failure);
@@ -203,6 +231,12 @@ export class SqliteStore implements Store {
       else write.resolve(outcome);
     });
     if (events.length > 0) for (const watcher of this.watchers) watcher.deliver(events);
+  }
+
+  /** fsync of the WAL file, which holds every committed transaction until a checkpoint (which SQLite syncs itself). */
+  private async syncWal(): Promise<void> {
+    this.wal ??= await open(`${this.path}-wal`, 'r');
+    await this.wal.sync();
   }
 
   /** Applies one write inside the open transaction; a refused write changes nothing. */
@@ -283,7 +317,7 @@ function openExclusive(path: string): Database.Database {
     db = new Database(path, { timeout: 0 });
     db.pragma('locking_mode = EXCLUSIVE');
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
+    db.pragma('synchronous = NORMAL');
     db.exec('BEGIN EXCLUSIVE; COMMIT;');
     db.exec(schema);
     return db;
