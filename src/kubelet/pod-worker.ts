@@ -393,6 +393,14 @@ export class PodWorker {
       const pullKey = `${this.uid}/${c.name}/pull`;
       const failed = this.pullFailure.get(c.name);
       if (failed && this.ctx.backoff.isInBackOffSince(pullKey, failed.at)) {
+        // The failure stays ErrImagePull for the first half of the back-off (syncs woken by the pod's own status update
+        // must not hide it at once), then ImagePullBackOff until the next pull.
+        const errUntil = failed.at + this.ctx.backoff.get(pullKey) / 2;
+        if (Date.now() < errUntil) {
+          this.waiting.set(c.name, { reason: 'ErrImagePull', message: failed.message });
+          this.requeueAfter(errUntil - Date.now() + 5);
+          return false;
+        }
         this.waiting.set(c.name, { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}": ErrImagePull: ${failed.message}` });
         ev.event(ref, 'Normal', 'BackOff', `Back-off pulling image "${image}"`, node);
         ev.event(ref, 'Warning', 'Failed', 'Error: ImagePullBackOff', node);

@@ -117,6 +117,13 @@ describe('real containers through containerd', () => {
     assert.equal(status.state.terminated?.reason, 'Completed');
   });
 
+  test('a Job running expr 3 + 2 completes and its log prints 5', async () => {
+    await cluster.kubectl(['create', 'job', 'calc-job', '--image=busybox', '--', 'expr', '3', '+', '2']);
+    await eventually('job complete', async () => (await cluster.kubectl(['get', 'job', 'calc-job', '-o', 'jsonpath={.status.succeeded}'])) === '1', 90_000);
+    const [c] = await runtime.listContainers({ labelSelector: { 'io.kubernetes.container.name': 'calc-job' } });
+    assert.equal(await runtime.readLogs(c.id), '5\n');
+  });
+
   test('command and args override the image ENTRYPOINT and CMD; env, workingDir and init containers', async () => {
     await apply(
       pod('cmd', {
