@@ -98,11 +98,15 @@ async function ctrRunLatencies(socket: string, snapshotter: string, count: numbe
     out.push(performance.now() - t0);
   }
   for (let i = 0; i < count; i++) {
-    await ctr('task', 'kill', '-s', 'SIGKILL', `bench-ctr-${i}`).catch(() => undefined);
-  }
-  await new Promise((r) => setTimeout(r, 1000));
-  for (let i = 0; i < count; i++) {
-    await ctr('task', 'delete', '-f', `bench-ctr-${i}`).catch(() => undefined);
+    // delete -f kills the task; retried because a busy containerd may still be reaping it.
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const gone = await ctr('task', 'delete', '-f', `bench-ctr-${i}`).then(
+        () => true,
+        (err: Error) => /not found/.test(err.message),
+      );
+      if (gone) break;
+      await new Promise((r) => setTimeout(r, 300));
+    }
     await ctr('container', 'delete', `bench-ctr-${i}`).catch(() => undefined);
   }
   return out;
