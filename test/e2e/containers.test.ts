@@ -232,6 +232,28 @@ describe('real containers through containerd', () => {
     assert.equal(err, 'oops\n');
   });
 
+  test('exec with a tty and port forwarding through the runtime\'s streaming server', async () => {
+    const [web] = await webPods();
+    const [c] = await runtime.listContainers({ state: 'CONTAINER_RUNNING', labelSelector: { 'io.kubernetes.pod.name': web.metadata.name } });
+    const stdin = new PassThrough();
+    const stdout = new PassThrough();
+    let out = '';
+    stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const session = runtime.exec(c.id, ['sh'], { stdin, stdout, tty: true, signal: new AbortController().signal });
+    stdin.write('echo tty-$((40+2))\nexit 4\n');
+    assert.equal((await session).exitCode, 4);
+    assert.match(out, /tty-42\r\n/);
+    const [sandbox] = await runtime.listPodSandbox({ id: c.podSandboxId });
+    const abort = new AbortController();
+    const stream = await runtime.portForward(sandbox.id, 80, abort.signal);
+    let body = '';
+    stream.on('data', (d: Buffer) => (body += d.toString()));
+    stream.write('GET / HTTP/1.0\r\n\r\n');
+    await eventually('forwarded response', async () => body.includes('busybox httpd'));
+    assert.match(body, /^HTTP\/1\.[01] 200 OK\r\n/);
+    abort.abort();
+  });
+
   test('probes: httpGet readiness on a named port gates Ready; a failing exec liveness probe restarts the container', async () => {
     await apply(
       pod('probed', {

@@ -2,7 +2,7 @@
 // streaming server; k8ts connects to it over WebSocket (the `v4.channel.k8s.io`
 // subprotocol for exec/attach: one leading byte names the stream — 0 stdin,
 // 1 stdout, 2 stderr, 3 the final Status, 4 terminal resizes; port forwarding's
-// websocket protocol: channel 0 data, 1 errors, each opening with the port) and
+// websocket protocol: channel 0 data, 1 errors, possibly opening with the port) and
 // pumps the session's streams through it.
 import { Duplex } from 'node:stream';
 import { RuntimeError, type StreamSession } from '../types.js';
@@ -126,7 +126,8 @@ export async function criPortForward(client: CriClient, podSandboxId: string, po
     let payload = data.subarray(1);
     if (!seenPrefix.has(channel)) {
       seenPrefix.add(channel);
-      payload = payload.subarray(2);
+      // The port prefix, where the server sends one (little-endian); containerd 1.6 sends none on the data channel.
+      if (payload.length >= 2 && payload.readUInt16LE(0) === port) payload = payload.subarray(2);
     }
     if (payload.length === 0) return;
     if (channel === 0) duplex.push(payload);
