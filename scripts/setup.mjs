@@ -12,8 +12,17 @@ const forTests = process.argv.includes('--test');
 
 /** Debian packages by purpose; each maps a package to a file that proves it installed. */
 const osPackages = {
-  runtime: {},
-  test: { 'etcd-server': '/usr/bin/etcd' },
+  runtime: {
+    containerd: '/usr/bin/containerd',
+    runc: '/usr/sbin/runc',
+    'containernetworking-plugins': '/usr/lib/cni/bridge',
+    iptables: '/usr/sbin/iptables',
+  },
+  test: {
+    'etcd-server': '/usr/bin/etcd',
+    'busybox-static': '/bin/busybox',
+    'docker-registry': '/usr/bin/docker-registry',
+  },
 };
 
 function run(cmd, args, opts = {}) {

@@ -7,6 +7,8 @@ import { createLogger } from './log.js';
 import { startServer } from './server.js';
 import { parseGoDuration } from '../api/batch/cron.js';
 import { agentUsage, runAgent } from '../kubelet/cli.js';
+import { containerdAvailable } from '../kubelet/containerd/node.js';
+import { imagesUsage, runImages } from '../kubelet/images/cli.js';
 
 const usage = `Usage: k8ts server [flags]
 
@@ -25,6 +27,8 @@ Flags (k3s names):
   --node-label KEY=VALUE      label for the agent's node(s) (repeatable)
   --node-taint KEY=VALUE:EFFECT  taint for the agent's node(s) (repeatable)
   --disable-agent             run no node agent in this process
+  --runtime R                 containerd (real containers; default on Linux as root with containerd installed)
+                              or simulated (no node of this machine; hollow nodes only)
   --node-monitor-grace-period D  a node whose kubelet is silent this long is marked Unknown (default 50s)
   --terminated-pod-gc-threshold N  terminated pods kept before the oldest are deleted (default 12500, 0 disables)
   -v LEVEL                    log verbosity (2 logs every request)
@@ -34,11 +38,19 @@ function defaultDataDir(): string {
   return process.getuid?.() === 0 ? '/var/lib/k8ts' : join(homedir(), '.k8ts');
 }
 
+/** --runtime, defaulting to containerd where it can run (and no hollow nodes were asked for instead). */
+function serverRuntime(flag: string | undefined, simulatedNodes: string | undefined): 'containerd' | 'simulated' {
+  if (flag === 'containerd' || flag === 'simulated') return flag;
+  if (flag !== undefined) throw new Error(`unknown --runtime "${flag}": want containerd or simulated`);
+  return containerdAvailable() && !simulatedNodes ? 'containerd' : 'simulated';
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (command === 'agent') return runAgent(rest);
+  if (command === 'images') return runImages(rest);
   if (command !== 'server') {
-    process.stderr.write(usage + '\n' + agentUsage);
+    process.stderr.write(usage + '\n' + agentUsage + '\n' + imagesUsage);
     process.exit(command === undefined || command === '--help' || command === '-h' ? 0 : 2);
   }
   const { values } = parseArgs({
@@ -58,6 +70,7 @@ async function main(argv: string[]): Promise<void> {
       'node-label': { type: 'string', multiple: true },
       'node-taint': { type: 'string', multiple: true },
       'disable-agent': { type: 'boolean' },
+      runtime: { type: 'string' },
       'node-monitor-grace-period': { type: 'string' },
       'terminated-pod-gc-threshold': { type: 'string' },
       v: { type: 'string', short: 'v' },
@@ -80,6 +93,7 @@ async function main(argv: string[]): Promise<void> {
       nodeLabels: values['node-label'],
       nodeTaints: values['node-taint'],
       disableAgent: values['disable-agent'],
+      runtime: serverRuntime(values.runtime, values['simulated-nodes']),
       nodeMonitorGracePeriodMs: values['node-monitor-grace-period'] === undefined ? undefined : parseGoDuration(values['node-monitor-grace-period']),
       terminatedPodGCThreshold: values['terminated-pod-gc-threshold'] === undefined ? undefined : Number(values['terminated-pod-gc-threshold']),
     },

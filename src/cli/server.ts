@@ -13,7 +13,7 @@ import type { Store } from '../storage/store.js';
 import { firstServiceIP } from '../machinery/cidr.js';
 import { NodeIpamController } from '../controllers/nodeipam.js';
 import { nodes as nodesResource } from '../client/resources.js';
-import { startSimulatedNodes, type RunningAgents } from '../kubelet/start.js';
+import { startContainerdAgent, startSimulatedNodes, type RunningAgents, type RunningContainerdAgent } from '../kubelet/start.js';
 import type { Logger } from './log.js';
 
 export interface ServerFlags {
@@ -38,6 +38,8 @@ export interface ServerFlags {
   disableAgent?: boolean;
   /** CrashLoopBackOff base in ms (tests shorten upstream's 10 s). */
   kubeletBackoffBaseMs?: number;
+  /** "containerd": this machine runs pods as a node of its own (its own containerd). */
+  runtime?: 'containerd' | 'simulated';
   /** kube-controller-manager --node-monitor-grace-period, in ms. */
   nodeMonitorGracePeriodMs?: number;
   /** kube-controller-manager --terminated-pod-gc-threshold. */
@@ -52,6 +54,8 @@ export interface RunningServer {
   /** The in-process scheduler, unless disabled. */
   scheduler?: RunningScheduler;
   controllerManager: RunningControllerManager;
+  /** This machine's node agent, with --runtime containerd. */
+  agent?: RunningContainerdAgent;
   stop(): Promise<void>;
 }
 
@@ -93,17 +97,27 @@ export async function startServer(flags: ServerFlags, log: Logger): Promise<Runn
       log,
     );
   }
-  return {
+  let agent: RunningContainerdAgent | undefined;
+  if (!flags.disableAgent && flags.runtime === 'containerd') {
+    agent = await startContainerdAgent(
+      { kubeconfigPath, dataDir: flags.dataDir, nodeName: flags.simulatedNodes ? undefined : flags.nodeName, nodeLabels: flags.nodeLabels, nodeTaints: flags.nodeTaints, controlPlane: true, backoffBaseMs: flags.kubeletBackoffBaseMs },
+      log,
+    );
+  }
+  const running: RunningServer = {
     port,
     kubeconfigPath,
     store,
     scheduler,
     controllerManager,
+    agent,
     async stop() {
       await controllerManager.stop();
       controllerClient.close();
       await scheduler?.stop();
       await agents?.stop();
+      // The agent in place now (a test may have restarted it).
+      await running.agent?.stop();
       await nodeIpam.stop();
       ipamClient.close();
       compactor.stop();
@@ -111,4 +125,5 @@ export async function startServer(flags: ServerFlags, log: Logger): Promise<Runn
       await store.close();
     },
   };
+  return running;
 }

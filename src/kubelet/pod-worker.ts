@@ -12,6 +12,8 @@ import type { Logger } from '../cli/log.js';
 import type { Backoff } from './backoff.js';
 import { ContainerConfigError, containerEnv, expandCommand, type EnvSources } from './env.js';
 import { containerRef, podRef, type EventSink } from './events.js';
+import { pullAuthFor } from './images/pull-secrets.js';
+import { containerLinuxConfig, podDnsConfig, podPortMappings, sandboxLinuxConfig } from './linux-config.js';
 import { attemptsOf, computePodStatus, conditionsToCarry, isRestartableInit, type WaitingReason } from './pod-status.js';
 import { PROBE_KIND, ProbeWorker, type ProbeHandler, type ProbeTarget, type ProbeType } from './prober.js';
 import {
@@ -24,6 +26,7 @@ import {
   RuntimeError,
   type ContainerStatus,
   type ImageService,
+  type LinuxContainerConfig,
   type PodSandboxConfig,
   type RuntimeService,
 } from './runtime/types.js';
@@ -98,6 +101,8 @@ export class PodWorker {
   private readonly waiting = new Map<string, WaitingReason>();
   /** Containers whose back-off event was already sent, by "<id>". */
   private readonly backoffEventSent = new Set<string>();
+  /** The last failed pull of each container (image pull back-off), by container name. */
+  private readonly pullFailure = new Map<string, { at: number; message: string }>();
   private lastStatus: IPodStatus | undefined;
   private removedFromApi = false;
   private finished = false;
@@ -197,10 +202,12 @@ export class PodWorker {
       metadata: { name: m.name ?? '', uid: this.uid, namespace: m.namespace ?? '', attempt },
       hostname: this.pod.spec?.hostname ?? m.name ?? '',
       logDirectory: `/var/log/pods/${m.namespace}_${m.name}_${this.uid}`,
-      portMappings: [],
+      dnsConfig: podDnsConfig(this.pod, []),
+      portMappings: podPortMappings(this.pod),
       labels: { [LABEL_POD_NAME]: m.name ?? '', [LABEL_POD_NAMESPACE]: m.namespace ?? '', [LABEL_POD_UID]: this.uid },
       annotations: { ...(m.annotations ?? {}) },
       hostNetwork: this.pod.spec?.hostNetwork === true,
+      linux: sandboxLinuxConfig(this.pod),
     };
   }
 
@@ -382,17 +389,40 @@ export class PodWorker {
       return false;
     }
     if (policy === 'Always' || !present) {
+      // Upstream's image pull back-off: after a failed pull, wait before the next one.
+      const pullKey = `${this.uid}/${c.name}/pull`;
+      const failed = this.pullFailure.get(c.name);
+      if (failed && this.ctx.backoff.isInBackOffSince(pullKey, failed.at)) {
+        // The failure stays ErrImagePull for the first half of the back-off (syncs woken by the pod's own status update
+        // must not hide it at once), then ImagePullBackOff until the next pull.
+        const errUntil = failed.at + this.ctx.backoff.get(pullKey) / 2;
+        if (Date.now() < errUntil) {
+          this.waiting.set(c.name, { reason: 'ErrImagePull', message: failed.message });
+          this.requeueAfter(errUntil - Date.now() + 5);
+          return false;
+        }
+        this.waiting.set(c.name, { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}": ErrImagePull: ${failed.message}` });
+        ev.event(ref, 'Normal', 'BackOff', `Back-off pulling image "${image}"`, node);
+        ev.event(ref, 'Warning', 'Failed', 'Error: ImagePullBackOff', node);
+        this.requeueAfter(this.ctx.backoff.retryAt(pullKey, failed.at) - Date.now() + 5);
+        return false;
+      }
       ev.event(ref, 'Normal', 'Pulling', `Pulling image "${image}"`, node);
       const t0 = Date.now();
       try {
-        await this.ctx.images.pullImage(image, sandboxConfig);
+        const auth = await pullAuthFor(image, this.pod.metadata?.namespace ?? '', (this.pod.spec?.imagePullSecrets ?? []).map((s) => s.name ?? ''), this.ctx.env.getSecret);
+        await this.ctx.images.pullImage(image, sandboxConfig, auth);
       } catch (err) {
         const message = `Failed to pull image "${image}": ${(err as Error).message}`;
         this.waiting.set(c.name, { reason: 'ErrImagePull', message });
+        this.pullFailure.set(c.name, { at: Date.now(), message });
         ev.event(ref, 'Warning', 'Failed', message, node);
-        this.requeueAfter(this.ctx.retryMs);
+        ev.event(ref, 'Warning', 'Failed', 'Error: ErrImagePull', node);
+        // Shown as ErrImagePull for half the back-off, then as ImagePullBackOff until the next pull.
+        this.requeueAfter(this.ctx.backoff.next(pullKey) / 2);
         return false;
       }
+      this.pullFailure.delete(c.name);
       const took = goDurationMs(Date.now() - t0);
       const size = (await this.ctx.images.imageStatus(image))?.size ?? 0n;
       ev.event(ref, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${took} (${took} including waiting). Image size: ${size} bytes.`, node);
@@ -400,8 +430,10 @@ export class PodWorker {
       ev.event(ref, 'Normal', 'Pulled', `Container image "${image}" already present on machine`, node);
     }
     let envs;
+    let linux: LinuxContainerConfig;
     let mounts;
     try {
+      linux = containerLinuxConfig(this.pod, c);
       const podWithIPs: IPod = { ...this.pod, status: { ...this.pod.status, podIP, podIPs: podIP ? [{ ip: podIP }] : [], hostIP: this.ctx.hostIPs()[0], hostIPs: this.ctx.hostIPs().map((ip) => ({ ip })) } };
       envs = await containerEnv(podWithIPs, c, this.ctx.env, this.ctx.allocatable());
       mounts = await this.ctx.volumes.containerMounts(this.pod, c, envs);
@@ -434,6 +466,7 @@ export class PodWorker {
           logPath: `${c.name}/${restartCount}.log`,
           stdin: c.stdin,
           tty: c.tty,
+          linux,
           mounts,
         },
         sandboxConfig,

@@ -1,11 +1,12 @@
-// Starting node agents from the CLI: `k8ts server --simulated-nodes N` and
-// `k8ts agent --runtime simulated`. Until the containerd runtime exists, the
-// only agents are hollow nodes over the simulated runtime.
+// Starting node agents from the CLI: the machine's own node over containerd
+// (`k8ts server`, `k8ts agent --runtime containerd`), and hollow nodes over the
+// simulated runtime (`--simulated-nodes N`, `--runtime simulated`).
 import type { Logger } from '../cli/log.js';
 import { Client } from '../client/rest.js';
 import { KubeletHost } from './host.js';
 import { hollowNodes } from './hollow.js';
 import { parseLabel, parseTaint } from './node-status.js';
+import { startContainerdNode, type ContainerdNode } from './containerd/node.js';
 
 export interface NodeAgentFlags {
   kubeconfigPath: string;
@@ -43,4 +44,55 @@ export async function startSimulatedNodes(flags: NodeAgentFlags, log: Logger): P
       client.close();
     },
   };
+}
+
+export interface ContainerdAgentFlags {
+  kubeconfigPath: string;
+  dataDir: string;
+  /** Default: the host name. */
+  nodeName?: string;
+  nodeLabels?: string[];
+  nodeTaints?: string[];
+  controlPlane?: boolean;
+  backoffBaseMs?: number;
+  retryMs?: number;
+}
+
+export interface RunningContainerdAgent extends RunningAgents {
+  node: ContainerdNode;
+  /** Remove every pod sandbox at stop (tests); normally pods keep running across agent restarts. */
+  removePodsOnStop: boolean;
+}
+
+/** This machine as a node: its own containerd, and a kubelet over CRI. */
+export async function startContainerdAgent(flags: ContainerdAgentFlags, log: Logger): Promise<RunningContainerdAgent> {
+  const node = await startContainerdNode({
+    dataDir: flags.dataDir,
+    nodeName: flags.nodeName,
+    labels: Object.fromEntries((flags.nodeLabels ?? []).map(parseLabel)),
+    taints: (flags.nodeTaints ?? []).map(parseTaint),
+    controlPlane: flags.controlPlane,
+    log,
+  });
+  const client = await Client.fromKubeconfig(flags.kubeconfigPath, { userAgent: 'kubelet/v1.33.0+k8ts (linux/amd64) k8ts' });
+  const host = new KubeletHost({ client, log, nodes: [node.hosted], backoffBaseMs: flags.backoffBaseMs, retryMs: flags.retryMs });
+  try {
+    await host.start();
+  } catch (err) {
+    client.close();
+    await node.stop();
+    throw err;
+  }
+  const agent: RunningContainerdAgent = {
+    host,
+    node,
+    removePodsOnStop: false,
+    async stop() {
+      await host.stop();
+      client.close();
+      if (agent.removePodsOnStop) await node.removeAllPods();
+      await node.stop();
+    },
+  };
+  return agent;
 }

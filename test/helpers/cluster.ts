@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startServer, type RunningServer } from '../../src/cli/server.js';
 import { createLogger } from '../../src/cli/log.js';
 import { kubectl, type KubectlOptions, type KubectlResult } from './kubectl.js';
@@ -15,8 +17,20 @@ export interface TestCluster {
 }
 
 /** A real k8ts server on a temp data dir and a free loopback port. */
-export async function startTestCluster(options: { datastoreEndpoint?: string; simulatedNodes?: number; kubeletBackoffBaseMs?: number } = {}): Promise<TestCluster> {
+export async function startTestCluster(
+  options: {
+    datastoreEndpoint?: string;
+    simulatedNodes?: number;
+    kubeletBackoffBaseMs?: number;
+    /** 'containerd': this machine is a node with real containers (its own containerd under the data dir). */
+    runtime?: 'containerd';
+    /** registries.yaml (k3s format) for the node's containerd. */
+    registriesYaml?: string;
+    nodeName?: string;
+  } = {},
+): Promise<TestCluster> {
   const dataDir = tempDir('k8ts-cluster');
+  if (options.registriesYaml) writeFileSync(join(dataDir, 'registries.yaml'), options.registriesYaml);
   const logs: string[] = [];
   const server = await startServer(
     {
@@ -28,6 +42,8 @@ export async function startTestCluster(options: { datastoreEndpoint?: string; si
       clusterCidr: '10.42.0.0/16',
       simulatedNodes: options.simulatedNodes,
       kubeletBackoffBaseMs: options.kubeletBackoffBaseMs,
+      runtime: options.runtime,
+      nodeName: options.nodeName,
     },
     createLogger(process.env.K8TS_TEST_VERBOSE ? 2 : 0, (line) => logs.push(line)),
   );
@@ -44,6 +60,10 @@ export async function startTestCluster(options: { datastoreEndpoint?: string; si
       return result.stdout;
     },
     kubectlResult: (args, opts) => kubectl(kubeconfig, args, opts),
-    stop: () => server.stop(),
+    stop() {
+      // Real containers do not outlive the test (their shims and network namespaces go with them).
+      if (server.agent) server.agent.removePodsOnStop = true;
+      return server.stop();
+    },
   };
 }

@@ -29,6 +29,62 @@ export interface PodSandboxConfig {
   labels: Record<string, string>;
   annotations: Record<string, string>;
   hostNetwork?: boolean;
+  /** CRI LinuxPodSandboxConfig: cgroup parent, sandbox security context, sysctls. */
+  linux?: LinuxPodSandboxConfig;
+}
+
+/** CRI LinuxContainerResources (cgroup settings). */
+export interface LinuxContainerResources {
+  cpuPeriod?: number;
+  cpuQuota?: number;
+  cpuShares?: number;
+  memoryLimitInBytes?: number;
+  oomScoreAdj?: number;
+}
+
+/** CRI LinuxContainerSecurityContext (the fields the kubelet fills). */
+export interface LinuxContainerSecurityContext {
+  capabilities?: { addCapabilities: string[]; dropCapabilities: string[] };
+  privileged?: boolean;
+  /** Whether the container shares the node's network (hostNetwork) or PID namespace. */
+  namespaceOptions?: { network: 'POD' | 'NODE'; pid: 'POD' | 'CONTAINER' | 'NODE'; ipc: 'POD' | 'NODE' };
+  runAsUser?: number;
+  runAsUsername?: string;
+  runAsGroup?: number;
+  readonlyRootfs?: boolean;
+  supplementalGroups?: number[];
+  noNewPrivs?: boolean;
+  /** Paths the runtime masks and makes read-only (its defaults unless privileged or procMount Unmasked). */
+  maskedPaths?: string[];
+  readonlyPaths?: string[];
+}
+
+export interface LinuxContainerConfig {
+  resources?: LinuxContainerResources;
+  securityContext?: LinuxContainerSecurityContext;
+}
+
+export interface LinuxPodSandboxConfig {
+  cgroupParent?: string;
+  securityContext?: {
+    namespaceOptions?: LinuxContainerSecurityContext['namespaceOptions'];
+    runAsUser?: number;
+    runAsGroup?: number;
+    supplementalGroups?: number[];
+    privileged?: boolean;
+    readonlyRootfs?: boolean;
+  };
+  sysctls?: Record<string, string>;
+}
+
+/** CRI AuthConfig: registry credentials for one pull (from the pod's imagePullSecrets). */
+export interface AuthConfig {
+  username?: string;
+  password?: string;
+  auth?: string;
+  serverAddress?: string;
+  identityToken?: string;
+  registryToken?: string;
 }
 
 export type PodSandboxState = 'SANDBOX_READY' | 'SANDBOX_NOTREADY';
@@ -81,6 +137,8 @@ export interface ContainerConfig {
   stdin?: boolean;
   /** Volumes prepared by the kubelet, bind-mounted into the container (CRI Mount). */
   mounts?: Mount[];
+  /** CRI LinuxContainerConfig: cgroup resources and the security context. */
+  linux?: LinuxContainerConfig;
 }
 
 /** CRI Mount: a host path the kubelet prepared, seen by the container at containerPath. */
@@ -226,7 +284,8 @@ export interface Image {
 
 /** CRI ImageService. */
 export interface ImageService {
-  pullImage(image: string, sandboxConfig?: PodSandboxConfig): Promise<string>;
+  /** Pulls with `auth` when given (a credential of the pod's imagePullSecrets matching the registry). */
+  pullImage(image: string, sandboxConfig?: PodSandboxConfig, auth?: AuthConfig): Promise<string>;
   imageStatus(image: string): Promise<Image | undefined>;
   listImages(): Promise<Image[]>;
   removeImage(image: string): Promise<void>;

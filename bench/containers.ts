@@ -1,0 +1,159 @@
+// Real containers benchmark (`npm run bench -- containers`, root with containerd):
+// 1. pod startup latency with the image present — creation → Running observed
+//    through a watch, p50/p99 over 100 pods — beside `ctr run -d` of the same
+//    image against the same containerd in the same run (the runtime's own floor:
+//    no API, no kubelet, no pod network);
+// 2. the agent's RSS (a `k8ts agent --runtime containerd` process) with 30 running
+//    pods, beside the RSS of the containerd it supervises.
+// K8TS_BENCH_CONTAINER_PODS and K8TS_BENCH_CONTAINER_RATE shrink it for a quick try.
+import { execFile, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { createLogger } from '../src/cli/log.js';
+import { startServer } from '../src/cli/server.js';
+import * as resources from '../src/client/resources.js';
+import { Client } from '../src/client/rest.js';
+import type { KubeObject, ResourceClient } from '../src/client/types.js';
+import { containerdPaths } from '../src/kubelet/containerd/paths.js';
+import { startContainerdNode } from '../src/kubelet/containerd/node.js';
+import { shellImage } from '../src/kubelet/images/busybox.js';
+import { CRI_NAMESPACE, CTR_BIN } from '../src/kubelet/images/import.js';
+import { ociArchive } from '../src/kubelet/images/oci.js';
+import { tempDir } from '../test/helpers/tmp.js';
+import { percentile, type BenchRow } from './report.js';
+
+const PODS = Number(process.env.K8TS_BENCH_CONTAINER_PODS ?? 100);
+const RATE = Number(process.env.K8TS_BENCH_CONTAINER_RATE ?? 2);
+const RSS_PODS = Math.min(30, PODS);
+const IMAGE = 'docker.io/library/busybox:bench';
+const NODE = 'bench-node';
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const run = promisify(execFile);
+
+function progress(step: string): void {
+  process.stderr.write(`containers bench: ${step}\n`);
+}
+
+async function until(what: string, fn: () => Promise<boolean> | boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await fn())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function rssBytes(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(m?.[1] ?? 0) * 1024;
+}
+
+function podManifest(name: string): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, labels: { bench: 'containers' } },
+    spec: { nodeName: NODE, terminationGracePeriodSeconds: 0, containers: [{ name: 'c', image: IMAGE, command: ['sleep', '3600'] }] },
+  };
+}
+
+/** Creates pods at RATE/s; resolves with creation → Running latencies (ms). */
+async function startupLatencies(pods: ResourceClient<KubeObject>, count: number): Promise<number[]> {
+  const created = new Map<string, number>();
+  const latencies: number[] = [];
+  const watch = pods.watch('default', {});
+  let resolveAll: () => void = () => undefined;
+  const all = new Promise<void>((r) => (resolveAll = r));
+  void (async () => {
+    for await (const ev of watch) {
+      const name = ev.object.metadata?.name ?? '';
+      const t0 = created.get(name);
+      if ((ev.object.status as { phase?: string } | undefined)?.phase === 'Running' && t0 !== undefined) {
+        created.delete(name);
+        latencies.push(performance.now() - t0);
+        if (latencies.length === count) resolveAll();
+      }
+    }
+  })();
+  const start = performance.now();
+  for (let i = 0; i < count; i++) {
+    const wait = start + (i * 1000) / RATE - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    created.set(`p-${i}`, performance.now());
+    void pods.create('default', podManifest(`p-${i}`));
+  }
+  await Promise.race([all, new Promise((_, reject) => setTimeout(() => reject(new Error(`only ${latencies.length}/${count} pods Running`)), 300_000))]);
+  watch.stop();
+  return latencies;
+}
+
+/** `ctr run -d` of the image, one after another at the same rate: create + start of a bare container. */
+async function ctrRunLatencies(socket: string, snapshotter: string, count: number): Promise<number[]> {
+  const ctr = (...args: string[]) => run(CTR_BIN, ['--address', socket, '--namespace', CRI_NAMESPACE, ...args]);
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const t0 = performance.now();
+    await ctr('run', '-d', '--snapshotter', snapshotter, IMAGE, `bench-ctr-${i}`, 'sleep', '3600');
+    out.push(performance.now() - t0);
+  }
+  for (let i = 0; i < count; i++) {
+    // delete -f kills the task; retried because a busy containerd may still be reaping it.
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const gone = await ctr('task', 'delete', '-f', `bench-ctr-${i}`).then(
+        () => true,
+        (err: Error) => /not found/.test(err.message),
+      );
+      if (gone) break;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    await ctr('container', 'delete', `bench-ctr-${i}`).catch(() => undefined);
+  }
+  return out;
+}
+
+export async function benchContainers(): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const dataDir = tempDir('k8ts-bench-containers');
+  const paths = containerdPaths(dataDir);
+  // The image is imported at the agent's start, as an air-gapped tarball.
+  mkdirSync(paths.imagesDir, { recursive: true });
+  writeFileSync(join(paths.imagesDir, 'busybox.tar'), ociArchive(shellImage(), [IMAGE]));
+  const log = createLogger(0, () => undefined);
+  const server = await startServer({ dataDir: join(dataDir, 'server'), httpsListenPort: 0, bindAddress: '127.0.0.1', serviceCidr: '10.43.0.0/16', clusterCidr: '10.42.0.0/16', disableScheduler: true, disableAgent: true }, log);
+  const client = await Client.fromKubeconfig(server.kubeconfigPath);
+  const pods = client.resource(resources.pods);
+  const agent = spawn(process.execPath, [join(root, 'dist', 'src', 'cli', 'main.js'), 'agent', '--runtime', 'containerd', '--data-dir', dataDir, '--node-name', NODE, '--kubeconfig', server.kubeconfigPath], { stdio: ['ignore', 'ignore', 'inherit'] });
+  try {
+    await until('node Ready', async () => {
+      const node = await client.resource(resources.nodes).get(undefined, NODE).catch(() => undefined);
+      return ((node?.status as { conditions?: { type: string; status: string }[] })?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+    }, 120_000);
+    progress('node Ready');
+    const k8ts = await startupLatencies(pods, PODS);
+    progress(`${PODS} pods Running`);
+    const snapshotter = /snapshotter = "([^"]+)"/.exec(readFileSync(paths.configFile, 'utf8'))?.[1] ?? 'overlayfs';
+    const floor = await ctrRunLatencies(paths.socket, snapshotter, PODS);
+    progress(`${PODS} ctr run`);
+    rows.push({ backend: 'containerd', metric: `pod startup p50, ${PODS} pods, image present, ${RATE}/s (ms; baseline ctr run)`, value: percentile(k8ts, 50), baseline: percentile(floor, 50), higherIsBetter: false });
+    rows.push({ backend: 'containerd', metric: `pod startup p99, ${PODS} pods, image present, ${RATE}/s (ms; baseline ctr run)`, value: percentile(k8ts, 99), baseline: percentile(floor, 99), higherIsBetter: false });
+    // Down to 30 running pods, then let the agent settle before reading memory.
+    for (let i = RSS_PODS; i < PODS; i++) await pods.delete('default', `p-${i}`, { gracePeriodSeconds: 0 }).catch(() => undefined);
+    await until(`${RSS_PODS} pods left`, async () => (await pods.list('default')).items.length === RSS_PODS, 180_000);
+    await new Promise((r) => setTimeout(r, 10_000));
+    const containerdPid = Number(readFileSync(join(paths.state, 'k8ts-containerd.pid'), 'utf8'));
+    rows.push({ backend: 'containerd', metric: `agent RSS with ${RSS_PODS} running pods (MiB; baseline containerd)`, value: rssBytes(agent.pid ?? 0) / 2 ** 20, baseline: rssBytes(containerdPid) / 2 ** 20, higherIsBetter: false });
+    for (let i = 0; i < RSS_PODS; i++) await pods.delete('default', `p-${i}`, { gracePeriodSeconds: 0 }).catch(() => undefined);
+    await until('pods gone', async () => (await pods.list('default')).items.length === 0, 180_000).catch(() => undefined);
+  } finally {
+    agent.kill('SIGTERM');
+    await new Promise((r) => agent.once('exit', r));
+    // Whatever still runs goes: nothing of the benchmark outlives it.
+    const node = await startContainerdNode({ dataDir, nodeName: NODE, log });
+    await node.removeAllPods();
+    await node.stop();
+    client.close();
+    await server.stop();
+  }
+  return rows;
+}
