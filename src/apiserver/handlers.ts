@@ -14,7 +14,8 @@ import { checkFields, type FieldValidation } from './field-validation.js';
 import type { Authenticator, UserInfo } from './authn.js';
 import type { ResourceMap } from './registry/resource-map.js';
 import { reviewFor, type Review } from './reviews.js';
-import { actionSubresources } from './subresources/index.js';
+import { actionSubresources, connectSubresource } from './subresources/index.js';
+import type { KubeletClient } from './streaming/kubelet-client.js';
 import { scaleHandler } from './subresources/scale.js';
 import { includeObjectParam, toTable, wantsTable } from './table.js';
 import { serveWatch } from './watch.js';
@@ -28,6 +29,7 @@ export interface HandlerInput {
   resources: ResourceMap;
   user: UserInfo;
   authenticator: Authenticator;
+  kubelet?: KubeletClient;
 }
 
 export async function handleResource(input: HandlerInput): Promise<void> {
@@ -40,6 +42,8 @@ export async function handleResource(input: HandlerInput): Promise<void> {
     if (info.verb !== 'create') throw methodNotSupported(resource.groupResource, info.verb);
     return action.serve(input);
   }
+  const connect = connectSubresource(resource.names.group, resource.names.plural, info.subresource);
+  if (connect) return connect.serve(input);
   if (!servesSubresource(resource, info.subresource, info.verb)) throw methodNotSupported(resource.groupResource, info.verb);
   switch (info.verb) {
     case 'get':

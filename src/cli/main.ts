@@ -24,8 +24,19 @@ Flags (k3s names):
   --node-label KEY=VALUE      label for the agent's node(s) (repeatable)
   --node-taint KEY=VALUE:EFFECT  taint for the agent's node(s) (repeatable)
   --disable-agent             run no node agent in this process
+  --kubelet-port N            the kubelet API's port (default 10250)
+  --container-log-max-size Q  rotate a container's log at this size (default 10Mi)
+  --container-log-max-files N keep this many log files per container (default 5)
   -v LEVEL                    log verbosity (2 logs every request)
 `;
+
+/** 10Mi, 500Ki, 1G, 1048576: a byte size as the kubelet's quantity flags take it. */
+function byteQuantity(text: string): number {
+  const m = /^(\d+)(Ki|Mi|Gi|K|M|G)?$/.exec(text.trim());
+  if (!m) throw new Error(`invalid size "${text}"`);
+  const unit: Record<string, number> = { '': 1, K: 1e3, M: 1e6, G: 1e9, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3 };
+  return Number(m[1]) * unit[m[2] ?? ''];
+}
 
 function defaultDataDir(): string {
   return process.getuid?.() === 0 ? '/var/lib/k8ts' : join(homedir(), '.k8ts');
@@ -55,6 +66,9 @@ async function main(argv: string[]): Promise<void> {
       'node-label': { type: 'string', multiple: true },
       'node-taint': { type: 'string', multiple: true },
       'disable-agent': { type: 'boolean' },
+      'kubelet-port': { type: 'string' },
+      'container-log-max-size': { type: 'string' },
+      'container-log-max-files': { type: 'string' },
       v: { type: 'string', short: 'v' },
     },
   });
@@ -75,6 +89,9 @@ async function main(argv: string[]): Promise<void> {
       nodeLabels: values['node-label'],
       nodeTaints: values['node-taint'],
       disableAgent: values['disable-agent'],
+      kubeletPort: values['kubelet-port'] !== undefined ? Number(values['kubelet-port']) : undefined,
+      containerLogMaxSize: values['container-log-max-size'] !== undefined ? byteQuantity(values['container-log-max-size']) : undefined,
+      containerLogMaxFiles: values['container-log-max-files'] !== undefined ? Number(values['container-log-max-files']) : undefined,
     },
     log,
   );

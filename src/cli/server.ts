@@ -4,7 +4,7 @@ import { bootstrapCluster } from '../apiserver/bootstrap.js';
 import { startControllerManager, type RunningControllerManager } from '../controllers/manager.js';
 import { NamespaceFinalizer, namespaceHooks } from '../apiserver/namespace-lifecycle.js';
 import { ApiServer } from '../apiserver/server.js';
-import { ensureClusterPki, ensureServiceAccountKey, hostAddresses, ServiceAccountTokens, writeAdminKubeconfig } from '../pki/index.js';
+import { ensureClusterPki, ensureServiceAccountKey, hostAddresses, issueClientCertificate, ServiceAccountTokens, writeAdminKubeconfig, type ClusterPki } from '../pki/index.js';
 import { Compactor } from '../storage/compactor.js';
 import { openStore } from '../storage/open.js';
 import { Client } from '../client/rest.js';
@@ -14,6 +14,7 @@ import { firstServiceIP } from '../machinery/cidr.js';
 import { NodeIpamController } from '../controllers/nodeipam.js';
 import { nodes as nodesResource } from '../client/resources.js';
 import { startSimulatedNodes, type RunningAgents } from '../kubelet/start.js';
+import { DEFAULT_KUBELET_PORT } from '../kubelet/server/server.js';
 import type { Logger } from './log.js';
 
 export interface ServerFlags {
@@ -38,6 +39,10 @@ export interface ServerFlags {
   disableAgent?: boolean;
   /** CrashLoopBackOff base in ms (tests shorten upstream's 10 s). */
   kubeletBackoffBaseMs?: number;
+  /** The kubelet API's port (10250; 0 picks a free one). */
+  kubeletPort?: number;
+  containerLogMaxSize?: number;
+  containerLogMaxFiles?: number;
 }
 
 export interface RunningServer {
@@ -65,6 +70,7 @@ export async function startServer(flags: ServerFlags, log: Logger): Promise<Runn
     hooks: () => ({ '/namespaces': namespaceHooks }),
     serviceRanges: { serviceCidr: flags.serviceCidr, nodePortRange: flags.serviceNodePortRange ?? '30000-32767' },
     serviceAccountTokens: new ServiceAccountTokens(await ensureServiceAccountKey(flags.dataDir)),
+    kubeletClient: await kubeletClientCredentials(pki),
   });
   const namespaceFinalizer = new NamespaceFinalizer(apiserver.resources);
   namespaceFinalizer.start();
@@ -85,7 +91,17 @@ export async function startServer(flags: ServerFlags, log: Logger): Promise<Runn
   let agents: RunningAgents | undefined;
   if (!flags.disableAgent && (flags.simulatedNodes ?? 0) > 0) {
     agents = await startSimulatedNodes(
-      { kubeconfigPath, simulatedNodes: flags.simulatedNodes ?? 0, nodeName: flags.nodeName, nodeLabels: flags.nodeLabels, nodeTaints: flags.nodeTaints, backoffBaseMs: flags.kubeletBackoffBaseMs },
+      {
+        kubeconfigPath,
+        simulatedNodes: flags.simulatedNodes ?? 0,
+        nodeName: flags.nodeName,
+        nodeLabels: flags.nodeLabels,
+        nodeTaints: flags.nodeTaints,
+        backoffBaseMs: flags.kubeletBackoffBaseMs,
+        kubelet: { ca: pki.ca, port: flags.kubeletPort ?? DEFAULT_KUBELET_PORT },
+        containerLogMaxSize: flags.containerLogMaxSize,
+        containerLogMaxFiles: flags.containerLogMaxFiles,
+      },
       log,
     );
   }
@@ -108,4 +124,10 @@ export async function startServer(flags: ServerFlags, log: Logger): Promise<Runn
       await store.close();
     },
   };
+}
+
+/** The API server's client certificate toward kubelets (upstream's apiserver-kubelet-client). */
+async function kubeletClientCredentials(pki: ClusterPki): Promise<{ cert: string; key: string; ca: string }> {
+  const pair = await issueClientCertificate(pki.ca, { commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'] });
+  return { cert: pair.certPem, key: pair.keyPem, ca: pki.caCertPem };
 }

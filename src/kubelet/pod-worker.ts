@@ -419,6 +419,7 @@ export class PodWorker {
           },
           logPath: `${c.name}/${restartCount}.log`,
           stdin: c.stdin,
+          stdinOnce: c.stdinOnce,
           tty: c.tty,
         },
         sandboxConfig,

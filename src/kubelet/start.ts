@@ -3,6 +3,9 @@
 // only agents are hollow nodes over the simulated runtime.
 import type { Logger } from '../cli/log.js';
 import { Client } from '../client/rest.js';
+import type { CertificateAuthority } from '../pki/index.js';
+import { KubeletServer } from './server/server.js';
+import { DEFAULT_CONTAINER_LOG_MAX_FILES, DEFAULT_CONTAINER_LOG_MAX_SIZE } from './logs/rotation.js';
 import { KubeletHost } from './host.js';
 import { hollowNodes } from './hollow.js';
 import { parseLabel, parseTaint } from './node-status.js';
@@ -17,6 +20,11 @@ export interface NodeAgentFlags {
   /** CrashLoopBackOff base in ms (upstream 10 s). */
   backoffBaseMs?: number;
   retryMs?: number;
+  /** Serve the kubelet API (port 0: any free port, published in node status) with a certificate from this CA. */
+  kubelet?: { ca: CertificateAuthority; port: number };
+  /** Container log rotation (--container-log-max-size, --container-log-max-files). */
+  containerLogMaxSize?: number;
+  containerLogMaxFiles?: number;
 }
 
 export interface RunningAgents {
@@ -28,10 +36,21 @@ export async function startSimulatedNodes(flags: NodeAgentFlags, log: Logger): P
   const client = await Client.fromKubeconfig(flags.kubeconfigPath, { userAgent: 'kubelet/v1.33.0+k8ts (linux/amd64) k8ts' });
   const labels = Object.fromEntries((flags.nodeLabels ?? []).map(parseLabel));
   const taints = (flags.nodeTaints ?? []).map(parseTaint);
+  const nodes = hollowNodes(flags.simulatedNodes, { prefix: flags.nodeName, labels, taints, logMaxBytes: logMaxBytes(flags) });
+  let kubeletServer: KubeletServer | undefined;
+  if (flags.kubelet) {
+    // Hollow nodes' kubelets live in this process, reachable on loopback only.
+    kubeletServer = new KubeletServer({ ca: flags.kubelet.ca, nodes, host: '127.0.0.1', log });
+    const port = await kubeletServer.listen(flags.kubelet.port);
+    for (const n of nodes) {
+      n.config.kubeletPort = port;
+      n.config.addresses.push({ type: 'InternalDNS', address: 'localhost' });
+    }
+  }
   const host = new KubeletHost({
     client,
     log,
-    nodes: hollowNodes(flags.simulatedNodes, { prefix: flags.nodeName, labels, taints }),
+    nodes,
     backoffBaseMs: flags.backoffBaseMs,
     retryMs: flags.retryMs,
   });
@@ -39,8 +58,14 @@ export async function startSimulatedNodes(flags: NodeAgentFlags, log: Logger): P
   return {
     host,
     async stop() {
+      await kubeletServer?.close();
       await host.stop();
       client.close();
     },
   };
+}
+
+/** What a simulated container's in-memory log keeps: as much as its rotated files would. */
+function logMaxBytes(flags: NodeAgentFlags): number {
+  return (flags.containerLogMaxSize ?? DEFAULT_CONTAINER_LOG_MAX_SIZE) * (flags.containerLogMaxFiles ?? DEFAULT_CONTAINER_LOG_MAX_FILES);
 }

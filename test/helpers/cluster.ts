@@ -28,6 +28,7 @@ export async function startTestCluster(options: { datastoreEndpoint?: string; si
       clusterCidr: '10.42.0.0/16',
       simulatedNodes: options.simulatedNodes,
       kubeletBackoffBaseMs: options.kubeletBackoffBaseMs,
+      kubeletPort: 0,
     },
     createLogger(process.env.K8TS_TEST_VERBOSE ? 2 : 0, (line) => logs.push(line)),
   );
