@@ -75,11 +75,12 @@ export const podLog: ConnectSubresource = {
     checkOptions(url);
     const nodeName = podNodeName(pod);
     const previous = ['true', '1'].includes(url.searchParams.get('previous') ?? '');
-    checkLogStatus(pod, container, previous);
+    // An unscheduled pod has no kubelet to ask: upstream answers with an empty log.
     if (!nodeName) {
       input.res?.writeHead(200, { 'Content-Type': 'text/plain' }).end();
       return;
     }
+    checkLogStatus(pod, container, previous);
     const loc = await nodeKubelet(input, nodeName);
     const abort = new AbortController();
     const path = `/containerLogs/${info.namespace}/${info.name}/${container}${passQuery(url, ['follow', 'previous', 'tailLines', 'limitBytes', 'sinceSeconds', 'sinceTime', 'timestamps'])}`;

@@ -4,12 +4,12 @@
 // Exec and attach run a small shell (shell.ts) over an in-memory filesystem;
 // port-forward reaches a simulated responder (responder.ts) on any port.
 import { createHash, randomBytes } from 'node:crypto';
-import { PassThrough, type Duplex, type Readable } from 'node:stream';
+import { PassThrough, Writable, type Duplex, type Readable } from 'node:stream';
 import { MemoryLog } from '../../logs/memory-log.js';
 import { SimulatedFs } from './fs.js';
 import { simulatedResponder } from './responder.js';
 import { runCommand } from './shell.js';
-import { execExitCode, scriptFor, type ContainerScript, type ProbeType } from './script.js';
+import { ANNOTATION_EXIT_AFTER, ANNOTATION_EXIT_CODE, execExitCode, scriptFor, type ContainerScript, type ProbeType } from './script.js';
 import {
   RuntimeError,
   type Container,
@@ -257,12 +257,16 @@ export class SimulatedRuntime implements RuntimeService, ImageService {
     c.state = 'CONTAINER_RUNNING';
     c.startedAt = nowNanos();
     this.emit(containerId, 'CONTAINER_STARTED_EVENT');
-    const startedAt = new Date(Number(c.startedAt / 1_000_000n));
-    if (c.script.output.length > 0) c.log.write('stdout', c.script.output.map((l) => `${l}\n`).join(''), startedAt);
     if (this.runsShell(c)) {
       this.startShell(c);
       return;
     }
+    if (this.runsLoop(c)) {
+      this.startLoop(c);
+      return;
+    }
+    const startedAt = new Date(Number(c.startedAt / 1_000_000n));
+    if (c.script.output.length > 0) c.log.write('stdout', c.script.output.map((l) => `${l}\n`).join(''), startedAt);
     const after = c.script.exitAfterMs;
     if (after !== undefined) {
       c.timer = setTimeout(() => this.exit(c, c.script.exitCode, c.script.exitCode === 0 ? 'Completed' : 'Error'), after);
@@ -377,6 +381,31 @@ export class SimulatedRuntime implements RuntimeService, ImageService {
   private runsShell(c: ContainerRecord): boolean {
     const argv = [...c.config.command, ...c.config.args];
     return c.config.stdin === true && c.script.exitAfterMs === undefined && (argv.length === 0 || (/(^|\/)(sh|bash|ash)$/.test(argv[0]) && argv.length === 1));
+  }
+
+  /** `sh -c` with a loop (`while true; do echo ...; sleep 1; done`): interpreted live, so its output appears over time. */
+  private runsLoop(c: ContainerRecord): boolean {
+    const argv = [...c.config.command, ...c.config.args];
+    const podAnnotations = this.sandboxes.get(c.sandboxId)?.config.annotations ?? {};
+    const exitAfter = Object.keys(podAnnotations).some((k) => k.startsWith(ANNOTATION_EXIT_AFTER) || k.startsWith(ANNOTATION_EXIT_CODE));
+    return !exitAfter && /(^|\/)(sh|bash|ash)$/.test(argv[0] ?? '') && argv[1] === '-c' && /\b(while|until|for)\b/.test(argv[2] ?? '');
+  }
+
+  private startLoop(c: ContainerRecord): void {
+    const argv = [...c.config.command, ...c.config.args];
+    c.stopMain = new AbortController();
+    const writer = (stream: 'stdout' | 'stderr') =>
+      new Writable({
+        write: (chunk: Buffer, _e, done) => {
+          c.log.write(stream, chunk.toString('utf8'));
+          for (const s of c.attached) (stream === 'stdout' ? s.stdout : (s.stderr ?? s.stdout))?.write(chunk);
+          done();
+        },
+      });
+    void runCommand(argv.slice(0, 3), { env: c.env, fs: c.fs, stdout: writer('stdout'), stderr: writer('stderr'), tty: false, signal: c.stopMain.signal }).then(
+      (code) => c.state === 'CONTAINER_RUNNING' && this.exit(c, code, code === 0 ? 'Completed' : 'Error'),
+      () => c.state === 'CONTAINER_RUNNING' && this.exit(c, 1, 'Error'),
+    );
   }
 
   private startShell(c: ContainerRecord): void {

@@ -71,14 +71,112 @@ export async function runCommand(argv: string[], io: ShellIO): Promise<number> {
   }
 }
 
-/** A shell script (`sh -c`): statements run in order; && and || are taken as ; (enough for simulation). */
+/** A shell script (`sh -c`): statements in order, with while/until/for/if blocks; && and || are taken as ; (enough for simulation). */
 async function script(text: string, io: ShellIO): Promise<number> {
+  return block(statements(text), io);
+}
+
+const OPENERS = new Set(['while', 'until', 'for', 'if']);
+/** Loop iterations take at least this long: a busy loop in a simulated container must not spin a CPU. */
+const MIN_ITERATION_MS = 100;
+
+function firstWord(statement: string): string {
+  return statement.split(/\s+/, 1)[0] ?? '';
+}
+
+/** Index of the `done`/`fi` closing the block opened at `start`. */
+function blockEnd(list: string[], start: number): number {
+  let depth = 0;
+  for (let i = start; i < list.length; i++) {
+    const w = firstWord(list[i]);
+    const rest = list[i].split(/\s+/);
+    if (OPENERS.has(w) || (rest[0] === 'do' && OPENERS.has(rest[1] ?? '')) || (rest[0] === 'then' && OPENERS.has(rest[1] ?? ''))) depth++;
+    if (w === 'done' || w === 'fi') depth--;
+    if (depth === 0) return i;
+  }
+  return list.length - 1;
+}
+
+/** Drops a leading keyword (`do echo x` is `echo x`); a statement that is only the keyword goes. */
+function strip(list: string[], keyword: string): string[] {
+  if (list.length === 0) return list;
+  const [first, ...rest] = list;
+  if (first === keyword) return rest;
+  if (first.startsWith(`${keyword} `)) return [first.slice(keyword.length + 1).trim(), ...rest];
+  return list;
+}
+
+async function block(list: string[], io: ShellIO): Promise<number> {
   let code = 0;
-  for (const statement of statements(text)) {
+  for (let i = 0; i < list.length; i++) {
     if (io.signal.aborted) return 130;
-    code = await statementOf(words(statement, { ...io.env, '?': String(code) }), io);
+    if (OPENERS.has(firstWord(list[i]))) {
+      const end = blockEnd(list, i);
+      code = await compound(list.slice(i, end + 1), io);
+      i = end;
+      continue;
+    }
+    const argv = words(arithmetic(list[i], io.env), { ...io.env, '?': String(code) });
+    const assignments = argv.length > 0 && argv.every((w) => /^[A-Za-z_]\w*=/.test(w));
+    if (assignments) {
+      for (const w of argv) io.env[w.slice(0, w.indexOf('='))] = w.slice(w.indexOf('=') + 1);
+      code = 0;
+      continue;
+    }
+    code = await statementOf(argv, io);
   }
   return code;
+}
+
+/** `$((a + b))` with one operator over integers and variables. */
+function arithmetic(statement: string, env: Record<string, string>): string {
+  return statement.replace(/\$\(\(([^()]*)\)\)/g, (_m, expr: string) => {
+    const value = (t: string) => Number(/^\d+$/.test(t) ? t : (env[t.replace(/^\$/, '')] ?? 0)) || 0;
+    const m = /^\s*(\$?\w+)\s*(?:([-+*/%])\s*(\$?\w+))?\s*$/.exec(expr);
+    if (!m) return '0';
+    const a = value(m[1]);
+    if (!m[2]) return String(a);
+    const b = value(m[3]);
+    const r = { '+': a + b, '-': a - b, '*': a * b, '/': b === 0 ? 0 : Math.trunc(a / b), '%': b === 0 ? 0 : a % b }[m[2]] ?? 0;
+    return String(r);
+  });
+}
+
+async function compound(list: string[], io: ShellIO): Promise<number> {
+  const head = list[0];
+  const keyword = firstWord(head);
+  const inner = list.slice(1, -1);
+  if (keyword === 'if') {
+    const thenAt = inner.findIndex((s) => firstWord(s) === 'then');
+    const elseAt = inner.findIndex((s) => firstWord(s) === 'else');
+    const condition = [head.slice(3), ...inner.slice(0, Math.max(0, thenAt))];
+    const thenPart = strip(inner.slice(thenAt, elseAt < 0 ? undefined : elseAt), 'then');
+    const elsePart = elseAt < 0 ? [] : strip(inner.slice(elseAt), 'else');
+    return (await block(condition, io)) === 0 ? block(thenPart, io) : block(elsePart, io);
+  }
+  const body = strip(inner, 'do');
+  let code = 0;
+  const iteration = async (env: Record<string, string>) => {
+    const started = Date.now();
+    code = await block(body, { ...io, env });
+    const rest = MIN_ITERATION_MS - (Date.now() - started);
+    if (rest > 0) await sleepMs(rest, undefined, { signal: io.signal }).catch(() => undefined);
+  };
+  if (keyword === 'for') {
+    const w = words(head, io.env);
+    for (const value of w.slice(3)) {
+      if (io.signal.aborted) return 130;
+      await iteration({ ...io.env, [w[1]]: value });
+    }
+    return code;
+  }
+  const condition = head.slice(keyword.length + 1);
+  while (!io.signal.aborted) {
+    const ok = (await block([condition], io)) === 0;
+    if (ok !== (keyword === 'while')) break;
+    await iteration(io.env);
+  }
+  return io.signal.aborted ? 130 : code;
 }
 
 /** One statement with its redirects (`> file`, `>> file`). */
@@ -208,6 +306,9 @@ async function command(argv: string[], io: ShellIO): Promise<number> {
       return 0;
     case 'tar':
       return tar(args, io, out, err);
+    case 'test':
+    case '[':
+      return testExpression(cmd === '[' ? args.slice(0, -1) : args, io) ? 0 : 1;
     default:
       if (SHELLS.has(cmd)) return shell(args, io);
       await err(`sh: ${name}: not found\n`);
@@ -236,6 +337,32 @@ async function cat(args: string[], io: ShellIO, out: (t: string | Buffer) => Pro
     }
   }
   return code;
+}
+
+/** The `test` forms scripts use most: -f -d -e -z -n, = != and the integer comparisons. */
+function testExpression(args: string[], io: ShellIO): boolean {
+  if (args[0] === '!') return !testExpression(args.slice(1), io);
+  if (args.length === 1) return args[0] !== '';
+  if (args.length === 2) {
+    const path = io.fs.resolve(args[1]);
+    switch (args[0]) {
+      case '-f':
+        return io.fs.readFile(path) !== undefined && !io.fs.isDir(path);
+      case '-d':
+        return io.fs.isDir(path);
+      case '-e':
+        return io.fs.isDir(path) || io.fs.readFile(path) !== undefined;
+      case '-z':
+        return args[1] === '';
+      case '-n':
+        return args[1] !== '';
+    }
+  }
+  const [a, op, b] = args;
+  const x = Number(a);
+  const y = Number(b);
+  const ops: Record<string, boolean> = { '=': a === b, '==': a === b, '!=': a !== b, '-eq': x === y, '-ne': x !== y, '-lt': x < y, '-le': x <= y, '-gt': x > y, '-ge': x >= y };
+  return ops[op] ?? false;
 }
 
 /** `tar cf - paths` and `tar xf - [-C dir]`, the two forms kubectl cp runs. */

@@ -1,0 +1,283 @@
+// Into the containers: kubectl logs, exec, attach and run -it against hollow
+// nodes, through the API server's pods/log, pods/exec and pods/attach and the
+// kubelet's HTTPS API; the WebSocket protocols directly; the kubelet API's
+// client authentication; nothing left behind when a client goes away.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { request } from 'node:https';
+import { after, before, describe, test } from 'node:test';
+import { openSessions } from '../../src/kubelet/server/streaming.js';
+import { loadKubeconfig } from '../../src/pki/kubeconfig.js';
+import { apiClient, type ApiClient } from '../helpers/api.js';
+import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
+import { kubectlPath } from '../helpers/kubectl.js';
+import { collectMessages, eventually, kubectlInTerminal, openWebSocket } from '../helpers/streaming.js';
+
+interface PodJson {
+  spec: { nodeName?: string };
+  status?: { phase?: string; containerStatuses?: { name: string; restartCount: number; state?: { running?: object } }[] };
+}
+
+describe('streaming: logs, exec, attach', () => {
+  let cluster: TestCluster;
+  let api: ApiClient;
+
+  const pod = (name: string, command: string[], extra: object = {}) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, labels: { app: name } },
+    spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: 'busybox', command }], ...extra },
+  });
+
+  async function create(obj: object): Promise<void> {
+    const res = await api.request('POST', '/api/v1/namespaces/default/pods', obj);
+    assert.equal(res.status, 201, res.text);
+  }
+
+  async function running(name: string): Promise<PodJson> {
+    return eventually(async () => {
+      const p = (await api.request('GET', `/api/v1/namespaces/default/pods/${name}`)).body as PodJson;
+      const all = p.status?.containerStatuses ?? [];
+      return all.length > 0 && all.every((c) => c.state?.running) ? p : undefined;
+    }, 30_000, `pod ${name} running`);
+  }
+
+  before(async () => {
+    cluster = await startTestCluster({ simulatedNodes: 1, kubeletBackoffBaseMs: 500 });
+    api = await apiClient(cluster.kubeconfig);
+    await eventually(async () => ((await cluster.kubectl(['get', 'nodes', '-o', 'name'])).includes('node/') ? true : undefined), 30_000, 'a node');
+    await create(pod('talker', ['sh', '-c', 'echo one; echo two; echo three; sleep 3600']));
+    await create(pod('generator', ['sh', '-c', 'i=0; while true; do echo "logs-generator line $i"; i=$((i+1)); sleep 0.2; done']));
+    await running('talker');
+    await running('generator');
+  });
+  after(async () => cluster?.stop());
+
+  test('Kubectl, logs', async () => {
+    const all = (await cluster.kubectl(['logs', 'generator'])).trimEnd().split('\n');
+    assert.ok(all.length >= 1 && all[0] === 'logs-generator line 0', all.join('|'));
+    const last = await cluster.kubectl(['logs', 'generator', '--tail=1']);
+    assert.equal(last.trimEnd().split('\n').length, 1);
+    assert.match(last, /^logs-generator line \d+\n$/);
+    assert.equal((await cluster.kubectl(['logs', 'generator', '--limit-bytes=1'])).length, 1);
+    const stamped = await cluster.kubectl(['logs', 'generator', '--tail=1', '--timestamps']);
+    assert.match(stamped, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z logs-generator line \d+\n$/);
+    await new Promise((r) => setTimeout(r, 1500));
+    const recent = (await cluster.kubectl(['logs', 'generator', '--since=1s'])).trimEnd().split('\n');
+    const day = (await cluster.kubectl(['logs', 'generator', '--since=24h'])).trimEnd().split('\n');
+    assert.ok(recent.length >= 1 && recent.length < day.length, `since=1s gave ${recent.length} lines, since=24h ${day.length}`);
+    assert.equal(day[0], 'logs-generator line 0');
+  });
+
+  test('kubectl logs -f streams until the container exits; -c, --all-containers, --prefix, -l', async () => {
+    await create(pod('counter', ['sh', '-c', 'for i in 1 2 3 4; do echo "count $i"; sleep 0.5; done']));
+    await running('counter');
+    const followed = await cluster.kubectl(['logs', '-f', 'counter']);
+    assert.equal(followed, 'count 1\ncount 2\ncount 3\ncount 4\n');
+
+    await create({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'pair', labels: { app: 'pair' } },
+      spec: {
+        containers: [
+          { name: 'left', image: 'busybox', command: ['sh', '-c', 'echo from-left; sleep 3600'] },
+          { name: 'right', image: 'busybox', command: ['sh', '-c', 'echo from-right; sleep 3600'] },
+        ],
+      },
+    });
+    await running('pair');
+    assert.equal(await cluster.kubectl(['logs', 'pair', '-c', 'right']), 'from-right\n');
+    const both = await cluster.kubectl(['logs', 'pair', '--all-containers', '--prefix']);
+    assert.equal(both, '[pod/pair/left] from-left\n[pod/pair/right] from-right\n');
+    assert.equal(await cluster.kubectl(['logs', '-l', 'app=talker']), 'one\ntwo\nthree\n');
+    // The API without a container name: upstream's message.
+    const res = await api.request('GET', '/api/v1/namespaces/default/pods/pair/log');
+    assert.equal(res.status, 400);
+    assert.equal((res.body as { message: string }).message, 'a container name must be specified for pod pair, choose one of: [left right]');
+  });
+
+  test('kubectl logs of deploy/x and job/x', async () => {
+    await cluster.kubectl(['create', 'deployment', 'echoer', '--image=busybox', '--', 'sh', '-c', 'echo deployed; sleep 3600']);
+    // The Job's pod is made here (the Job controller is not this test's subject): kubectl finds it by the Job's selector.
+    await cluster.kubectl(['apply', '-f', '-'], {
+      stdin: JSON.stringify({
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: { name: 'once' },
+        spec: {
+          manualSelector: true,
+          selector: { matchLabels: { job: 'once' } },
+          template: { metadata: { labels: { job: 'once' } }, spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: 'busybox', command: ['sh', '-c', 'echo job-output'] }] } },
+        },
+      }),
+    });
+    await create({ ...pod('once-abcde', ['sh', '-c', 'echo job-output']), metadata: { name: 'once-abcde', labels: { job: 'once' } } });
+    const deployed = await eventually(async () => {
+      const r = await cluster.kubectlResult(['logs', 'deploy/echoer']);
+      return r.code === 0 && r.stdout === 'deployed\n' ? r.stdout : undefined;
+    }, 30_000, 'deployment logs');
+    assert.equal(deployed, 'deployed\n');
+    const job = await eventually(async () => {
+      const r = await cluster.kubectlResult(['logs', 'job/once']);
+      return r.code === 0 && r.stdout === 'job-output\n' ? r.stdout : undefined;
+    }, 30_000, 'job logs');
+    assert.equal(job, 'job-output\n');
+  });
+
+  test('kubectl logs errors: waiting container, --previous, unknown container', async () => {
+    await create({
+      ...pod('waiting', ['sleep', '3600']),
+      spec: {
+        restartPolicy: 'Never',
+        containers: [{ name: 'main', image: 'busybox', command: ['sleep', '3600'], env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'missing', key: 'k' } } }] }],
+      },
+    });
+    const waiting = await eventually(async () => {
+      const r = await cluster.kubectlResult(['logs', 'waiting']);
+      return r.code !== 0 && r.stderr.includes('waiting to start') ? r.stderr : undefined;
+    }, 30_000, 'waiting error');
+    assert.equal(waiting.trim(), 'Error from server (BadRequest): container "main" in pod "waiting" is waiting to start: CreateContainerConfigError');
+    const previous = await cluster.kubectlResult(['logs', 'talker', '--previous']);
+    assert.equal(previous.code, 1);
+    assert.equal(previous.stderr.trim(), 'Error from server (BadRequest): previous terminated container "main" in pod "talker" not found');
+    const unknown = await cluster.kubectlResult(['logs', 'talker', '-c', 'nope']);
+    assert.equal(unknown.code, 1);
+    assert.equal(unknown.stderr.trim(), 'error: container nope is not valid for pod talker');
+    const missing = await cluster.kubectlResult(['logs', 'no-such-pod']);
+    assert.equal(missing.stderr.trim(), 'error: error from server (NotFound): pods "no-such-pod" not found in namespace "default"');
+  });
+
+  test('kubectl logs --previous reads the last terminated instance', async () => {
+    await create({ ...pod('crasher', ['sh', '-c', 'echo attempt; sleep 1; exit 1']), spec: { restartPolicy: 'Always', containers: [{ name: 'main', image: 'busybox', command: ['sh', '-c', 'echo attempt; sleep 1; exit 1'] }] } });
+    await eventually(async () => {
+      const p = (await api.request('GET', '/api/v1/namespaces/default/pods/crasher')).body as PodJson;
+      return (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1 ? true : undefined;
+    }, 40_000, 'a restart');
+    assert.equal(await cluster.kubectl(['logs', 'crasher', '--previous']), 'attempt\n');
+  });
+
+  test('kubectl exec: output, exit codes, stdin, containers', async () => {
+    assert.equal(await cluster.kubectl(['exec', 'talker', '--', 'echo', 'hello', 'world']), 'hello world\n');
+    const failed = await cluster.kubectlResult(['exec', 'talker', '--', 'sh', '-c', 'exit 3']);
+    assert.equal(failed.code, 3);
+    assert.equal(failed.stderr.trim(), 'command terminated with exit code 3');
+    assert.equal(await cluster.kubectl(['exec', '-i', 'talker', '--', 'cat'], { stdin: 'piped\ninput\n' }), 'piped\ninput\n');
+    assert.equal(await cluster.kubectl(['exec', 'pair', '-c', 'left', '--', 'hostname']), 'pair\n');
+    const notFound = await cluster.kubectlResult(['exec', 'talker', '--', 'no-such-binary']);
+    assert.equal(notFound.code, 127);
+    const wrong = await cluster.kubectlResult(['exec', 'talker', '-c', 'nope', '--', 'ls']);
+    assert.equal(wrong.code, 1);
+    assert.equal(wrong.stderr.trim(), 'Error from server (BadRequest): container nope is not valid for pod talker');
+    await cluster.kubectl(['exec', 'talker', '--', 'sh', '-c', 'echo saved > /tmp/note']);
+    assert.equal(await cluster.kubectl(['exec', 'talker', '--', 'cat', '/tmp/note']), 'saved\n');
+  });
+
+  test('kubectl exec streams a large output without losing bytes', async () => {
+    const payload = 'x'.repeat(1023) + '\n';
+    const input = payload.repeat(4096); // 4 MiB through stdin and back
+    const out = await cluster.kubectl(['exec', '-i', 'talker', '--', 'cat'], { stdin: input });
+    assert.equal(out.length, input.length);
+    assert.equal(out, input);
+  });
+
+  test('kubectl exec -it runs an interactive shell through a terminal', async () => {
+    const result = await kubectlInTerminal(cluster.kubeconfig, ['exec', '-it', 'talker', '--', 'sh'], [
+      { waitFor: /# $/, type: 'echo typed-$HOSTNAME\r' },
+      { waitFor: /typed-talker[\s\S]*# $/, type: 'exit 4\r' },
+    ]);
+    assert.match(result.output, /typed-talker\r\n/);
+    assert.match(result.output, /command terminated with exit code 4/);
+    assert.equal(result.code, 4);
+  });
+
+  test('kubectl run -it --rm attaches to the shell and deletes the pod', async () => {
+    const result = await kubectlInTerminal(cluster.kubeconfig, ['run', '-it', '--rm', 'shell', '--image=busybox', '--restart=Never', '--', 'sh'], [
+      { waitFor: /try pressing enter/, type: '\r' },
+      { waitFor: /# $/, type: 'echo inside-the-pod\r' },
+      { waitFor: /inside-the-pod\r\n[\s\S]*# $/, type: 'exit\r' },
+    ]);
+    assert.match(result.output, /inside-the-pod\r\n/);
+    assert.match(result.output, /pod "shell" deleted/);
+    assert.equal(result.code, 0);
+  });
+
+  test('kubectl attach streams the output of a running container', async () => {
+    const child = spawn(kubectlPath(), ['--kubeconfig', cluster.kubeconfig, 'attach', 'generator']);
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    await eventually(async () => (/logs-generator line \d+\n[\s\S]*logs-generator line \d+\n/.test(out) ? true : undefined), 30_000, 'attached output');
+    child.kill('SIGINT');
+    await new Promise((r) => child.on('close', r));
+  });
+
+  test('Pods, remote command execution over websocket', async () => {
+    const path = '/api/v1/namespaces/default/pods/talker/exec?command=echo&command=remote%20execution%20test&container=main&stderr=true&stdout=true';
+    const { ws, protocol } = await openWebSocket(cluster.kubeconfig, path, ['channel.k8s.io']);
+    assert.equal(protocol, 'channel.k8s.io');
+    const messages = await collectMessages(ws);
+    const stdout = Buffer.concat(messages.filter((m) => m[0] === 1).map((m) => m.subarray(1))).toString('utf8');
+    assert.equal(stdout, 'remote execution test\n');
+  });
+
+  test('exec over v5.channel.k8s.io: status channel, stdin close', async () => {
+    const path = '/api/v1/namespaces/default/pods/talker/exec?command=sh&command=-c&command=cat%3B%20exit%205&stdin=true&stdout=true&stderr=true';
+    const { ws, protocol } = await openWebSocket(cluster.kubeconfig, path, ['v5.channel.k8s.io', 'v4.channel.k8s.io']);
+    assert.equal(protocol, 'v5.channel.k8s.io');
+    const done = collectMessages(ws);
+    ws.send(Buffer.concat([Buffer.from([0]), Buffer.from('over stdin\n')]));
+    ws.send(Buffer.from([255, 0]));
+    const messages = await done;
+    assert.equal(Buffer.concat(messages.filter((m) => m[0] === 1).map((m) => m.subarray(1))).toString(), 'over stdin\n');
+    const status = JSON.parse(messages.find((m) => m[0] === 3)!.subarray(1).toString()) as { status: string; reason: string; details: { causes: { reason: string; message: string }[] } };
+    assert.equal(status.status, 'Failure');
+    assert.equal(status.reason, 'NonZeroExitCode');
+    assert.deepEqual(status.details.causes, [{ reason: 'ExitCode', message: '5' }]);
+  });
+
+  test('Pods, logs from websockets', async () => {
+    const { ws } = await openWebSocket(cluster.kubeconfig, '/api/v1/namespaces/default/pods/talker/log?container=main', ['binary.k8s.io']);
+    const messages = await collectMessages(ws);
+    assert.equal(Buffer.concat(messages).toString('utf8'), 'one\ntwo\nthree\n');
+  });
+
+  test('a client that disconnects mid-stream leaves no session behind', async () => {
+    const before = openSessions.size;
+    const child = spawn(kubectlPath(), ['--kubeconfig', cluster.kubeconfig, 'exec', 'talker', '--', 'sleep', '3600']);
+    await eventually(async () => (openSessions.size > before ? true : undefined), 30_000, 'an open exec session');
+    child.kill('SIGKILL');
+    await eventually(async () => (openSessions.size === before ? true : undefined), 30_000, 'the session to end');
+    const follower = spawn(kubectlPath(), ['--kubeconfig', cluster.kubeconfig, 'logs', '-f', 'generator']);
+    let got = '';
+    follower.stdout.on('data', (c: Buffer) => (got += c.toString()));
+    await eventually(async () => (got.length > 0 ? true : undefined), 30_000, 'followed output');
+    follower.kill('SIGKILL');
+    await new Promise((r) => follower.on('close', r));
+  });
+
+  test('the kubelet API refuses clients without a cluster certificate', async () => {
+    const node = (await api.request('GET', '/api/v1/nodes')).body as { items: { status: { daemonEndpoints: { kubeletEndpoint: { Port: number } } } }[] };
+    const port = node.items[0].status.daemonEndpoints.kubeletEndpoint.Port;
+    assert.ok(port > 0);
+    const kc = await loadKubeconfig(cluster.kubeconfig);
+    const get = (path: string, withCert: boolean) =>
+      new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path, ca: kc.caCertPem, ...(withCert ? { cert: kc.clientCertPem, key: kc.clientKeyPem } : {}) }, (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    await assert.rejects(get('/healthz', false));
+    assert.deepEqual(await get('/healthz', true), { status: 200, text: 'ok' });
+    const running = JSON.parse((await get('/runningpods/', true)).text) as { kind: string; items: { metadata: { name: string } }[] };
+    assert.equal(running.kind, 'PodList');
+    assert.ok(running.items.some((p) => p.metadata.name === 'talker'));
+    const summary = JSON.parse((await get('/stats/summary', true)).text) as { node: { nodeName: string }; pods: { podRef: { name: string }; containers: { cpu: { usageNanoCores: number } }[] }[] };
+    assert.equal(summary.node.nodeName, 'k8ts-sim-0');
+    assert.ok(summary.pods.find((p) => p.podRef.name === 'talker')!.containers[0].cpu.usageNanoCores > 0);
+    assert.match((await get('/metrics/resource', true)).text, /^container_cpu_usage_seconds_total\{container="main",namespace="default",pod="talker"\} /m);
+  });
+});
