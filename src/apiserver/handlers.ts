@@ -16,6 +16,7 @@ import type { ResourceMap } from './registry/resource-map.js';
 import { reviewFor, type Review } from './reviews.js';
 import { actionSubresources, connectSubresource } from './subresources/index.js';
 import type { KubeletClient } from './streaming/kubelet-client.js';
+import { METRICS_GROUP, serveMetrics } from './metrics/index.js';
 import { scaleHandler } from './subresources/scale.js';
 import { includeObjectParam, toTable, wantsTable } from './table.js';
 import { serveWatch } from './watch.js';
@@ -36,6 +37,7 @@ export async function handleResource(input: HandlerInput): Promise<void> {
   const { info, resource } = input;
   const review = reviewFor(resource);
   if (review) return serveReview(input, review);
+  if (resource.names.group === METRICS_GROUP) return serveMetrics(input);
   if (info.subresource === 'scale' && resource.strategy.scale) return scaleHandler(input);
   const action = actionSubresources(resource.names.group, resource.names.plural).find((a) => a.name === info.subresource);
   if (action) {

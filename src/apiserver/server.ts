@@ -33,6 +33,7 @@ import { versionInfo } from './version.js';
 import { WatchCache } from './watchcache.js';
 import { KubeletClient, type KubeletClientConfig } from './streaming/kubelet-client.js';
 import { serveUpgrade } from './streaming/upgrade.js';
+import { metricsKinds } from './metrics/index.js';
 
 export interface ApiServerOptions {
   store: Store;
@@ -68,7 +69,7 @@ export class ApiServer {
 
   constructor(private readonly options: ApiServerOptions) {
     this.log = options.log ?? (() => {});
-    const kinds = options.kinds ?? allKinds;
+    const kinds = options.kinds ?? [...allKinds, ...metricsKinds];
     this.kinds = kinds;
     this.groupVersions = groupVersions(kinds);
     this.watchCache = new WatchCache(options.store);

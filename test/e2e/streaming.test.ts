@@ -6,6 +6,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { request } from 'node:https';
 import { after, before, describe, test } from 'node:test';
+import { connect } from 'node:net';
+import { get as httpGet } from 'node:http';
+import { openPortForwards } from '../../src/kubelet/server/portforward.js';
 import { openSessions } from '../../src/kubelet/server/streaming.js';
 import { loadKubeconfig } from '../../src/pki/kubeconfig.js';
 import { apiClient, type ApiClient } from '../helpers/api.js';
@@ -253,6 +256,127 @@ describe('streaming: logs, exec, attach', () => {
     await eventually(async () => (got.length > 0 ? true : undefined), 30_000, 'followed output');
     follower.kill('SIGKILL');
     await new Promise((r) => follower.on('close', r));
+  });
+
+  /** Starts `kubectl port-forward target :port` and resolves with the local port it chose. */
+  async function portForward(target: string, remote: number, env: Record<string, string> = {}) {
+    const child = spawn(kubectlPath(), ['--kubeconfig', cluster.kubeconfig, 'port-forward', target, `:${remote}`], { env: { ...process.env, ...env } });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    const local = await eventually(async () => {
+      const m = /Forwarding from 127\.0\.0\.1:(\d+) ->/.exec(out);
+      return m ? Number(m[1]) : undefined;
+    }, 30_000, `port-forward of ${target}`);
+    return { local, child, output: () => out };
+  }
+
+  function httpText(port: number, path: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      httpGet({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => resolve(text));
+      }).on('error', reject);
+    });
+  }
+
+  /** Sends `data` over a plain TCP connection and resolves with what comes back once `expected` bytes arrived. */
+  function echo(port: number, data: Buffer): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let got = 0;
+      const socket = connect(port, '127.0.0.1', () => socket.write(data));
+      socket.on('data', (c: Buffer) => {
+        chunks.push(c);
+        got += c.length;
+        if (got >= data.length) {
+          socket.end();
+          resolve(Buffer.concat(chunks));
+        }
+      });
+      socket.on('error', reject);
+    });
+  }
+
+  test('kubectl port-forward pod/x: HTTP, several connections at once, data both ways', async () => {
+    await create({ ...pod('web', []), spec: { containers: [{ name: 'web', image: 'nginx', ports: [{ containerPort: 80 }] }] } });
+    await running('web');
+    const pf = await portForward('pod/web', 80);
+    try {
+      const answers = await Promise.all([1, 2, 3, 4, 5].map((i) => httpText(pf.local, `/conn-${i}`)));
+      assert.deepEqual(answers, [1, 2, 3, 4, 5].map((i) => `simulated pod web port 80: GET /conn-${i}\n`));
+      const payload = Buffer.alloc(2 * 1024 * 1024, 'k8ts-port-forward;');
+      const [a, b] = await Promise.all([echo(pf.local, payload), echo(pf.local, payload.subarray(0, 100_000))]);
+      assert.ok(a.equals(payload), `echoed ${a.length} of ${payload.length} bytes`);
+      assert.ok(b.equals(payload.subarray(0, 100_000)));
+    } finally {
+      pf.child.kill('SIGINT');
+      await new Promise((r) => pf.child.on('close', r));
+    }
+    await eventually(async () => (openPortForwards.size === 0 ? true : undefined), 30_000, 'port-forward sessions to close');
+  });
+
+  test('kubectl port-forward svc/x over SPDY (the fallback older clients use)', async () => {
+    await cluster.kubectl(['expose', 'pod', 'web', '--name=websvc', '--port=8080', '--target-port=80']);
+    const pf = await portForward('svc/websvc', 8080, { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' });
+    try {
+      assert.match(pf.output(), /Forwarding from 127\.0\.0\.1:\d+ -> 80/);
+      assert.equal(await httpText(pf.local, '/through-service'), 'simulated pod web port 80: GET /through-service\n');
+    } finally {
+      pf.child.kill('SIGINT');
+      await new Promise((r) => pf.child.on('close', r));
+    }
+  });
+
+  test('Proxy, validate Proxy responses', async () => {
+    await cluster.kubectl(['label', 'pod', 'web', 'app=web', '--overwrite']);
+    await cluster.kubectl(['expose', 'pod', 'web', '--name=proxied', '--port=8080', '--target-port=80']);
+    for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']) {
+      for (const path of ['/api/v1/namespaces/default/pods/web:80/proxy/', '/api/v1/namespaces/default/services/proxied:8080/proxy/']) {
+        const res = await api.request(method, path);
+        assert.equal(res.status, 200, `${method} ${path}: ${res.text}`);
+        assert.equal(res.text, `simulated pod web port 80: ${method} /\n`);
+      }
+    }
+  });
+
+  test('Proxy, validate ProxyWithPath responses', async () => {
+    for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) {
+      for (const base of ['/api/v1/namespaces/default/pods/web:80/proxy', '/api/v1/namespaces/default/services/proxied:8080/proxy', '/api/v1/namespaces/default/services/http:proxied:8080/proxy']) {
+        const res = await api.request(method, `${base}/some/path/with/PATH?x=1`);
+        assert.equal(res.status, 200, `${method} ${base}: ${res.text}`);
+        assert.equal(res.text, `simulated pod web port 80: ${method} /some/path/with/PATH?x=1\n`);
+      }
+    }
+    const none = await api.request('GET', '/api/v1/namespaces/default/services/no-endpoints-svc/proxy/');
+    assert.equal(none.status, 404);
+  });
+
+  test('Proxy, logs service endpoint', async () => {
+    const res = await api.request('GET', '/api/v1/nodes/k8ts-sim-0/proxy/logs/');
+    assert.equal(res.status, 200, res.text);
+    const health = await api.request('GET', '/api/v1/nodes/k8ts-sim-0/proxy/healthz');
+    assert.equal(health.text, 'ok');
+  });
+
+  test('kubectl top node and top pod --containers from metrics.k8s.io', async () => {
+    const nodes = await cluster.kubectl(['top', 'node']);
+    assert.match(nodes, /^NAME\s+CPU\(cores\)\s+CPU\(%\)\s+MEMORY\(bytes\)\s+MEMORY\(%\)/);
+    assert.match(nodes, /\nk8ts-sim-0\s+\d+m\s+\d+%\s+\d+Mi\s+\d+%/);
+    const pods = await cluster.kubectl(['top', 'pod', 'talker']);
+    assert.match(pods, /\ntalker\s+\d+m\s+\d+Mi/);
+    const containers = await cluster.kubectl(['top', 'pod', 'pair', '--containers']);
+    assert.match(containers, /^POD\s+NAME\s+CPU\(cores\)\s+MEMORY\(bytes\)/);
+    assert.match(containers, /\npair\s+left\s+\d+m\s+\d+Mi/);
+    assert.match(containers, /\npair\s+right\s+\d+m\s+\d+Mi/);
+    const list = (await api.request('GET', '/apis/metrics.k8s.io/v1beta1/namespaces/default/pods?labelSelector=app%3Dtalker')).body as { kind: string; items: { metadata: { name: string }; containers: { usage: { cpu: string; memory: string } }[] }[] };
+    assert.equal(list.kind, 'PodMetricsList');
+    assert.deepEqual(list.items.map((i) => i.metadata.name), ['talker']);
+    assert.match(list.items[0].containers[0].usage.cpu, /^\d+n$/);
+    assert.match(list.items[0].containers[0].usage.memory, /^\d+Ki$/);
+    const missing = await cluster.kubectlResult(['top', 'node', 'no-such-node']);
+    assert.notEqual(missing.code, 0);
   });
 
   test('the kubelet API refuses clients without a cluster certificate', async () => {

@@ -115,6 +115,24 @@ export class KubeletClient {
     });
   }
 
+  /** A plain TCP stream to a pod's port through its kubelet (for pods the API server cannot dial: a hollow node's). */
+  tunnel(loc: KubeletLocation, namespace: string, pod: string, port: number): Promise<Duplex> {
+    return new Promise((resolve, reject) => {
+      const req = httpsRequest({ ...this.tlsOptions(loc), method: 'GET', path: `/portForward/${namespace}/${pod}?port=${port}`, headers: { Connection: 'Upgrade', Upgrade: 'k8ts-tcp' } });
+      this.guard(req, loc, reject);
+      req.on('upgrade', (_res, socket, head) => {
+        if (head.length > 0) socket.unshift(head);
+        resolve(socket);
+      });
+      req.on('response', (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => reject(serviceUnavailable(`error trying to reach service: ${text.trim() || `kubelet answered ${res.statusCode}`}`)));
+      });
+      req.end();
+    });
+  }
+
   private guard(req: ReturnType<typeof httpsRequest>, loc: KubeletLocation, reject: (err: unknown) => void): void {
     const timeout = this.config.connectTimeoutMs ?? 10_000;
     const timer = setTimeout(() => req.destroy(new Error(`i/o timeout`)), timeout);

@@ -80,7 +80,7 @@ function decodeHeaders(block: Buffer): Record<string, string> {
 
 /**
  * The header compressor of one direction: a zlib stream of stored (uncompressed) blocks, each
- * ending on a byte boundary as a sync flush would. Valid for any zlib reader, dictionary or not.
+ * header block followed by a sync flush's empty block. Valid for any zlib reader, dictionary or not.
  */
 class StoredDeflate {
   private started = false;
@@ -100,6 +100,8 @@ class StoredDeflate {
       parts.push(head, chunk);
       if (data.length === 0) break;
     }
+    // The empty stored block of a sync flush: readers hand out what came before it.
+    parts.push(Buffer.from([0x00, 0x00, 0x00, 0xff, 0xff]));
     return Buffer.concat(parts);
   }
 }

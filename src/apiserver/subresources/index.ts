@@ -6,6 +6,8 @@ import { serviceAccountToken } from './token.js';
 import type { ConnectSubresource } from './connect.js';
 import { podAttach, podExec } from './exec.js';
 import { podLog } from './log.js';
+import { podPortForward } from './portforward.js';
+import { nodeProxy, podProxy, serviceProxy } from './proxy.js';
 
 const actions: Record<string, readonly ActionSubresource[]> = {
   '/pods': [podBinding, podEviction],
@@ -19,7 +21,9 @@ export function actionSubresources(group: string, plural: string): readonly Acti
 export type { ActionSubresource } from './action.js';
 
 const connects: Record<string, readonly ConnectSubresource[]> = {
-  '/pods': [podLog, podExec, podAttach],
+  '/pods': [podLog, podExec, podAttach, podPortForward, podProxy],
+  '/services': [serviceProxy],
+  '/nodes': [nodeProxy],
 };
 
 /** The subresource that streams or proxies (pods/log, pods/exec, ...), if `name` is one. */
