@@ -6,7 +6,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { request } from 'node:https';
 import { after, before, describe, test } from 'node:test';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { get as httpGet } from 'node:http';
 import { openPortForwards } from '../../src/kubelet/server/portforward.js';
 import { openSessions } from '../../src/kubelet/server/streaming.js';
@@ -256,6 +259,40 @@ describe('streaming: logs, exec, attach', () => {
     await eventually(async () => (got.length > 0 ? true : undefined), 30_000, 'followed output');
     follower.kill('SIGKILL');
     await new Promise((r) => follower.on('close', r));
+  });
+
+  test('kubectl cp copies files and directories both ways (tar over exec)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'k8ts-cp-'));
+    mkdirSync(join(dir, 'tree', 'sub'), { recursive: true });
+    writeFileSync(join(dir, 'tree', 'a.txt'), 'alpha\n');
+    writeFileSync(join(dir, 'tree', 'sub', 'b.bin'), Buffer.alloc(300_000, 7));
+    await cluster.kubectl(['cp', join(dir, 'tree', 'a.txt'), 'talker:/tmp/a.txt']);
+    assert.equal(await cluster.kubectl(['exec', 'talker', '--', 'cat', '/tmp/a.txt']), 'alpha\n');
+    await cluster.kubectl(['cp', join(dir, 'tree'), 'talker:/data']);
+    assert.equal(await cluster.kubectl(['exec', 'talker', '--', 'ls', '/data/sub']), 'b.bin\n');
+    await cluster.kubectl(['cp', 'talker:/data', join(dir, 'back')]);
+    assert.equal(readFileSync(join(dir, 'back', 'a.txt'), 'utf8'), 'alpha\n');
+    assert.ok(readFileSync(join(dir, 'back', 'sub', 'b.bin')).equals(Buffer.alloc(300_000, 7)));
+    const missing = await cluster.kubectlResult(['cp', 'talker:/no/such/file', join(dir, 'nothing')]);
+    assert.notEqual(missing.code, 0);
+  });
+
+  test('kubectl debug -it starts an ephemeral container and attaches to it', async () => {
+    const result = await kubectlInTerminal(cluster.kubeconfig, ['debug', '-it', 'talker', '--image=busybox', '--target=main', '--container=debugger', '--profile=general'], [
+      { waitFor: /try pressing enter/, type: '\r' },
+      { waitFor: /# $/, type: 'echo debugging-$HOSTNAME\r' },
+      { waitFor: /debugging-talker\r\n[\s\S]*# $/, type: 'exit\r' },
+    ]);
+    assert.match(result.output, /Targeting container "main"/);
+    assert.match(result.output, /debugging-talker\r\n/);
+    const p = (await api.request('GET', '/api/v1/namespaces/default/pods/talker')).body as { status: { ephemeralContainerStatuses?: { name: string; state: { terminated?: { exitCode: number } } }[] } };
+    const debuggerStatus = await eventually(async () => {
+      const now = (await api.request('GET', '/api/v1/namespaces/default/pods/talker')).body as typeof p;
+      return now.status.ephemeralContainerStatuses?.find((c) => c.name === 'debugger' && c.state.terminated);
+    }, 30_000, 'the debugger to terminate');
+    assert.equal(debuggerStatus.state.terminated?.exitCode, 0);
+    // The pod itself keeps running.
+    await running('talker');
   });
 
   /** Starts `kubectl port-forward target :port` and resolves with the local port it chose. */

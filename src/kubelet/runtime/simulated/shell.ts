@@ -367,11 +367,17 @@ function testExpression(args: string[], io: ShellIO): boolean {
 
 /** `tar cf - paths` and `tar xf - [-C dir]`, the two forms kubectl cp runs. */
 async function tar(args: string[], io: ShellIO, out: (t: string | Buffer) => Promise<void>, err: (t: string) => Promise<void>): Promise<number> {
-  const flags = (args[0] ?? '').replace(/^-/, '');
-  const rest = args.slice(1);
-  const dirIndex = rest.indexOf('-C');
-  const dir = dirIndex >= 0 ? io.fs.resolve(rest[dirIndex + 1] ?? '/') : io.fs.cwd;
-  const operands = rest.filter((a, i) => a !== '-' && a !== '-C' && (dirIndex < 0 || i !== dirIndex + 1) && !a.startsWith('-'));
+  // `tar cf - path` and `tar --no-same-owner -xmf - -C dir`: short flags may come bundled, with or without a dash.
+  let flags = '';
+  let dir = io.fs.cwd;
+  const operands: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '-C') dir = io.fs.resolve(args[++i] ?? '/');
+    else if (a.startsWith('--') || a === '-') continue;
+    else if (a.startsWith('-') || (i === 0 && /^[a-zA-Z]+$/.test(a))) flags += a.replace(/^-/, '');
+    else operands.push(a);
+  }
   if (flags.includes('x')) {
     const archive = await readAll(io.stdin, io.signal);
     for (const entry of extractTar(archive)) {
