@@ -285,9 +285,9 @@ describe('streaming: logs, exec, attach', () => {
     ]);
     assert.match(result.output, /Targeting container "main"/);
     assert.match(result.output, /debugging-talker\r\n/);
-    const p = (await api.request('GET', '/api/v1/namespaces/default/pods/talker')).body as { status: { ephemeralContainerStatuses?: { name: string; state: { terminated?: { exitCode: number } } }[] } };
+    type WithEphemeral = { status: { ephemeralContainerStatuses?: { name: string; state: { terminated?: { exitCode: number } } }[] } };
     const debuggerStatus = await eventually(async () => {
-      const now = (await api.request('GET', '/api/v1/namespaces/default/pods/talker')).body as typeof p;
+      const now = (await api.request('GET', '/api/v1/namespaces/default/pods/talker')).body as WithEphemeral;
       return now.status.ephemeralContainerStatuses?.find((c) => c.name === 'debugger' && c.state.terminated);
     }, 30_000, 'the debugger to terminate');
     assert.equal(debuggerStatus.state.terminated?.exitCode, 0);
