@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { request } from 'node:https';
 import { after, before, describe, test } from 'node:test';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { get as httpGet } from 'node:http';
@@ -414,6 +414,34 @@ describe('streaming: logs, exec, attach', () => {
     assert.match(list.items[0].containers[0].usage.memory, /^\d+Ki$/);
     const missing = await cluster.kubectlResult(['top', 'node', 'no-such-node']);
     assert.notEqual(missing.code, 0);
+  });
+
+  test('a node whose kubelet cannot be reached: upstream errors, quickly', async () => {
+    // A port nothing listens on: bind one, note it, close it.
+    const closedPort = await new Promise<number>((resolve) => {
+      const srv = createServer().listen(0, '127.0.0.1', () => {
+        const port = (srv.address() as { port: number }).port;
+        srv.close(() => resolve(port));
+      });
+    });
+    const node = await api.request('POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'gone-node' } });
+    assert.equal(node.status, 201, node.text);
+    const status = await api.request('PATCH', '/api/v1/nodes/gone-node/status', { status: { addresses: [{ type: 'InternalIP', address: '127.0.0.1' }], daemonEndpoints: { kubeletEndpoint: { Port: closedPort } } } }, { 'Content-Type': 'application/merge-patch+json' });
+    assert.equal(status.status, 200, status.text);
+    await create({ ...pod('stranded', ['sleep', '3600']), spec: { nodeName: 'gone-node', restartPolicy: 'Never', containers: [{ name: 'main', image: 'busybox' }] } });
+    const running = { status: { phase: 'Running', containerStatuses: [{ name: 'main', ready: true, restartCount: 0, image: 'busybox', imageID: '', containerID: 'k8ts-simulated://x', state: { running: { startedAt: '2026-01-01T00:00:00Z' } } }] } };
+    const patched = await api.request('PATCH', '/api/v1/namespaces/default/pods/stranded/status', running, { 'Content-Type': 'application/merge-patch+json' });
+    assert.equal(patched.status, 200, patched.text);
+    const started = Date.now();
+    const logs = await cluster.kubectlResult(['logs', 'stranded']);
+    assert.equal(logs.code, 1);
+    assert.equal(logs.stderr.trim(), `Error from server: Get "https://127.0.0.1:${closedPort}/containerLogs/default/stranded/main": dial tcp 127.0.0.1:${closedPort}: connect: connection refused`);
+    const exec = await cluster.kubectlResult(['exec', 'stranded', '--', 'true']);
+    assert.equal(exec.code, 1);
+    assert.equal(exec.stderr.trim(), `Error from server: error dialing backend: dial tcp 127.0.0.1:${closedPort}: connect: connection refused`);
+    assert.ok(Date.now() - started < 15_000, 'errors come quickly');
+    await api.request('DELETE', '/api/v1/namespaces/default/pods/stranded?gracePeriodSeconds=0');
+    await api.request('DELETE', '/api/v1/nodes/gone-node');
   });
 
   test('the kubelet API refuses clients without a cluster certificate', async () => {

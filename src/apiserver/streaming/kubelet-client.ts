@@ -6,7 +6,7 @@ import { request as httpsRequest } from 'node:https';
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { badRequest, serviceUnavailable, type ApiError } from '../../machinery/status.js';
+import { badRequest, serviceUnavailable, unknownError, type ApiError } from '../../machinery/status.js';
 import type { ApiObject } from '../../api/kind.js';
 
 export interface KubeletClientConfig {
@@ -44,8 +44,30 @@ export function kubeletLocation(node: ApiObject, preferred: string[] = DEFAULT_P
   throw badRequest(`no preferred addresses found; known addresses: [${addresses.map((a) => `{${a.type} ${a.address}}`).join(' ')}]`);
 }
 
-function dialError(loc: KubeletLocation, err: Error): ApiError {
-  return serviceUnavailable(`error trying to reach service: dial tcp ${loc.host}:${loc.port}: ${err.message.replace(/^connect /, 'connect: ')}`);
+/** A dial failure in Go's words (what upstream's messages quote). */
+export function goDialError(host: string, port: number, err: Error): string {
+  const code = (err as { code?: string }).code;
+  const why =
+    code === 'ECONNREFUSED'
+      ? 'connect: connection refused'
+      : code === 'EHOSTUNREACH'
+        ? 'connect: no route to host'
+        : code === 'ENETUNREACH'
+          ? 'connect: network is unreachable'
+          : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+            ? `lookup ${host}: no such host`
+            : err.message === 'i/o timeout' || code === 'ETIMEDOUT'
+              ? 'i/o timeout'
+              : err.message;
+  return `dial tcp ${host}:${port}: ${why}`;
+}
+
+/** Why a kubelet could not be reached, as upstream words it for plain requests and for upgrades. */
+function dialError(loc: KubeletLocation, err: Error, how: { upgrade: boolean; method?: string; path?: string }): ApiError {
+  const dial = goDialError(loc.host, loc.port, err);
+  if (how.upgrade) return unknownError(`error dialing backend: ${dial}`);
+  const method = (how.method ?? 'GET').slice(0, 1) + (how.method ?? 'GET').slice(1).toLowerCase();
+  return unknownError(`${method} "https://${loc.host}:${loc.port}${how.path ?? '/'}": ${dial}`);
 }
 
 export class KubeletClient {
@@ -73,7 +95,7 @@ export class KubeletClient {
   request(loc: KubeletLocation, method: string, path: string, headers: OutgoingHttpHeaders = {}, body?: IncomingMessage, signal?: AbortSignal): Promise<IncomingMessage> {
     return new Promise((resolve, reject) => {
       const req = httpsRequest({ ...this.tlsOptions(loc), method, path, headers, signal }, resolve);
-      this.guard(req, loc, reject);
+      this.guard(req, loc, reject, { upgrade: false, method, path });
       if (body) body.pipe(req);
       else req.end();
     });
@@ -91,7 +113,7 @@ export class KubeletClient {
     }
     return new Promise((resolve, reject) => {
       const req = httpsRequest({ ...this.tlsOptions(loc), method: clientReq.method, path, headers });
-      this.guard(req, loc, reject);
+      this.guard(req, loc, reject, { upgrade: true });
       req.on('response', (res) => resolve(res));
       req.on('upgrade', (res, kubelet, kubeletHead) => {
         const lines = [`HTTP/1.1 101 Switching Protocols`];
@@ -119,7 +141,7 @@ export class KubeletClient {
   tunnel(loc: KubeletLocation, namespace: string, pod: string, port: number): Promise<Duplex> {
     return new Promise((resolve, reject) => {
       const req = httpsRequest({ ...this.tlsOptions(loc), method: 'GET', path: `/portForward/${namespace}/${pod}?port=${port}`, headers: { Connection: 'Upgrade', Upgrade: 'k8ts-tcp' } });
-      this.guard(req, loc, reject);
+      this.guard(req, loc, reject, { upgrade: true });
       req.on('upgrade', (_res, socket, head) => {
         if (head.length > 0) socket.unshift(head);
         resolve(socket);
@@ -133,7 +155,7 @@ export class KubeletClient {
     });
   }
 
-  private guard(req: ReturnType<typeof httpsRequest>, loc: KubeletLocation, reject: (err: unknown) => void): void {
+  private guard(req: ReturnType<typeof httpsRequest>, loc: KubeletLocation, reject: (err: unknown) => void, how: { upgrade: boolean; method?: string; path?: string }): void {
     const timeout = this.config.connectTimeoutMs ?? 10_000;
     const timer = setTimeout(() => req.destroy(new Error(`i/o timeout`)), timeout);
     req.on('socket', (s) => {
@@ -142,7 +164,7 @@ export class KubeletClient {
     });
     req.on('error', (err) => {
       clearTimeout(timer);
-      reject(dialError(loc, err));
+      reject(dialError(loc, err, how));
     });
   }
 }
