@@ -9,6 +9,7 @@ import { benchKubelet } from './kubelet.js';
 import { benchClient } from './client.js';
 import { benchControllers } from './controllers.js';
 import { benchApiServer } from './apiserver.js';
+import { benchStreaming } from './streaming.js';
 
 const benchmarks: Record<string, () => Promise<BenchRow[]>> = {
   storage: benchStorage,
@@ -17,6 +18,7 @@ const benchmarks: Record<string, () => Promise<BenchRow[]>> = {
   client: benchClient,
   controllers: benchControllers,
   apiserver: benchApiServer,
+  streaming: benchStreaming,
 };
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 

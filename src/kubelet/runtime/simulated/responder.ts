@@ -60,6 +60,8 @@ export function simulatedResponder(podName: string, port: number, signal: AbortS
       }
     }
   }
-  signal.addEventListener('abort', () => stream.destroy(), { once: true });
+  const onAbort = () => stream.destroy();
+  signal.addEventListener('abort', onAbort, { once: true });
+  stream.on('close', () => signal.removeEventListener('abort', onAbort));
   return stream;
 }
