@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { request } from 'node:https';
+import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
@@ -442,6 +443,33 @@ describe('streaming: logs, exec, attach', () => {
     assert.ok(Date.now() - started < 15_000, 'errors come quickly');
     await api.request('DELETE', '/api/v1/namespaces/default/pods/stranded?gracePeriodSeconds=0');
     await api.request('DELETE', '/api/v1/nodes/gone-node');
+  });
+
+  test('@kubernetes/client-node: Exec with its status, PortForward over the channel protocol', async () => {
+    const k8s = await import('@kubernetes/client-node');
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(cluster.kubeconfig);
+    let out = '';
+    const stdout = new Writable({
+      write(c: Buffer, _e, done) {
+        out += c.toString();
+        done();
+      },
+    });
+    const status = await new Promise<{ status?: string; details?: { causes?: { message?: string }[] } }>((resolve, reject) => {
+      new k8s.Exec(kc).exec('default', 'talker', 'main', ['sh', '-c', 'echo from-client-node; exit 2'], stdout, null, null, false, (s) => resolve(s as never)).catch(reject);
+    });
+    assert.equal(out, 'from-client-node\n');
+    assert.equal(status.status, 'Failure');
+    assert.equal(status.details?.causes?.[0]?.message, '2');
+    const forwarder = new k8s.PortForward(kc);
+    const listener = createServer((sock) => void forwarder.portForward('default', 'web', [80], sock, null, sock));
+    await new Promise<void>((r) => listener.listen(0, '127.0.0.1', () => r()));
+    try {
+      assert.equal(await httpText((listener.address() as { port: number }).port, '/client-node'), 'simulated pod web port 80: GET /client-node\n');
+    } finally {
+      listener.close();
+    }
   });
 
   test('the kubelet API refuses clients without a cluster certificate', async () => {

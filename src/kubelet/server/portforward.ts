@@ -5,6 +5,7 @@
 // (the kubelet's failure text) and "data" (the bytes), both naming the port.
 import type { IncomingMessage } from 'node:http';
 import { Duplex } from 'node:stream';
+import { negotiateChannelProtocol } from '../../apiserver/streaming/channel.js';
 import { SpdyServerSession, type SpdyStream } from '../../apiserver/streaming/spdy.js';
 import { acceptWebSocket, isWebSocketUpgrade, offeredProtocols, type WebSocket } from '../../apiserver/streaming/websocket.js';
 import { LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID, type RuntimeService } from '../runtime/types.js';
@@ -59,7 +60,7 @@ export async function servePortForward(runtime: RuntimeService, req: IncomingMes
   const sandboxId = await podSandbox(runtime, parts);
   let transport: Duplex;
   if (isWebSocketUpgrade(req)) {
-    if (!offeredProtocols(req).includes(TUNNELED_PORT_FORWARD_PROTOCOL)) throw new HttpError(400, `port-forward over WebSocket needs the ${TUNNELED_PORT_FORWARD_PROTOCOL} subprotocol`);
+    if (!offeredProtocols(req).includes(TUNNELED_PORT_FORWARD_PROTOCOL)) return channelPortForward(runtime, sandboxId, req, socket, head, url);
     transport = webSocketStream(acceptWebSocket(req, socket, head, TUNNELED_PORT_FORWARD_PROTOCOL));
   } else if ((req.headers.upgrade ?? '').toLowerCase() === 'spdy/3.1') {
     const offered = String(req.headers['x-stream-protocol-version'] ?? '').split(',').map((p) => p.trim());
@@ -145,4 +146,56 @@ async function rawTunnel(runtime: RuntimeService, sandboxId: string, port: numbe
   socket.on('close', close);
   target.on('close', close);
   target.on('error', close);
+}
+
+/**
+ * The older WebSocket port-forward (client libraries such as @kubernetes/client-node): `?ports=`
+ * names the ports; port i's bytes travel on channel 2i and its errors on 2i+1, and each channel
+ * first carries the port number (2 bytes, little-endian). One connection per port per WebSocket.
+ */
+async function channelPortForward(runtime: RuntimeService, sandboxId: string, req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): Promise<void> {
+  const ports = [...url.searchParams.getAll('ports'), ...url.searchParams.getAll('port')].flatMap((p) => p.split(',')).map(Number);
+  if (ports.length === 0 || ports.some((p) => !Number.isInteger(p) || p <= 0 || p > 65535)) throw new HttpError(400, 'query parameter "port" is required');
+  const offered = offeredProtocols(req);
+  const protocol = negotiateChannelProtocol(offered) ?? (offered.includes(PORT_FORWARD_PROTOCOL) ? PORT_FORWARD_PROTOCOL : undefined);
+  const ws = acceptWebSocket(req, socket, head, offered.length > 0 ? (protocol ?? offered[0]) : undefined);
+  const abort = new AbortController();
+  ws.on('close', () => abort.abort());
+  const send = (channel: number, data: Buffer) => ws.send(Buffer.concat([Buffer.from([channel]), data]));
+  const targets: (Duplex | undefined)[] = [];
+  let open = ports.length;
+  ports.forEach((port, i) => {
+    const portBytes = Buffer.alloc(2);
+    portBytes.writeUInt16LE(port);
+    send(2 * i, portBytes);
+    send(2 * i + 1, portBytes);
+    runtime.portForward(sandboxId, port, abort.signal).then(
+      (target) => {
+        targets[i] = target;
+        target.on('data', (chunk: Buffer) => {
+          if (!send(2 * i, chunk)) {
+            target.pause();
+            ws.once('drain', () => target.resume());
+          }
+        });
+        const done = () => {
+          if (--open === 0) ws.close(1000);
+        };
+        target.on('end', done);
+        target.on('error', done);
+      },
+      (err: Error) => {
+        send(2 * i + 1, Buffer.from(`error forwarding port ${port} to pod ${sandboxId}, uid : ${err.message}`));
+        if (--open === 0) ws.close(1000);
+      },
+    );
+  });
+  ws.on('message', (data) => {
+    const channel = data[0];
+    if (channel % 2 !== 0 || data.length <= 1) return;
+    targets[channel / 2]?.write(data.subarray(1));
+  });
+  ws.on('close', () => {
+    for (const t of targets) t?.destroy();
+  });
 }
