@@ -472,6 +472,18 @@ describe('streaming: logs, exec, attach', () => {
     }
   });
 
+  test('discovery lists the streaming subresources and metrics.k8s.io', async () => {
+    const list = (await api.request('GET', '/api/v1')).body as { resources: { name: string; kind: string; verbs: string[] }[] };
+    const byName = new Map(list.resources.map((r) => [r.name, r]));
+    assert.deepEqual(byName.get('pods/exec'), { name: 'pods/exec', singularName: '', namespaced: true, kind: 'PodExecOptions', verbs: ['create', 'get'] });
+    assert.equal(byName.get('pods/log')?.kind, 'Pod');
+    assert.equal(byName.get('pods/portforward')?.kind, 'PodPortForwardOptions');
+    assert.equal(byName.get('services/proxy')?.kind, 'ServiceProxyOptions');
+    assert.equal(byName.get('nodes/proxy')?.kind, 'NodeProxyOptions');
+    const metrics = (await api.request('GET', '/apis/metrics.k8s.io/v1beta1')).body as { resources: { name: string; kind: string; verbs: string[] }[] };
+    assert.deepEqual(metrics.resources.map((r) => `${r.name}:${r.kind}:${r.verbs.join(',')}`), ['nodes:NodeMetrics:get,list', 'pods:PodMetrics:get,list']);
+  });
+
   test('the kubelet API refuses clients without a cluster certificate', async () => {
     const node = (await api.request('GET', '/api/v1/nodes')).body as { items: { status: { daemonEndpoints: { kubeletEndpoint: { Port: number } } } }[] };
     const port = node.items[0].status.daemonEndpoints.kubeletEndpoint.Port;

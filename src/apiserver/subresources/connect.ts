@@ -27,6 +27,8 @@ export interface ConnectInput {
 
 export interface ConnectSubresource {
   name: string;
+  /** What discovery says of it: the options kind and the verbs (upstream's). */
+  discovery?: { kind: string; verbs: string[] };
   serve(input: ConnectInput): Promise<void>;
 }
 

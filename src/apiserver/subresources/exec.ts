@@ -8,6 +8,7 @@ import { relayResponse } from '../streaming/upgrade.js';
 function streamSubresource(name: 'exec' | 'attach'): ConnectSubresource {
   return {
     name,
+    discovery: { kind: name === 'exec' ? 'PodExecOptions' : 'PodAttachOptions', verbs: ['create', 'get'] },
     async serve(input: ConnectInput): Promise<void> {
       const { url, info } = input;
       const pod = await input.resource.get(info.namespace, info.name);

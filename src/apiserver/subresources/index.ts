@@ -31,3 +31,8 @@ export function connectSubresource(group: string, plural: string, name: string):
   if (!name) return undefined;
   return connects[`${group}/${plural}`]?.find((c) => c.name === name);
 }
+
+/** The connect subresources of a resource, for discovery. */
+export function connectSubresources(group: string, plural: string): readonly ConnectSubresource[] {
+  return connects[`${group}/${plural}`] ?? [];
+}

@@ -67,6 +67,7 @@ export async function kubeletError(res: IncomingMessage): Promise<ApiError> {
 }
 
 export const podLog: ConnectSubresource = {
+  discovery: { kind: 'Pod', verbs: ['get'] },
   name: 'log',
   async serve(input: ConnectInput): Promise<void> {
     const { url, info } = input;

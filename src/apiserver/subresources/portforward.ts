@@ -5,6 +5,7 @@ import { relayResponse } from '../streaming/upgrade.js';
 import { kubeletOf, nodeKubelet, passQuery, podNodeName, type ConnectInput, type ConnectSubresource } from './connect.js';
 
 export const podPortForward: ConnectSubresource = {
+  discovery: { kind: 'PodPortForwardOptions', verbs: ['create', 'get'] },
   name: 'portforward',
   async serve(input: ConnectInput): Promise<void> {
     const { url, info } = input;

@@ -104,6 +104,7 @@ async function dialPod(input: ConnectInput, podObj: ApiObject, port: number): Pr
 
 export const podProxy: ConnectSubresource = {
   name: 'proxy',
+  discovery: { kind: 'PodProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] },
   async serve(input) {
     const target = parseProxyName(input.info.name);
     const pod = await input.resource.get(input.info.namespace, target.name);
@@ -122,6 +123,7 @@ function isReady(pod: PodLike): boolean {
 
 export const serviceProxy: ConnectSubresource = {
   name: 'proxy',
+  discovery: { kind: 'ServiceProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] },
   async serve(input) {
     const target = parseProxyName(input.info.name);
     const svc = (await input.resource.get(input.info.namespace, target.name)) as unknown as ServiceLike;
@@ -141,6 +143,7 @@ export const serviceProxy: ConnectSubresource = {
 
 export const nodeProxy: ConnectSubresource = {
   name: 'proxy',
+  discovery: { kind: 'NodeProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] },
   async serve(input) {
     const target = parseProxyName(input.info.name);
     const loc = await nodeKubelet(input, target.name);
