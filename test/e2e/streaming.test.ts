@@ -180,6 +180,17 @@ describe('streaming: logs, exec, attach', () => {
     assert.equal(await cluster.kubectl(['exec', 'talker', '--', 'cat', '/tmp/note']), 'saved\n');
   });
 
+  test('kubectl exec over SPDY/3.1 (v4.channel.k8s.io), the fallback older clients use', async () => {
+    const env = { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' };
+    assert.equal(await cluster.kubectl(['exec', 'talker', '--', 'echo', 'over', 'spdy'], { env }), 'over spdy\n');
+    const failed = await cluster.kubectlResult(['exec', 'talker', '--', 'sh', '-c', 'exit 3'], { env });
+    assert.equal(failed.code, 3);
+    assert.equal(failed.stderr.trim(), 'command terminated with exit code 3');
+    assert.equal(await cluster.kubectl(['exec', '-i', 'talker', '--', 'cat'], { env, stdin: 'spdy stdin\n' }), 'spdy stdin\n');
+    const wrong = await cluster.kubectlResult(['exec', 'talker', '-c', 'nope', '--', 'ls'], { env });
+    assert.equal(wrong.stderr.trim(), 'Error from server (BadRequest): container nope is not valid for pod talker');
+  });
+
   test('kubectl exec streams a large output without losing bytes', async () => {
     const payload = 'x'.repeat(1023) + '\n';
     const input = payload.repeat(4096); // 4 MiB through stdin and back

@@ -215,6 +215,13 @@ export class SpdyServerSession extends EventEmitter<SpdySessionEvents> {
     this.emit('close');
   }
 
+  /** Ends the session after what was written is sent (the peer sees the connection close). */
+  end(): void {
+    if (this.closed) return;
+    this.transport.end();
+    setTimeout(() => this.close(), 5000).unref();
+  }
+
   pauseTransport(): void {
     this.transport.pause();
   }
