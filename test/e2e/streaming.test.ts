@@ -96,7 +96,7 @@ describe('streaming: logs, exec, attach', () => {
     await running('pair');
     assert.equal(await cluster.kubectl(['logs', 'pair', '-c', 'right']), 'from-right\n');
     const both = await cluster.kubectl(['logs', 'pair', '--all-containers', '--prefix']);
-    assert.equal(both, '[pod/pair/left] from-left\n[pod/pair/right] from-right\n');
+    assert.deepEqual(both.trimEnd().split('\n').sort(), ['[pod/pair/left] from-left', '[pod/pair/right] from-right']);
     assert.equal(await cluster.kubectl(['logs', '-l', 'app=talker']), 'one\ntwo\nthree\n');
     // The API without a container name: upstream's message.
     const res = await api.request('GET', '/api/v1/namespaces/default/pods/pair/log');
