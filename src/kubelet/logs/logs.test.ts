@@ -8,6 +8,8 @@ import { formatEntry, parseEntry, tail } from './cri-format.js';
 import { readFileLog } from './file-log.js';
 import { MemoryLog } from './memory-log.js';
 import { rotateIfNeeded } from './rotation.js';
+import { ContainerLogManager } from './manager.js';
+import type { RuntimeService } from '../runtime/types.js';
 
 async function text(stream: Readable): Promise<string> {
   const chunks: Buffer[] = [];
@@ -81,4 +83,26 @@ test('rotation renames a log past max size and keeps max files', async () => {
   assert.equal(reopened, 6);
   assert.deepEqual(readdirSync(dir).sort(), ['0.log', '0.log.20260101-000004', '0.log.20260101-000005']);
   assert.equal(await rotateIfNeeded(path, { maxSize: 50, maxFiles: 3 }, reopen), false);
+});
+
+test("the container log manager rotates a running container's CRI log and asks the runtime to reopen it", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'k8ts-logmgr-'));
+  const path = join(dir, '0.log');
+  writeFileSync(path, 'x'.repeat(2048));
+  const reopened: string[] = [];
+  // Only what the manager reads of a runtime that writes CRI log files.
+  const runtime = {
+    listContainers: async () => [{ id: 'c1', labels: {} }],
+    containerStatus: async () => ({ logPath: path }),
+    reopenContainerLog: async (id: string) => {
+      reopened.push(id);
+      writeFileSync(path, '');
+    },
+  } as unknown as RuntimeService;
+  const manager = new ContainerLogManager(runtime, { maxSize: 1024, maxFiles: 2 });
+  await manager.rotateAll();
+  assert.deepEqual(reopened, ['c1']);
+  assert.equal(readdirSync(dir).length, 2);
+  await manager.rotateAll();
+  assert.deepEqual(reopened, ['c1']);
 });

@@ -214,6 +214,8 @@ export interface RuntimeService {
    * here. Without it the kubelet reads the CRI log file at ContainerStatus.logPath.
    */
   streamLogs?(containerId: string, options: LogOptions, signal: AbortSignal): Readable;
+  /** CRI ReopenContainerLog: the runtime writes to a fresh file at logPath (after the kubelet rotated the old one). */
+  reopenContainerLog?(containerId: string): Promise<void>;
   /** CRI Exec: runs cmd in the container with the session's streams; resolves with its exit code. */
   exec(containerId: string, cmd: string[], session: StreamSession): Promise<{ exitCode: number }>;
   /** CRI Attach: connects the session to the container's main process until it exits or the client leaves. */

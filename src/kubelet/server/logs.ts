@@ -2,11 +2,11 @@
 // PodLogOptions kubectl sends (follow, previous, tailLines, sinceSeconds,
 // sinceTime, timestamps, limitBytes), streamed as it is read.
 import type { ServerResponse } from 'node:http';
-import { isAbsolute, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { ReadOptions } from '../logs/cri-format.js';
 import { readFileLog } from '../logs/file-log.js';
-import { LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID, type RuntimeService } from '../runtime/types.js';
+import { containerLogPath } from '../logs/manager.js';
+import type { RuntimeService } from '../runtime/types.js';
 import { containerInstances, parseContainerRef } from './containers.js';
 import { HttpError } from './http.js';
 
@@ -59,8 +59,7 @@ export async function serveContainerLogs(runtime: RuntimeService, res: ServerRes
     body = runtime.streamLogs(target.id, { ...options, follow }, abort.signal);
   } else {
     const status = await runtime.containerStatus(target.id);
-    const dir = `/var/log/pods/${target.labels[LABEL_POD_NAMESPACE]}_${target.labels[LABEL_POD_NAME]}_${target.labels[LABEL_POD_UID]}`;
-    const path = isAbsolute(status.logPath) ? status.logPath : join(dir, status.logPath);
+    const path = containerLogPath(target.labels, status.logPath);
     const running = async () => (await runtime.containerStatus(target.id).catch(() => undefined))?.state === 'CONTAINER_RUNNING';
     body = readFileLog(path, { ...options, follow }, running, abort.signal);
   }
