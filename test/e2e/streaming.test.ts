@@ -253,6 +253,16 @@ describe('streaming: logs, exec, attach', () => {
     assert.deepEqual(status.details.causes, [{ reason: 'ExitCode', message: '5' }]);
   });
 
+  test('exec with a terminal: the resize channel reaches the process', async () => {
+    const path = '/api/v1/namespaces/default/pods/talker/exec?command=sh&stdin=true&stdout=true&tty=true';
+    const { ws } = await openWebSocket(cluster.kubeconfig, path, ['v5.channel.k8s.io']);
+    const done = collectMessages(ws);
+    ws.send(Buffer.concat([Buffer.from([4]), Buffer.from(JSON.stringify({ Width: 132, Height: 43 }))]));
+    ws.send(Buffer.concat([Buffer.from([0]), Buffer.from('stty size\rexit\r')]));
+    const out = Buffer.concat((await done).filter((m) => m[0] === 1).map((m) => m.subarray(1))).toString();
+    assert.match(out, /stty size\r\n43 132\r\n/);
+  });
+
   test('Pods, logs from websockets', async () => {
     const { ws } = await openWebSocket(cluster.kubeconfig, '/api/v1/namespaces/default/pods/talker/log?container=main', ['binary.k8s.io']);
     const messages = await collectMessages(ws);

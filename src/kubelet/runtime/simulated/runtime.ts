@@ -324,6 +324,8 @@ export class SimulatedRuntime implements RuntimeService, ImageService {
     const stopped = new AbortController();
     const onExit = (e: ContainerEvent) => e.containerId === containerId && e.type === 'CONTAINER_STOPPED_EVENT' && stopped.abort();
     const unsubscribe = this.onContainerEvent(onExit);
+    const terminal = { width: 0, height: 0 };
+    session.onResize?.((size) => Object.assign(terminal, size));
     try {
       const exitCode = await runCommand(cmd, {
         env: c.env,
@@ -333,6 +335,7 @@ export class SimulatedRuntime implements RuntimeService, ImageService {
         stderr: session.stderr,
         tty: session.tty,
         signal: AbortSignal.any([session.signal, stopped.signal]),
+        terminal,
       });
       return { exitCode };
     } finally {

@@ -19,6 +19,8 @@ export interface ShellIO {
   stderr?: Writable;
   tty: boolean;
   signal: AbortSignal;
+  /** The terminal's size as the client last reported it (tty only). */
+  terminal?: { width: number; height: number };
 }
 
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh']);
@@ -306,6 +308,14 @@ async function command(argv: string[], io: ShellIO): Promise<number> {
       return 0;
     case 'tar':
       return tar(args, io, out, err);
+    case 'stty':
+      if (args[0] !== 'size') return 0;
+      if (!io.tty || !io.terminal) {
+        await err("stty: standard input: Not a tty\n");
+        return 1;
+      }
+      await out(`${io.terminal.height} ${io.terminal.width}\n`);
+      return 0;
     case 'test':
     case '[':
       return testExpression(cmd === '[' ? args.slice(0, -1) : args, io) ? 0 : 1;
