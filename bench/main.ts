@@ -10,6 +10,7 @@ import { benchClient } from './client.js';
 import { benchControllers } from './controllers.js';
 import { benchApiServer } from './apiserver.js';
 import { benchContainers } from './containers.js';
+import { benchStreaming } from './streaming.js';
 
 const benchmarks: Record<string, () => Promise<BenchRow[]>> = {
   storage: benchStorage,
@@ -19,6 +20,7 @@ const benchmarks: Record<string, () => Promise<BenchRow[]>> = {
   controllers: benchControllers,
   apiserver: benchApiServer,
   containers: benchContainers,
+  streaming: benchStreaming,
 };
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 

@@ -1,7 +1,7 @@
 // API discovery: /api, /apis, /apis/<group>, /<prefix>/<group>/<version>,
 // and the aggregated form (apidiscovery.k8s.io/v2) that kubectl asks for first.
 import type { KindNames, KindStrategy } from '../api/kind.js';
-import { actionSubresources } from './subresources/index.js';
+import { actionSubresources, connectSubresources } from './subresources/index.js';
 
 const allVerbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 const subresourceVerbs = ['get', 'patch', 'update'];
@@ -78,6 +78,9 @@ function subresourcesOf(kind: KindStrategy): { name: string; kind: KindNames | {
     if (sub.verbs.length > 0) subs.push({ name, kind: kind.names, verbs: [...sub.verbs] });
   }
   for (const action of actionSubresources(kind.names.group, kind.names.plural)) subs.push({ name: action.name, kind: action.kind, verbs: ['create'] });
+  for (const c of connectSubresources(kind.names.group, kind.names.plural)) {
+    if (c.discovery) subs.push({ name: c.name, kind: { group: '', version: 'v1', kind: c.discovery.kind }, verbs: c.discovery.verbs });
+  }
   subs.sort((a, b) => a.name.localeCompare(b.name));
   return subs;
 }

@@ -14,7 +14,9 @@ import { checkFields, type FieldValidation } from './field-validation.js';
 import type { Authenticator, UserInfo } from './authn.js';
 import type { ResourceMap } from './registry/resource-map.js';
 import { reviewFor, type Review } from './reviews.js';
-import { actionSubresources } from './subresources/index.js';
+import { actionSubresources, connectSubresource } from './subresources/index.js';
+import type { KubeletClient } from './streaming/kubelet-client.js';
+import { METRICS_GROUP, serveMetrics } from './metrics/index.js';
 import { scaleHandler } from './subresources/scale.js';
 import { acceptsPlainObject, includeObjectParam, toTable, wantsTable } from './table.js';
 import { serveWatch } from './watch.js';
@@ -28,18 +30,22 @@ export interface HandlerInput {
   resources: ResourceMap;
   user: UserInfo;
   authenticator: Authenticator;
+  kubelet?: KubeletClient;
 }
 
 export async function handleResource(input: HandlerInput): Promise<void> {
   const { info, resource } = input;
   const review = reviewFor(resource);
   if (review) return serveReview(input, review);
+  if (resource.names.group === METRICS_GROUP) return serveMetrics(input);
   if (info.subresource === 'scale' && resource.strategy.scale) return scaleHandler(input);
   const action = actionSubresources(resource.names.group, resource.names.plural).find((a) => a.name === info.subresource);
   if (action) {
     if (info.verb !== 'create') throw methodNotSupported(resource.groupResource, info.verb);
     return action.serve(input);
   }
+  const connect = connectSubresource(resource.names.group, resource.names.plural, info.subresource);
+  if (connect) return connect.serve(input);
   if (!servesSubresource(resource, info.subresource, info.verb)) throw methodNotSupported(resource.groupResource, info.verb);
   if (resource.strategy.verbs && !(resource.strategy.verbs as readonly string[]).includes(info.verb)) throw methodNotSupported(resource.groupResource, info.verb);
   switch (info.verb) {

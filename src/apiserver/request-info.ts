@@ -56,7 +56,8 @@ export function requestInfo(method: string, url: URL): RequestInfo {
     if (rest.length > 2 && !namespaceSubresources.has(rest[2])) rest = rest.slice(2);
   }
   const [resource = '', name = '', subresource = ''] = rest;
-  if (rest.length > 3 || resource === '') return nonResource;
+  // The proxy subresource carries a path of its own: .../pods/web/proxy/some/path.
+  if ((rest.length > 3 && subresource !== 'proxy') || resource === '') return nonResource;
   if (resource === 'namespaces' && rest.length <= 3 && namespace !== '' && name === namespace) namespace = '';
   const watchParam = url.searchParams.get('watch');
   const watching = legacyWatch || watchParam === 'true' || watchParam === '1';

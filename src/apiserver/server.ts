@@ -32,6 +32,9 @@ export { ResourceMap } from './registry/resource-map.js';
 import { requestInfo, type ResourceRequest } from './request-info.js';
 import { versionInfo } from './version.js';
 import { WatchCache } from './watchcache.js';
+import { KubeletClient, type KubeletClientConfig } from './streaming/kubelet-client.js';
+import { serveUpgrade } from './streaming/upgrade.js';
+import { metricsKinds } from './metrics/index.js';
 
 export interface ApiServerOptions {
   store: Store;
@@ -47,6 +50,8 @@ export interface ApiServerOptions {
   serviceAccountTokens?: ServiceAccountTokens;
   /** Where Service ClusterIPs and node ports come from. */
   serviceRanges?: ServiceRanges;
+  /** The API server's client certificate toward kubelets (logs, exec, proxies). */
+  kubeletClient?: KubeletClientConfig;
   log?: (message: string) => void;
 }
 
@@ -61,10 +66,11 @@ export class ApiServer {
   private readonly serviceAllocator: ServiceAllocator;
   private readonly authenticator: Authenticator;
   private readonly watchCache: WatchCache;
+  private readonly kubelet?: KubeletClient;
 
   constructor(private readonly options: ApiServerOptions) {
     this.log = options.log ?? (() => {});
-    const kinds = options.kinds ?? allKinds;
+    const kinds = options.kinds ?? [...allKinds, ...metricsKinds];
     this.kinds = kinds;
     this.groupVersions = groupVersions(kinds);
     this.watchCache = new WatchCache(options.store);
@@ -97,6 +103,8 @@ export class ApiServer {
       (req, res) => void this.serve(req, res),
     );
     this.server.keepAliveTimeout = 65_000;
+    if (options.kubeletClient) this.kubelet = new KubeletClient(options.kubeletClient);
+    this.server.on('upgrade', (req, socket, head) => void serveUpgrade({ authenticator: this.authenticator, resources: this.resources, kubelet: this.kubelet, log: this.log }, req, socket, head));
   }
 
   async listen(port: number, host?: string): Promise<number> {
@@ -155,7 +163,7 @@ export class ApiServer {
       const resource = this.resources.lookup(info.group, info.version, info.resource);
       if (!resource || (info.namespace !== '' && !resource.names.namespaced)) throw pageNotFound();
       if (resource.names.namespaced && info.namespace === '' && !['list', 'watch'].includes(info.verb)) throw pageNotFound();
-      await handleResource({ req, res, url, info: info as ResourceRequest, resource, resources: this.resources, user, authenticator: this.authenticator });
+      await handleResource({ req, res, url, info: info as ResourceRequest, resource, resources: this.resources, user, authenticator: this.authenticator, kubelet: this.kubelet });
       return;
     }
     if (req.method !== 'GET') throw pageNotFound();

@@ -4,7 +4,7 @@ import { bootstrapCluster } from '../apiserver/bootstrap.js';
 import { startControllerManager, type RunningControllerManager } from '../controllers/manager.js';
 import { namespaceHooks } from '../apiserver/namespace-lifecycle.js';
 import { ApiServer } from '../apiserver/server.js';
-import { ensureClusterPki, ensureServiceAccountKey, hostAddresses, ServiceAccountTokens, writeAdminKubeconfig } from '../pki/index.js';
+import { ensureClusterPki, ensureServiceAccountKey, hostAddresses, issueClientCertificate, ServiceAccountTokens, writeAdminKubeconfig, type ClusterPki } from '../pki/index.js';
 import { Compactor } from '../storage/compactor.js';
 import { openStore } from '../storage/open.js';
 import { Client } from '../client/rest.js';
@@ -14,6 +14,7 @@ import { firstServiceIP } from '../machinery/cidr.js';
 import { NodeIpamController } from '../controllers/nodeipam.js';
 import { nodes as nodesResource } from '../client/resources.js';
 import { startContainerdAgent, startSimulatedNodes, type RunningAgents, type RunningContainerdAgent } from '../kubelet/start.js';
+import { DEFAULT_KUBELET_PORT } from '../kubelet/server/server.js';
 import type { Logger } from './log.js';
 
 export interface ServerFlags {
@@ -44,6 +45,10 @@ export interface ServerFlags {
   nodeMonitorGracePeriodMs?: number;
   /** kube-controller-manager --terminated-pod-gc-threshold. */
   terminatedPodGCThreshold?: number;
+  /** The kubelet API's port (10250; 0 picks a free one). */
+  kubeletPort?: number;
+  containerLogMaxSize?: number;
+  containerLogMaxFiles?: number;
 }
 
 export interface RunningServer {
@@ -73,6 +78,7 @@ export async function startServer(flags: ServerFlags, log: Logger): Promise<Runn
     hooks: () => ({ '/namespaces': namespaceHooks }),
     serviceRanges: { serviceCidr: flags.serviceCidr, nodePortRange: flags.serviceNodePortRange ?? '30000-32767' },
     serviceAccountTokens: new ServiceAccountTokens(await ensureServiceAccountKey(flags.dataDir)),
+    kubeletClient: await kubeletClientCredentials(pki),
   });
   const port = await apiserver.listen(flags.httpsListenPort, flags.bindAddress);
   await bootstrapCluster(apiserver.resources, { kubernetesServiceIP: serviceIP, apiServerIP: advertiseIP, apiServerPort: port });
@@ -93,14 +99,33 @@ export async function startServer(flags: ServerFlags, log: Logger): Promise<Runn
   let agents: RunningAgents | undefined;
   if (!flags.disableAgent && (flags.simulatedNodes ?? 0) > 0) {
     agents = await startSimulatedNodes(
-      { kubeconfigPath, simulatedNodes: flags.simulatedNodes ?? 0, nodeName: flags.nodeName, nodeLabels: flags.nodeLabels, nodeTaints: flags.nodeTaints, backoffBaseMs: flags.kubeletBackoffBaseMs },
+      {
+        kubeconfigPath,
+        simulatedNodes: flags.simulatedNodes ?? 0,
+        nodeName: flags.nodeName,
+        nodeLabels: flags.nodeLabels,
+        nodeTaints: flags.nodeTaints,
+        backoffBaseMs: flags.kubeletBackoffBaseMs,
+        kubelet: { ca: pki.ca, port: flags.kubeletPort ?? DEFAULT_KUBELET_PORT },
+        containerLogMaxSize: flags.containerLogMaxSize,
+        containerLogMaxFiles: flags.containerLogMaxFiles,
+      },
       log,
     );
   }
   let agent: RunningContainerdAgent | undefined;
   if (!flags.disableAgent && flags.runtime === 'containerd') {
     agent = await startContainerdAgent(
-      { kubeconfigPath, dataDir: flags.dataDir, nodeName: flags.simulatedNodes ? undefined : flags.nodeName, nodeLabels: flags.nodeLabels, nodeTaints: flags.nodeTaints, controlPlane: true, backoffBaseMs: flags.kubeletBackoffBaseMs },
+      {
+        kubeconfigPath,
+        dataDir: flags.dataDir,
+        nodeName: flags.simulatedNodes ? undefined : flags.nodeName,
+        nodeLabels: flags.nodeLabels,
+        nodeTaints: flags.nodeTaints,
+        controlPlane: true,
+        backoffBaseMs: flags.kubeletBackoffBaseMs,
+        kubelet: { ca: pki.ca, port: flags.kubeletPort ?? DEFAULT_KUBELET_PORT },
+      },
       log,
     );
   }
@@ -126,4 +151,10 @@ export async function startServer(flags: ServerFlags, log: Logger): Promise<Runn
     },
   };
   return running;
+}
+
+/** The API server's client certificate toward kubelets (upstream's apiserver-kubelet-client). */
+async function kubeletClientCredentials(pki: ClusterPki): Promise<{ cert: string; key: string; ca: string }> {
+  const pair = await issueClientCertificate(pki.ca, { commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'] });
+  return { cert: pair.certPem, key: pair.keyPem, ca: pki.caCertPem };
 }

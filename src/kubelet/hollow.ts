@@ -15,6 +15,8 @@ export interface HollowNodeOptions {
   labels?: Record<string, string>;
   taints?: ITaint[];
   capacity?: Record<string, string>;
+  /** Bytes of log each simulated container keeps. */
+  logMaxBytes?: number;
 }
 
 /** KWOK's default hollow node size: room for 110 pods of any reasonable request. */
@@ -59,7 +61,7 @@ export function hollowNodeConfig(index: number, options: HollowNodeOptions = {})
 /** N hollow nodes, each with its own simulated runtime. */
 export function hollowNodes(count: number, options: HollowNodeOptions = {}): HostedNode[] {
   return Array.from({ length: count }, (_, i) => {
-    const runtime = new SimulatedRuntime();
+    const runtime = new SimulatedRuntime({ logMaxBytes: options.logMaxBytes });
     return { config: hollowNodeConfig(i, options), runtime, probes: new SimulatedProbeHandler(runtime) };
   });
 }

@@ -8,7 +8,7 @@ import { timeNow } from '../machinery/time.js';
 import type { RuntimeCondition } from './runtime/types.js';
 
 export interface NodeAddress {
-  type: 'InternalIP' | 'ExternalIP' | 'Hostname';
+  type: 'InternalIP' | 'ExternalIP' | 'InternalDNS' | 'ExternalDNS' | 'Hostname';
   address: string;
 }
 

@@ -248,6 +248,7 @@ export function computePodStatus(input: PodStatusInput): IPodStatus {
     return s;
   });
   const app = (pod.spec?.containers ?? []).map((c) => containerStatus(c, input, defaultWaiting, old.containerStatuses?.find((s) => s.name === c.name)));
+  const ephemeral = (pod.spec?.ephemeralContainers ?? []).map((c) => ({ ...containerStatus(c as IContainer, input, 'ContainerCreating', old.ephemeralContainerStatuses?.find((s) => s.name === c.name)), ready: false }));
   const phase = podPhase(pod, init, app);
   const now = input.now.toISOString().replace(/\.\d{3}Z$/, 'Z');
   const existing = old.conditions ?? [];
@@ -276,6 +277,7 @@ export function computePodStatus(input: PodStatusInput): IPodStatus {
     startTime: old.startTime ?? now,
     ...(hasInit ? { initContainerStatuses: init } : {}),
     containerStatuses: app,
+    ...(ephemeral.length > 0 ? { ephemeralContainerStatuses: ephemeral } : {}),
     qosClass: old.qosClass ?? computePodQOS(pod.spec),
   };
   return status;

@@ -294,6 +294,10 @@ export class PodWorker {
         else if (latest.state === 'CONTAINER_EXITED') await this.startOrBackOff(c, false, latest, sandbox.id, sandboxConfig, podIP, restartPolicy);
         else if (latest.state === 'CONTAINER_CREATED') await this.ctx.runtime.startContainer(latest.id);
       }
+      // Ephemeral containers (kubectl debug) start once and are never restarted.
+      for (const c of this.pod.spec?.ephemeralContainers ?? []) {
+        if (attemptsOf(containers, c.name).length === 0) await this.startContainer(c as IContainer, false, 0, sandbox.id, sandboxConfig, podIP);
+      }
     }
     containers = await this.containerStatuses();
     this.syncProbes(containers, podIP);
@@ -465,6 +469,7 @@ export class PodWorker {
           },
           logPath: `${c.name}/${restartCount}.log`,
           stdin: c.stdin,
+          stdinOnce: c.stdinOnce,
           tty: c.tty,
           linux,
           mounts,

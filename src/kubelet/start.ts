@@ -3,6 +3,9 @@
 // simulated runtime (`--simulated-nodes N`, `--runtime simulated`).
 import type { Logger } from '../cli/log.js';
 import { Client } from '../client/rest.js';
+import type { CertificateAuthority } from '../pki/index.js';
+import { KubeletServer } from './server/server.js';
+import { DEFAULT_CONTAINER_LOG_MAX_FILES, DEFAULT_CONTAINER_LOG_MAX_SIZE } from './logs/rotation.js';
 import { KubeletHost } from './host.js';
 import { hollowNodes } from './hollow.js';
 import { parseLabel, parseTaint } from './node-status.js';
@@ -18,6 +21,11 @@ export interface NodeAgentFlags {
   /** CrashLoopBackOff base in ms (upstream 10 s). */
   backoffBaseMs?: number;
   retryMs?: number;
+  /** Serve the kubelet API (port 0: any free port, published in node status) with a certificate from this CA. */
+  kubelet?: { ca: CertificateAuthority; port: number };
+  /** Container log rotation (--container-log-max-size, --container-log-max-files). */
+  containerLogMaxSize?: number;
+  containerLogMaxFiles?: number;
 }
 
 export interface RunningAgents {
@@ -29,10 +37,21 @@ export async function startSimulatedNodes(flags: NodeAgentFlags, log: Logger): P
   const client = await Client.fromKubeconfig(flags.kubeconfigPath, { userAgent: 'kubelet/v1.33.0+k8ts (linux/amd64) k8ts' });
   const labels = Object.fromEntries((flags.nodeLabels ?? []).map(parseLabel));
   const taints = (flags.nodeTaints ?? []).map(parseTaint);
+  const nodes = hollowNodes(flags.simulatedNodes, { prefix: flags.nodeName, labels, taints, logMaxBytes: logMaxBytes(flags) });
+  let kubeletServer: KubeletServer | undefined;
+  if (flags.kubelet) {
+    // Hollow nodes' kubelets live in this process, reachable on loopback only.
+    kubeletServer = new KubeletServer({ ca: flags.kubelet.ca, nodes, host: '127.0.0.1', log });
+    const port = await kubeletServer.listen(flags.kubelet.port);
+    for (const n of nodes) {
+      n.config.kubeletPort = port;
+      n.config.addresses.push({ type: 'InternalDNS', address: 'localhost' });
+    }
+  }
   const host = new KubeletHost({
     client,
     log,
-    nodes: hollowNodes(flags.simulatedNodes, { prefix: flags.nodeName, labels, taints }),
+    nodes,
     backoffBaseMs: flags.backoffBaseMs,
     retryMs: flags.retryMs,
   });
@@ -40,6 +59,7 @@ export async function startSimulatedNodes(flags: NodeAgentFlags, log: Logger): P
   return {
     host,
     async stop() {
+      await kubeletServer?.close();
       await host.stop();
       client.close();
     },
@@ -56,6 +76,8 @@ export interface ContainerdAgentFlags {
   controlPlane?: boolean;
   backoffBaseMs?: number;
   retryMs?: number;
+  /** Serve the kubelet's API (logs, exec, attach, port-forward, stats) with a certificate from this CA. */
+  kubelet?: { ca: CertificateAuthority; port: number };
 }
 
 export interface RunningContainerdAgent extends RunningAgents {
@@ -74,12 +96,19 @@ export async function startContainerdAgent(flags: ContainerdAgentFlags, log: Log
     controlPlane: flags.controlPlane,
     log,
   });
+  let kubeletServer: KubeletServer | undefined;
+  if (flags.kubelet) {
+    const ips = node.hosted.config.addresses.filter((a) => a.type === 'InternalIP').map((a) => a.address);
+    kubeletServer = new KubeletServer({ ca: flags.kubelet.ca, nodes: [node.hosted], log, sans: { dnsNames: [node.hosted.config.nodeName], ips } });
+    node.hosted.config.kubeletPort = await kubeletServer.listen(flags.kubelet.port);
+  }
   const client = await Client.fromKubeconfig(flags.kubeconfigPath, { userAgent: 'kubelet/v1.33.0+k8ts (linux/amd64) k8ts' });
   const host = new KubeletHost({ client, log, nodes: [node.hosted], backoffBaseMs: flags.backoffBaseMs, retryMs: flags.retryMs });
   try {
     await host.start();
   } catch (err) {
     client.close();
+    await kubeletServer?.close();
     await node.stop();
     throw err;
   }
@@ -88,6 +117,7 @@ export async function startContainerdAgent(flags: ContainerdAgentFlags, log: Log
     node,
     removePodsOnStop: false,
     async stop() {
+      await kubeletServer?.close();
       await host.stop();
       client.close();
       if (agent.removePodsOnStop) await node.removeAllPods();
@@ -95,4 +125,9 @@ export async function startContainerdAgent(flags: ContainerdAgentFlags, log: Log
     },
   };
   return agent;
+}
+
+/** What a simulated container's in-memory log keeps: as much as its rotated files would. */
+function logMaxBytes(flags: NodeAgentFlags): number {
+  return (flags.containerLogMaxSize ?? DEFAULT_CONTAINER_LOG_MAX_SIZE) * (flags.containerLogMaxFiles ?? DEFAULT_CONTAINER_LOG_MAX_FILES);
 }

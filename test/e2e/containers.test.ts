@@ -5,9 +5,11 @@
 // test's setup installs them); a missing one fails the test.
 import assert from 'node:assert/strict';
 import { get } from 'node:http';
+import { spawn } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
+import { kubectlPath } from '../helpers/kubectl.js';
 import { pushSeedImages, startRegistry, type TestRegistry } from '../helpers/registry.js';
 import type { CriRuntime } from '../../src/kubelet/runtime/cri/runtime.js';
 import { createLogger } from '../../src/cli/log.js';
@@ -252,6 +254,26 @@ describe('real containers through containerd', () => {
     await eventually('forwarded response', async () => body.includes('busybox httpd'));
     assert.match(body, /^HTTP\/1\.[01] 200 OK\r\n/);
     abort.abort();
+  });
+
+  test('kubectl logs, exec and port-forward reach real containers through the kubelet API', async () => {
+    assert.equal(await cluster.kubectl(['logs', 'calc']), '5\n');
+    const [web] = await webPods();
+    assert.equal(await cluster.kubectl(['exec', web.metadata.name, '--', 'sh', '-c', 'head -c 15 /var/www/index.html']), '<!DOCTYPE html>');
+    const failed = await cluster.kubectlResult(['exec', web.metadata.name, '--', 'sh', '-c', 'exit 3']);
+    assert.equal(failed.code, 3);
+    assert.match(failed.stderr, /command terminated with exit code 3/);
+    const forward = spawn(kubectlPath(), ['--kubeconfig', cluster.kubeconfig, 'port-forward', `pod/${web.metadata.name}`, ':80'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let printed = '';
+      forward.stdout.on('data', (d: Buffer) => (printed += d.toString()));
+      const port = await eventually('port-forward listening', async () => /Forwarding from 127\.0\.0\.1:(\d+) -> 80/.exec(printed)?.[1]);
+      const r = await httpGet(`http://127.0.0.1:${port}/`);
+      assert.equal(r.status, 200);
+      assert.match(r.body, /busybox httpd/);
+    } finally {
+      forward.kill();
+    }
   });
 
   test('probes: httpGet readiness on a named port gates Ready; a failing exec liveness probe restarts the container', async () => {

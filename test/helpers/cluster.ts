@@ -44,6 +44,7 @@ export async function startTestCluster(
       kubeletBackoffBaseMs: options.kubeletBackoffBaseMs,
       runtime: options.runtime,
       nodeName: options.nodeName,
+      kubeletPort: 0,
     },
     createLogger(process.env.K8TS_TEST_VERBOSE ? 2 : 0, (line) => logs.push(line)),
   );

@@ -135,6 +135,8 @@ export interface ContainerConfig {
   logPath: string;
   tty?: boolean;
   stdin?: boolean;
+  /** The container's stdin closes when the first attached client closes its own. */
+  stdinOnce?: boolean;
   /** Volumes prepared by the kubelet, bind-mounted into the container (CRI Mount). */
   mounts?: Mount[];
   /** CRI LinuxContainerConfig: cgroup resources and the security context. */
@@ -209,6 +211,8 @@ export interface LogOptions {
   sinceTime?: Date;
   timestamps?: boolean;
   limitBytes?: number;
+  /** Keep streaming what the container writes until it exits or the signal aborts. */
+  follow?: boolean;
 }
 
 /**
@@ -263,6 +267,13 @@ export interface RuntimeService {
   listContainers(filter?: ContainerFilter): Promise<Container[]>;
   execSync(containerId: string, cmd: string[], timeoutSeconds: number): Promise<ExecSyncResponse>;
   readLogs(containerId: string, options?: LogOptions): Promise<string>;
+  /**
+   * Optional: a runtime that keeps its containers' logs itself (the simulated one) streams them
+   * here. Without it the kubelet reads the CRI log file at ContainerStatus.logPath.
+   */
+  streamLogs?(containerId: string, options: LogOptions, signal: AbortSignal): Readable;
+  /** CRI ReopenContainerLog: the runtime writes to a fresh file at logPath (after the kubelet rotated the old one). */
+  reopenContainerLog?(containerId: string): Promise<void>;
   /** CRI Exec: runs cmd in the container with the session's streams; resolves with its exit code. */
   exec(containerId: string, cmd: string[], session: StreamSession): Promise<{ exitCode: number }>;
   /** CRI Attach: connects the session to the container's main process until it exits or the client leaves. */

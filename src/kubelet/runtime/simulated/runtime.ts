@@ -1,9 +1,15 @@
 // A container runtime without containers (like KWOK): sandboxes get an IP from
-import type { Duplex } from 'node:stream';
 // the node's pod CIDR, containers "run" per their script (script.ts), exit on a
 // timer, answer probes and execs, and have simulated logs. One instance per node.
+// Exec and attach run a small shell (shell.ts) over an in-memory filesystem;
+// port-forward reaches a simulated responder (responder.ts) on any port.
 import { createHash, randomBytes } from 'node:crypto';
-import { execExitCode, scriptFor, type ContainerScript, type ProbeType } from './script.js';
+import { PassThrough, Writable, type Duplex, type Readable } from 'node:stream';
+import { MemoryLog } from '../../logs/memory-log.js';
+import { SimulatedFs } from './fs.js';
+import { simulatedResponder } from './responder.js';
+import { runCommand } from './shell.js';
+import { ANNOTATION_EXIT_AFTER, ANNOTATION_EXIT_CODE, execExitCode, scriptFor, type ContainerScript, type ProbeType } from './script.js';
 import {
   RuntimeError,
   type Container,
@@ -23,6 +29,7 @@ import {
   type PodSandboxStatus,
   type RuntimeCondition,
   type RuntimeService,
+  type StreamSession,
   type VersionInfo,
 } from '../types.js';
 
@@ -51,6 +58,13 @@ interface ContainerRecord {
   script: ContainerScript;
   env: Record<string, string>;
   timer?: NodeJS.Timeout;
+  log: MemoryLog;
+  fs: SimulatedFs;
+  /** A shell main process (stdin: true): what attach writes to. */
+  mainStdin?: PassThrough;
+  /** Output of the main process, for attached clients. */
+  attached: Set<StreamSession>;
+  stopMain?: AbortController;
 }
 
 function nowNanos(): bigint {
@@ -71,6 +85,11 @@ export function normalizeImage(image: string): string {
   const lastPart = name.slice(name.lastIndexOf('/') + 1);
   if (!lastPart.includes(':') && !name.includes('@')) name += ':latest';
   return name;
+}
+
+function resolvConf(dns: { servers: string[]; searches: string[]; options: string[] }): string {
+  const lines = [...(dns.searches.length > 0 ? [`search ${dns.searches.join(' ')}`] : []), ...dns.servers.map((s) => `nameserver ${s}`), ...(dns.options.length > 0 ? [`options ${dns.options.join(' ')}`] : [])];
+  return lines.map((l) => `${l}\n`).join('');
 }
 
 function matches(labels: Record<string, string>, selector: Record<string, string> | undefined): boolean {
@@ -125,6 +144,8 @@ export class SimulatedRuntime implements RuntimeService, ImageService {
   private readonly images = new Map<string, Image>();
   private readonly listeners = new Set<(e: ContainerEvent) => void>();
   private readonly ips = new PodIPAllocator();
+
+  constructor(private readonly options: { logMaxBytes?: number } = {}) {}
 
   async version(): Promise<VersionInfo> {
     return { version: '0.1.0', runtimeName: SIMULATED_RUNTIME_NAME, runtimeVersion: SIMULATED_RUNTIME_VERSION, runtimeApiVersion: 'v1' };
@@ -215,6 +236,16 @@ export class SimulatedRuntime implements RuntimeService, ImageService {
       reason: '',
       script,
       env,
+      log: new MemoryLog(this.options.logMaxBytes),
+      fs: new SimulatedFs(
+        {
+          '/etc/hostname': `${sandboxConfig.hostname}\n`,
+          '/etc/hosts': `127.0.0.1\tlocalhost\n${sandbox.ip || '127.0.0.1'}\t${sandboxConfig.hostname}\n`,
+          ...(sandboxConfig.dnsConfig ? { '/etc/resolv.conf': resolvConf(sandboxConfig.dnsConfig) } : {}),
+        },
+        config.mounts ?? [],
+      ),
+      attached: new Set(),
     });
     this.emit(id, 'CONTAINER_CREATED_EVENT');
     return id;
@@ -226,6 +257,16 @@ export class SimulatedRuntime implements RuntimeService, ImageService {
     c.state = 'CONTAINER_RUNNING';
     c.startedAt = nowNanos();
     this.emit(containerId, 'CONTAINER_STARTED_EVENT');
+    if (this.runsShell(c)) {
+      this.startShell(c);
+      return;
+    }
+    if (this.runsLoop(c)) {
+      this.startLoop(c);
+      return;
+    }
+    const startedAt = new Date(Number(c.startedAt / 1_000_000n));
+    if (c.script.output.length > 0) c.log.write('stdout', c.script.output.map((l) => `${l}\n`).join(''), startedAt);
     const after = c.script.exitAfterMs;
     if (after !== undefined) {
       c.timer = setTimeout(() => this.exit(c, c.script.exitCode, c.script.exitCode === 0 ? 'Completed' : 'Error'), after);
@@ -277,30 +318,117 @@ export class SimulatedRuntime implements RuntimeService, ImageService {
     return c?.state === 'CONTAINER_RUNNING' && !c.script.failingProbes.has(type);
   }
 
-  // Streaming sessions come with the kubelet's API (issue 8); until then they are refused.
-  async exec(): Promise<{ exitCode: number }> {
-    throw new RuntimeError('NotFound', 'streaming exec is not served by the simulated runtime yet');
+  async exec(containerId: string, cmd: string[], session: StreamSession): Promise<{ exitCode: number }> {
+    const c = this.mustGet(containerId);
+    if (c.state !== 'CONTAINER_RUNNING') throw new RuntimeError('NotFound', `container ${containerId} is not running`);
+    const stopped = new AbortController();
+    const onExit = (e: ContainerEvent) => e.containerId === containerId && e.type === 'CONTAINER_STOPPED_EVENT' && stopped.abort();
+    const unsubscribe = this.onContainerEvent(onExit);
+    const terminal = { width: 0, height: 0 };
+    session.onResize?.((size) => Object.assign(terminal, size));
+    try {
+      const exitCode = await runCommand(cmd, {
+        env: c.env,
+        fs: c.fs,
+        stdin: session.stdin,
+        stdout: session.stdout,
+        stderr: session.stderr,
+        tty: session.tty,
+        signal: AbortSignal.any([session.signal, stopped.signal]),
+        terminal,
+      });
+      return { exitCode };
+    } finally {
+      unsubscribe();
+    }
   }
 
-  async attach(): Promise<void> {
-    throw new RuntimeError('NotFound', 'attach is not served by the simulated runtime yet');
+  async attach(containerId: string, session: StreamSession): Promise<void> {
+    const c = this.mustGet(containerId);
+    if (c.state !== 'CONTAINER_RUNNING') throw new RuntimeError('NotFound', `container ${containerId} is not running`);
+    c.attached.add(session);
+    const input = session.stdin;
+    const forward = (chunk: Buffer) => c.mainStdin?.write(chunk);
+    input?.on('data', forward);
+    try {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          unsubscribe();
+          session.signal.removeEventListener('abort', done);
+          resolve();
+        };
+        const unsubscribe = this.onContainerEvent((e) => e.containerId === containerId && e.type === 'CONTAINER_STOPPED_EVENT' && done());
+        session.signal.addEventListener('abort', done);
+        // stdinOnce: the container's stdin closes with the first attached client's.
+        input?.once('end', () => {
+          if (c.config.stdinOnce) c.mainStdin?.end();
+        });
+      });
+    } finally {
+      input?.off('data', forward);
+      c.attached.delete(session);
+    }
   }
 
-  async portForward(): Promise<Duplex> {
-    throw new RuntimeError('NotFound', 'port-forward is not served by the simulated runtime yet');
+  async portForward(podSandboxId: string, port: number, signal: AbortSignal): Promise<Duplex> {
+    const sandbox = this.sandboxes.get(podSandboxId);
+    if (!sandbox || sandbox.state !== 'SANDBOX_READY') throw new RuntimeError('NotFound', `an error occurred when try to find sandbox "${podSandboxId}": not found`);
+    return simulatedResponder(sandbox.config.metadata.name, port, signal);
+  }
+
+  streamLogs(containerId: string, options: LogOptions, signal: AbortSignal): Readable {
+    return this.mustGet(containerId).log.read(options, signal);
+  }
+
+  /** A container whose command is an interactive shell (`kubectl run -it -- sh`): it runs until its stdin says exit. */
+  private runsShell(c: ContainerRecord): boolean {
+    const argv = [...c.config.command, ...c.config.args];
+    return c.config.stdin === true && c.script.exitAfterMs === undefined && (argv.length === 0 || (/(^|\/)(sh|bash|ash)$/.test(argv[0]) && argv.length === 1));
+  }
+
+  /** `sh -c` with a loop (`while true; do echo ...; sleep 1; done`): interpreted live, so its output appears over time. */
+  private runsLoop(c: ContainerRecord): boolean {
+    const argv = [...c.config.command, ...c.config.args];
+    const podAnnotations = this.sandboxes.get(c.sandboxId)?.config.annotations ?? {};
+    const exitAfter = Object.keys(podAnnotations).some((k) => k.startsWith(ANNOTATION_EXIT_AFTER) || k.startsWith(ANNOTATION_EXIT_CODE));
+    return !exitAfter && /(^|\/)(sh|bash|ash)$/.test(argv[0] ?? '') && argv[1] === '-c' && /\b(while|until|for)\b/.test(argv[2] ?? '');
+  }
+
+  private startLoop(c: ContainerRecord): void {
+    const argv = [...c.config.command, ...c.config.args];
+    c.stopMain = new AbortController();
+    const writer = (stream: 'stdout' | 'stderr') =>
+      new Writable({
+        write: (chunk: Buffer, _e, done) => {
+          c.log.write(stream, chunk.toString('utf8'));
+          for (const s of c.attached) (stream === 'stdout' ? s.stdout : (s.stderr ?? s.stdout))?.write(chunk);
+          done();
+        },
+      });
+    void runCommand(argv.slice(0, 3), { env: c.env, fs: c.fs, stdout: writer('stdout'), stderr: writer('stderr'), tty: false, signal: c.stopMain.signal }).then(
+      (code) => c.state === 'CONTAINER_RUNNING' && this.exit(c, code, code === 0 ? 'Completed' : 'Error'),
+      () => c.state === 'CONTAINER_RUNNING' && this.exit(c, 1, 'Error'),
+    );
+  }
+
+  private startShell(c: ContainerRecord): void {
+    c.mainStdin = new PassThrough();
+    c.stopMain = new AbortController();
+    const out = new PassThrough();
+    out.on('data', (chunk: Buffer) => {
+      c.log.write('stdout', chunk.toString('utf8'));
+      for (const s of c.attached) s.stdout?.write(chunk);
+    });
+    void runCommand(['sh'], { env: c.env, fs: c.fs, stdin: c.mainStdin, stdout: out, tty: c.config.tty === true, signal: c.stopMain.signal }).then(
+      (code) => c.state === 'CONTAINER_RUNNING' && this.exit(c, code, code === 0 ? 'Completed' : 'Error'),
+      () => c.state === 'CONTAINER_RUNNING' && this.exit(c, 1, 'Error'),
+    );
   }
 
   async readLogs(containerId: string, options: LogOptions = {}): Promise<string> {
-    const c = this.mustGet(containerId);
-    if (c.startedAt === 0n) return '';
-    const at = new Date(Number(c.startedAt / 1_000_000n));
-    let lines = c.script.output.length > 0 || c.script.exitAfterMs !== undefined ? c.script.output : [`simulated container ${c.config.metadata.name} running image ${c.config.image.image}`];
-    if (options.sinceTime && at < options.sinceTime) lines = [];
-    if (options.tailLines !== undefined) lines = lines.slice(Math.max(0, lines.length - options.tailLines));
-    const stamp = at.toISOString().replace('Z', '000000Z');
-    let text = lines.map((l) => (options.timestamps ? `${stamp} ${l}\n` : `${l}\n`)).join('');
-    if (options.limitBytes !== undefined) text = text.slice(0, options.limitBytes);
-    return text;
+    const chunks: Buffer[] = [];
+    for await (const chunk of this.mustGet(containerId).log.read({ ...options, follow: false })) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
   }
 
   onContainerEvent(listener: (event: ContainerEvent) => void): () => void {
@@ -339,6 +467,9 @@ export class SimulatedRuntime implements RuntimeService, ImageService {
   private exit(c: ContainerRecord, exitCode: number, reason: string): void {
     if (c.timer) clearTimeout(c.timer);
     c.timer = undefined;
+    c.stopMain?.abort();
+    c.mainStdin?.end();
+    c.log.end();
     c.state = 'CONTAINER_EXITED';
     c.exitCode = exitCode;
     c.reason = reason;

@@ -68,7 +68,7 @@ function imageBase(image: string): string {
 }
 
 /** Splits a shell line into statements at ; && || and newlines (quotes respected, nothing else). */
-function statements(line: string): string[] {
+export function statements(line: string): string[] {
   const out: string[] = [];
   let cur = '';
   let quote = '';
@@ -93,7 +93,7 @@ function statements(line: string): string[] {
 }
 
 /** Words of a statement with quotes removed and $VAR / ${VAR} expanded from env. */
-function words(statement: string, env: Record<string, string>): string[] {
+export function words(statement: string, env: Record<string, string>): string[] {
   const expanded = statement.replace(/\$\{(\w+)\}|\$(\w+)/g, (_m, a: string | undefined, b: string | undefined) => env[a ?? b ?? ''] ?? '');
   const out: string[] = [];
   const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
