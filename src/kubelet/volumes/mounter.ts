@@ -45,7 +45,14 @@ export class HostMounter implements Mounter {
   }
 
   async unmount(target: string): Promise<void> {
-    await run('umount', [target]);
+    try {
+      await run('umount', [target]);
+    } catch (err) {
+      // Something still has a file open in it (another process, another mount namespace's copy):
+      // detach it now; the kernel frees it when the last user lets go.
+      if (!/target is busy/.test((err as Error).message)) throw err;
+      await run('umount', ['-l', target]);
+    }
   }
 
   async mountsUnder(prefix: string): Promise<string[]> {
