@@ -16,8 +16,8 @@ describe('batch: CronJobs', () => {
   after(async () => cluster.stop());
   // CronJobs. Start times are made due without waiting for the clock: status.lastScheduleTime is set back and
   // the schedule names minutes just past, so the controller finds a missed start time at once.
-  const minuteAgo = (n: number) => new Date(Date.now() - n * 60_000).getUTCMinutes();
-  const scheduledName = (name: string, minutesAgo: number) => `${name}-${Math.floor((Date.now() - minutesAgo * 60_000) / 60_000)}`;
+  const minuteAgo = (n: number, now = Date.now()) => new Date(now - n * 60_000).getUTCMinutes();
+  const scheduledName = (name: string, minutesAgo: number, now = Date.now()) => `${name}-${Math.floor((now - minutesAgo * 60_000) / 60_000)}`;
   const cronJob = (name: string, schedule: string, spec: object, command: string[]) => ({
     apiVersion: 'batch/v1',
     kind: 'CronJob',
@@ -126,16 +126,18 @@ spec:
   });
 
   test('finished jobs: SawCompletedJob, lastSuccessfulTime and the history limit', async () => {
-    const [a, b] = [minuteAgo(3), minuteAgo(2)];
+    // Both scheduled times come from one clock reading, so a minute turning over mid-test cannot shift them.
+    const t0 = Date.now();
+    const [a, b] = [minuteAgo(3, t0), minuteAgo(2, t0)];
     await create(cronJob('history', `${a} * * * *`, { successfulJobsHistoryLimit: 1 }, ['sleep', '1']));
     await setLastScheduleTime('history', 30);
-    const first = scheduledName('history', 3);
+    const first = scheduledName('history', 3, t0);
     await eventually('the first job done', async () => {
       const cj = await getCronJob('history');
       return !cj.status?.active?.length && cj.status?.lastSuccessfulTime ? cj : undefined;
     });
     await setSchedule('history', `${a},${b} * * * *`);
-    const second = scheduledName('history', 2);
+    const second = scheduledName('history', 2, t0);
     await eventually('the second done and the first deleted', async () => {
       const names = (await ownedJobs('history')).map((j) => j.metadata.name);
       return names.join() === second && !(await getCronJob('history')).status?.active?.length;
