@@ -377,7 +377,8 @@ describe('scheduling', () => {
     assert.equal(condition.status, 'True');
     assert.equal(condition.reason, 'PreemptionByScheduler');
     assert.equal(condition.message, 'default-scheduler: preempting to accommodate a higher priority pod');
-    assert.ok((await getPod(ns, 'victim'))?.metadata.deletionTimestamp);
+    // The scheduler marks the victim, then deletes it: the deletion follows the condition.
+    await waitFor('the victim terminating', async () => (await getPod(ns, 'victim'))?.metadata.deletionTimestamp);
     await cluster.kubectl(['patch', 'pod', 'victim', '-n', ns, '--type=json', '-p', '[{"op":"remove","path":"/metadata/finalizers"}]']);
     await completeDeletion(ns, 'victim');
     assert.equal(await scheduledNode(ns, 'preemptor'), 'dt-a');
