@@ -160,8 +160,7 @@ describe('node lifecycle', () => {
     const nodeEvents = await events('flaky-0');
     assert.match(nodeEvents, /RegisteredNode Node flaky-0 event: Registered Node flaky-0 in Controller/);
     assert.match(nodeEvents, /NodeNotReady Node flaky-0 status is now: NodeNotReady/);
-    const patient = (await pod('patient'))!;
-    assert.equal(patient.status.conditions?.find((c) => c.type === 'Ready')?.status, 'False');
+    await eventually('patient not Ready', async () => (await pod('patient'))?.status.conditions?.find((c) => c.type === 'Ready')?.status === 'False');
     assert.match(await events('patient'), /NodeNotReady Node is not ready/);
 
     // The survivor tolerates unreachable for 4 s, then the taint eviction controller deletes it.

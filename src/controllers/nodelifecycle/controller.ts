@@ -36,6 +36,8 @@ const nowTime = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 
 export class NodeLifecycleController {
   private readonly queue = new WorkQueue<string>();
+  /** Pods seen changing on a node that is not Ready (upstream's processPod). */
+  private readonly podQueue = new WorkQueue<string>();
   private readonly nodes;
   private readonly leases;
   private readonly pods;
@@ -65,6 +67,10 @@ export class NodeLifecycleController {
         this.nodeEvent(n, 'RemovingNode', `Removing Node ${n.metadata!.name} from Controller`);
       },
     });
+    const podChanged = (p: Pod) => {
+      if (p.spec?.nodeName) this.podQueue.add(`${p.metadata!.namespace}/${p.metadata!.name}`);
+    };
+    this.pods.addEventHandler({ onAdd: podChanged, onUpdate: (_o, p) => podChanged(p) });
   }
 
   async run(signal: AbortSignal): Promise<void> {
@@ -82,7 +88,10 @@ export class NodeLifecycleController {
       for (const n of nodes) this.queue.add(n.metadata!.name!);
     }, this.monitorPeriodMs);
     try {
-      await runQueue(this.ctx, signal, this.queue, 4, (name) => this.sync(name));
+      await Promise.all([
+        runQueue(this.ctx, signal, this.queue, 4, (name) => this.sync(name)),
+        runQueue(this.ctx, signal, this.podQueue, 1, (key) => this.syncPod(key)),
+      ]);
     } finally {
       clearInterval(timer);
     }
@@ -148,21 +157,32 @@ export class NodeLifecycleController {
 
   /** MarkPodsNotReady: the node's pods lose Ready at once, before any eviction. */
   private async markPodsNotReady(nodeName: string): Promise<void> {
-    const client = this.ctx.client.resource<Pod>(resources.pods);
-    for (const pod of this.pods.lister.list().filter((p) => p.spec?.nodeName === nodeName)) {
-      const conditions = pod.status?.conditions ?? [];
-      const ready = conditions.find((c) => c.type === 'Ready');
-      if (!ready || ready.status === 'False') continue;
-      const next = conditions.map((c) => (c.type === 'Ready' ? { ...c, status: 'False', lastTransitionTime: nowTime() } : c));
-      try {
-        await client.patch(pod.metadata?.namespace, pod.metadata!.name!, 'merge', { status: { conditions: next } }, { subresource: 'status' });
-      } catch (err) {
-        if (isNotFound(err)) continue;
-        this.ctx.log.warn(`failed to mark pod ${pod.metadata?.namespace}/${pod.metadata?.name} not ready: ${(err as Error).message}`);
-        continue;
-      }
-      this.recorder.event(pod, 'Warning', 'NodeNotReady', 'Node is not ready');
+    for (const pod of this.pods.lister.list().filter((p) => p.spec?.nodeName === nodeName)) await this.markPodNotReady(pod);
+  }
+
+  /** A pod that (again) reports Ready on a node that is not Ready loses it too. */
+  private async syncPod(key: string): Promise<void> {
+    const [namespace, name] = key.split('/');
+    const pod = this.pods.lister.get(namespace, name);
+    const node = pod?.spec?.nodeName ? this.nodes.lister.get(undefined, pod.spec.nodeName) : undefined;
+    const ready = node && condition(node, 'Ready');
+    if (!pod || !ready || ready.status === 'True') return;
+    await this.markPodNotReady(pod);
+  }
+
+  private async markPodNotReady(pod: Pod): Promise<void> {
+    const conditions = pod.status?.conditions ?? [];
+    const ready = conditions.find((c) => c.type === 'Ready');
+    if (!ready || ready.status === 'False') return;
+    const next = conditions.map((c) => (c.type === 'Ready' ? { ...c, status: 'False', lastTransitionTime: nowTime() } : c));
+    try {
+      await this.ctx.client.resource<Pod>(resources.pods).patch(pod.metadata?.namespace, pod.metadata!.name!, 'merge', { status: { conditions: next } }, { subresource: 'status' });
+    } catch (err) {
+      if (isNotFound(err)) return;
+      this.ctx.log.warn(`failed to mark pod ${pod.metadata?.namespace}/${pod.metadata?.name} not ready: ${(err as Error).message}`);
+      return;
     }
+    this.recorder.event(pod, 'Warning', 'NodeNotReady', 'Node is not ready');
   }
 }
 
