@@ -51,19 +51,4 @@ export function autoReady(api: ApiClient, namespace: string, intervalMs = 300, f
   };
 }
 
-/** Polls `check` until it returns a truthy value or the deadline passes. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 30_000, state?: () => Promise<unknown>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await check();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  const seen = state ? ` (state: ${JSON.stringify(await state().catch((e: Error) => e.message))})` : '';
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}${seen}`);
-}
+export { eventually } from '../helpers/eventually.js';

@@ -14,6 +14,9 @@ import { pushSeedImages, startRegistry, type TestRegistry } from '../helpers/reg
 import type { CriRuntime } from '../../src/kubelet/runtime/cri/runtime.js';
 import { createLogger } from '../../src/cli/log.js';
 import { startContainerdAgent } from '../../src/kubelet/start.js';
+import { eventually as poll } from '../helpers/eventually.js';
+
+const eventually = <T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 60000) => poll(what, check, timeoutMs);
 
 interface ContainerStatusJson {
   name: string;
@@ -26,21 +29,6 @@ interface ContainerStatusJson {
 interface PodJson {
   metadata: { name: string; uid: string };
   status: { phase: string; podIP?: string; containerStatuses?: ContainerStatusJson[]; initContainerStatuses?: ContainerStatusJson[] };
-}
-
-async function eventually<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
 }
 
 function httpGet(url: string): Promise<{ status: number; body: string }> {

@@ -12,25 +12,11 @@ import type { KubeObject, ResourceClient } from '../../src/client/types.js';
 import { hollowNodes } from '../../src/kubelet/hollow.js';
 import { KubeletHost, type HostedNode } from '../../src/kubelet/host.js';
 import { tempDir } from '../helpers/tmp.js';
+import { eventually } from '../helpers/eventually.js';
 
 interface PodView {
   phase?: string;
   containerStatuses?: { containerID?: string; restartCount: number; state: { running?: object } }[];
-}
-
-async function eventually<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 function freePort(): Promise<number> {

@@ -17,6 +17,9 @@ import { EventRecorder } from '../../src/client/events.js';
 import { SharedInformerFactory } from '../../src/client/informer-factory.js';
 import { PodGCController } from '../../src/controllers/podgc/controller.js';
 import { QUARANTINE_MS } from '../../src/controllers/podgc/gc.js';
+import { eventually as poll } from '../helpers/eventually.js';
+
+const eventually = <T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 40000) => poll(what, check, timeoutMs);
 
 interface Condition {
   type: string;
@@ -32,21 +35,6 @@ interface PodJson {
 interface NodeJson {
   spec: { taints?: { key: string; effect: string; timeAdded?: string }[] };
   status: { conditions?: Condition[] };
-}
-
-async function eventually<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 40_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 const unreachableTolerations = (seconds?: number) =>

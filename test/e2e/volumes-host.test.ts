@@ -18,21 +18,9 @@ import type { ContainerConfig, Mount, PodSandboxConfig } from '../../src/kubelet
 import { HostMounter } from '../../src/kubelet/volumes/mounter.js';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
 import { tempDir } from '../helpers/tmp.js';
+import { eventually as poll } from '../helpers/eventually.js';
 
-async function eventually<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 45_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
+const eventually = <T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 45000) => poll(what, check, timeoutMs);
 
 /** The simulated runtime, keeping the container configs (and so the mounts) the kubelet sent. */
 class RecordingRuntime extends SimulatedRuntime {

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { clientHandshake, WebSocket } from '../../src/apiserver/streaming/websocket.js';
 import { loadKubeconfig } from '../../src/pki/kubeconfig.js';
 import { kubectlPath } from './kubectl.js';
+import { eventually as poll } from './eventually.js';
 
 export interface OpenedWebSocket {
   ws: WebSocket;
@@ -74,17 +75,4 @@ export function kubectlInTerminal(kubeconfig: string, args: string[], steps: { w
 }
 
 /** Polls `check` until it returns a value (not undefined) or the timeout passes. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await sleep(250);
-  }
-}
+export const eventually = <T>(check: () => Promise<T | undefined>, timeoutMs = 30_000, what = 'condition'): Promise<T> => poll(what, check, timeoutMs);
