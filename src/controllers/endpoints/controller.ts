@@ -1,10 +1,11 @@
 // The Endpoints controller: for every Service with a selector, an Endpoints
 // object of the same name listing the matching pods' addresses and ports.
 import * as resources from '../../client/resources.js';
-import { WorkQueue } from '../../client/workqueue.js';
 import { selectorFromSet } from '../../machinery/labels.js';
+import { WorkQueue } from '../../client/workqueue.js';
 import type { Controller, ControllerContext, EventRecorder } from '../context.js';
 import { isAlreadyExists, isNotFound, keyOf, runQueue, splitKey } from '../controller-utils/run.js';
+import { labelsEqual, queueServicesOnChange } from '../controller-utils/services.js';
 import type { Pod } from '../controller-utils/types.js';
 import { TriggerTimeTracker } from './trigger-time.js';
 import { podSubsets, repackSubsets, subsetsEqual, truncateSubsets } from './subsets.js';
@@ -13,20 +14,11 @@ import { isServiceIPSet } from './podendpoints.js';
 
 const WORKERS = 5;
 
-function labelsEqual(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
-  const norm = (l: Record<string, string> | undefined) => JSON.stringify(Object.entries(l ?? {}).sort());
-  return norm(a) === norm(b);
-}
 
 function addressCount(subsets: EndpointSubset[] | undefined): number {
   return (subsets ?? []).reduce((n, s) => n + (s.addresses?.length ?? 0) + (s.notReadyAddresses?.length ?? 0), 0);
 }
 
-/** The Services whose selector a pod's labels match. */
-export function servicesSelecting(services: Service[], pod: Pod): Service[] {
-  const labels = pod.metadata?.labels ?? {};
-  return services.filter((s) => s.spec?.selector && s.spec.type !== 'ExternalName' && selectorFromSet(s.spec.selector).matches(labels));
-}
 
 export class EndpointsController {
   private readonly queue = new WorkQueue<string>();
@@ -41,20 +33,7 @@ export class EndpointsController {
     this.pods = ctx.informers.informerFor<Pod>(resources.pods);
     this.endpoints = ctx.informers.informerFor<Endpoints>(resources.endpoints);
     this.recorder = ctx.recorder('endpoint-controller');
-    this.services.addEventHandler({
-      onAdd: (s) => this.queue.add(keyOf(s)),
-      onUpdate: (_o, s) => this.queue.add(keyOf(s)),
-      onDelete: (s) => this.queue.add(keyOf(s)),
-    });
-    this.pods.addEventHandler({
-      onAdd: (p) => this.podChanged(p),
-      onUpdate: (old, p) => {
-        if (old.metadata?.resourceVersion === p.metadata?.resourceVersion) return;
-        this.podChanged(p);
-        if (!labelsEqual(old.metadata?.labels, p.metadata?.labels)) this.podChanged(old);
-      },
-      onDelete: (p) => this.podChanged(p),
-    });
+    queueServicesOnChange(this.services, this.pods, this.queue);
     // checkLeftoverEndpoints: at start, Endpoints whose Service went while no
     // controller ran are found; later, only a deleted Endpoints is re-checked
     // (Endpoints written by hand without a Service are left alone).
@@ -64,10 +43,6 @@ export class EndpointsController {
       },
       onDelete: (e) => this.queue.add(keyOf(e)),
     });
-  }
-
-  private podChanged(pod: Pod): void {
-    for (const s of servicesSelecting(this.services.lister.list(pod.metadata?.namespace), pod)) this.queue.add(keyOf(s));
   }
 
   run(signal: AbortSignal): Promise<void> {

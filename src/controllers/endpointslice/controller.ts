@@ -1,12 +1,12 @@
 // The EndpointSlice controller: for every Service with a selector, slices
 // (discovery.k8s.io/v1) of at most 100 endpoints listing the matching pods.
 import * as resources from '../../client/resources.js';
-import { WorkQueue } from '../../client/workqueue.js';
 import { selectorFromSet } from '../../machinery/labels.js';
+import { WorkQueue } from '../../client/workqueue.js';
 import type { Controller, ControllerContext, EventRecorder } from '../context.js';
-import { isNotFound, keyOf, runQueue, splitKey, type ReconcileResult } from '../controller-utils/run.js';
+import { isNotFound, runQueue, splitKey, type ReconcileResult } from '../controller-utils/run.js';
 import type { Node, Pod } from '../controller-utils/types.js';
-import { servicesSelecting } from '../endpoints/controller.js';
+import { queueServicesOnChange } from '../controller-utils/services.js';
 import { TriggerTimeTracker } from '../endpoints/trigger-time.js';
 import { LABEL_MANAGED_BY, LABEL_SERVICE_NAME, type EndpointSlice, type Service } from '../endpoints/types.js';
 import { CONTROLLER_NAME, reconcileSlices, ZONE_LABEL } from './reconcile.js';
@@ -30,29 +30,12 @@ export class EndpointSliceController {
     this.nodes = ctx.informers.informerFor<Node>(resources.nodes);
     this.slices = ctx.informers.informerFor<EndpointSlice>(resources.endpointslices);
     this.recorder = ctx.recorder('endpoint-slice-controller');
-    this.services.addEventHandler({
-      onAdd: (s) => this.queue.add(keyOf(s)),
-      onUpdate: (_o, s) => this.queue.add(keyOf(s)),
-      onDelete: (s) => this.queue.add(keyOf(s)),
-    });
-    this.pods.addEventHandler({
-      onAdd: (p) => this.podChanged(p),
-      onUpdate: (old, p) => {
-        if (old.metadata?.resourceVersion === p.metadata?.resourceVersion) return;
-        this.podChanged(p);
-        this.podChanged(old);
-      },
-      onDelete: (p) => this.podChanged(p),
-    });
+    queueServicesOnChange(this.services, this.pods, this.queue);
     const sliceChanged = (s: EndpointSlice) => {
       const service = s.metadata?.labels?.[LABEL_SERVICE_NAME];
       if (service && s.metadata?.labels?.[LABEL_MANAGED_BY] === CONTROLLER_NAME) this.queue.add(`${s.metadata?.namespace}/${service}`);
     };
     this.slices.addEventHandler({ onAdd: sliceChanged, onUpdate: (_o, s) => sliceChanged(s), onDelete: sliceChanged });
-  }
-
-  private podChanged(pod: Pod): void {
-    for (const s of servicesSelecting(this.services.lister.list(pod.metadata?.namespace), pod)) this.queue.add(keyOf(s));
   }
 
   run(signal: AbortSignal): Promise<void> {
