@@ -76,6 +76,8 @@ export interface KindStrategy {
   verbs?: readonly Verb[];
   /** Set when objects are stored as another version or group's kind. */
   storage?: StorageConversion;
+  /** A warning sent with every request for the kind (upstream's deprecation of a served kind). */
+  deprecationWarning?: string;
   /** Whether the kind has a `status` subresource (spec and status written apart). */
   statusSubresource?: boolean;
   scale?: ScalePaths;

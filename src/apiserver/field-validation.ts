@@ -5,6 +5,7 @@ import type { ServerResponse } from 'node:http';
 import type { ApiObject } from '../api/kind.js';
 import { duplicateFields, fieldTypeErrors, unknownFields } from '../api/schema/index.js';
 import { badRequest } from '../machinery/status.js';
+import { addWarnings } from './http.js';
 import type { Resource } from './registry/resource.js';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
@@ -30,7 +31,5 @@ export function checkFields(resource: Resource, obj: ApiObject, mode: FieldValid
   if (mode === 'Strict') {
     throw badRequest(`${kind} in version "${version}" cannot be handled as a ${kind}: strict decoding error: ${problems.join(', ')}`);
   }
-  const warnings = problems.map((p) => `299 - ${JSON.stringify(p)}`);
-  const existing = res.getHeader('Warning');
-  res.setHeader('Warning', [...(Array.isArray(existing) ? existing : existing ? [String(existing)] : []), ...warnings]);
+  addWarnings(res, problems);
 }

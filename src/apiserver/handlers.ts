@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiObject } from '../api/kind.js';
 import { badRequest, methodNotSupported, notAcceptable, unsupportedMediaType } from '../machinery/status.js';
-import { parseJson, readBody, sendJson } from './http.js';
+import { addWarnings, parseJson, readBody, sendJson } from './http.js';
 import { serverSideApply } from './apply.js';
 import { applyPatch, applyPatchType } from './patch.js';
 import { decodeKubernetesProtobuf, protobufContentType } from './protobuf/index.js';
@@ -46,6 +46,7 @@ export async function handleResource(input: HandlerInput): Promise<void> {
   }
   const connect = connectSubresource(resource.names.group, resource.names.plural, info.subresource);
   if (connect) return connect.serve(input);
+  if (resource.strategy.deprecationWarning) addWarnings(input.res, [resource.strategy.deprecationWarning]);
   if (!servesSubresource(resource, info.subresource, info.verb)) throw methodNotSupported(resource.groupResource, info.verb);
   if (resource.strategy.verbs && !(resource.strategy.verbs as readonly string[]).includes(info.verb)) throw methodNotSupported(resource.groupResource, info.verb);
   switch (info.verb) {

@@ -45,6 +45,13 @@ export function sendError(res: ServerResponse, err: unknown): void {
 }
 
 /** Parses a JSON body; malformed input is a 400 with the parser's reason. */
+/** Adds `Warning: 299 - "<text>"` headers, which kubectl prints as `Warning: <text>`. */
+export function addWarnings(res: ServerResponse, texts: string[]): void {
+  const existing = res.getHeader('Warning');
+  const before = Array.isArray(existing) ? existing : existing ? [String(existing)] : [];
+  res.setHeader('Warning', [...before, ...texts.map((t) => `299 - ${JSON.stringify(t)}`)]);
+}
+
 export function parseJson(body: Buffer): unknown {
   try {
     return JSON.parse(body.toString('utf8'));

@@ -93,7 +93,9 @@ describe('endpoints and endpoint slices', () => {
     await service('ep-basic', { selector: { app: 'ep-basic' }, ports: [{ port: 80, targetPort: 80 }] });
     const empty = await eventually('empty Endpoints', () => endpointsOf('ep-basic'));
     assert.equal(empty.subsets, undefined);
-    assert.match(await cluster.kubectl(['get', 'endpoints', 'ep-basic']), /^NAME\s+ENDPOINTS\s+AGE\nep-basic\s+<none>\s+\S+\n$/);
+    const got = await cluster.kubectlResult(['get', 'endpoints', 'ep-basic']);
+    assert.match(got.stdout, /^NAME\s+ENDPOINTS\s+AGE\nep-basic\s+<none>\s+\S+\n$/);
+    assert.equal(got.stderr, 'Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n');
     await pod('ep-basic-1', { app: 'ep-basic' }, [{ containerPort: 80 }]);
     const p1 = await readyPod('ep-basic-1');
     await eventually('one endpoint', async () => ipPorts(await endpointsOf('ep-basic')).join() === `${p1.status.podIP}:80`);

@@ -87,6 +87,7 @@ export function formatEndpoints(obj: ApiObject): string {
 
 export const endpointsStrategy: KindStrategy = {
   names: { group: '', version: 'v1', kind: 'Endpoints', plural: 'endpoints', singular: 'endpoints', shortNames: ['ep'], namespaced: true },
+  deprecationWarning: 'v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice',
   defaults,
   validate,
   table: {
