@@ -17,7 +17,7 @@ describe('batch: Job failures', () => {
   });
   after(async () => cluster.stop());
   test('Jobs, completion after task failure', async () => {
-    await create(job('fail-once', { completions: 3, parallelism: 2, backoffLimit: 6 }, { containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'sleep 4'] }] }));
+    await create(job('fail-once', { completions: 3, parallelism: 2, backoffLimit: 6 }, { containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'sleep 8'] }] }));
     // The task fails once: one running pod is killed, and the Job replaces it.
     const victim = await eventually('a running pod', async () => (await jobPods('fail-once')).find((p) => p.status.phase === 'Running'));
     await cluster.kubectl(['delete', 'pod', victim.metadata.name, '--wait=false']);

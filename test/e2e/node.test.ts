@@ -144,7 +144,7 @@ describe('node agent with simulated nodes', () => {
       pod('init-never', 'k8ts-sim-2', {
         restartPolicy: 'Never',
         initContainers: [
-          { name: 'init1', image: 'busybox', command: ['sleep', '1'] },
+          { name: 'init1', image: 'busybox', command: ['sleep', '5'] },
           { name: 'init2', image: 'busybox', command: ['/bin/true'] },
         ],
         containers: [{ name: 'run1', image: 'busybox', command: ['/bin/true'] }],
