@@ -11,6 +11,7 @@ import { benchControllers } from './controllers.js';
 import { benchApiServer } from './apiserver.js';
 import { benchContainers } from './containers.js';
 import { benchStreaming } from './streaming.js';
+import { benchScale } from './scale.js';
 
 const benchmarks: Record<string, () => Promise<BenchRow[]>> = {
   storage: benchStorage,
@@ -21,6 +22,7 @@ const benchmarks: Record<string, () => Promise<BenchRow[]>> = {
   apiserver: benchApiServer,
   containers: benchContainers,
   streaming: benchStreaming,
+  scale: benchScale,
 };
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
