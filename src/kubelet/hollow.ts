@@ -58,8 +58,10 @@ export function hollowNodeConfig(index: number, options: HollowNodeOptions = {})
   };
 }
 
+export type HollowNode = HostedNode & { runtime: SimulatedRuntime };
+
 /** N hollow nodes, each with its own simulated runtime. */
-export function hollowNodes(count: number, options: HollowNodeOptions = {}): HostedNode[] {
+export function hollowNodes(count: number, options: HollowNodeOptions = {}): HollowNode[] {
   return Array.from({ length: count }, (_, i) => {
     const runtime = new SimulatedRuntime({ logMaxBytes: options.logMaxBytes });
     return { config: hollowNodeConfig(i, options), runtime, probes: new SimulatedProbeHandler(runtime) };

@@ -61,6 +61,8 @@ export async function startSimulatedNodes(flags: NodeAgentFlags, log: Logger): P
     async stop() {
       await kubeletServer?.close();
       await host.stop();
+      // Hollow nodes' containers live in this process: they end with it.
+      for (const n of nodes) n.runtime.shutdown();
       client.close();
     },
   };

@@ -459,9 +459,12 @@ export class SimulatedRuntime implements RuntimeService, ImageService {
     this.images.delete(normalizeImage(image));
   }
 
-  /** Stops every timer (the node is going away). */
+  /** Stops every timer and every running shell (the node is going away). */
   shutdown(): void {
-    for (const c of this.containers.values()) if (c.timer) clearTimeout(c.timer);
+    for (const c of this.containers.values()) {
+      if (c.timer) clearTimeout(c.timer);
+      c.stopMain?.abort();
+    }
   }
 
   private exit(c: ContainerRecord, exitCode: number, reason: string): void {
