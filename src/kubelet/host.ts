@@ -2,6 +2,7 @@
 // ones — over shared parts: one API client (one HTTPS connection pool), one pod
 // informer and one node informer whose events go to the agent of the node they
 // name, one status writer, one event recorder and one timer for all heartbeats.
+import { readFileSync } from 'node:fs';
 import type { INode } from 'kubernetes-models/v1/Node';
 import type { IPod } from 'kubernetes-models/v1/Pod';
 import type { Logger } from '../cli/log.js';
@@ -9,6 +10,7 @@ import { dropManagedFields, Informer } from '../client/informer.js';
 import * as resources from '../client/resources.js';
 import type { Client } from '../client/rest.js';
 import type { KubeObject } from '../client/types.js';
+import { clusterDnsSettings } from './dns.js';
 import { EventRecorder } from './events.js';
 import { NodeAgent, type KubeletApi, type KubeletShared } from './kubelet.js';
 import type { NodeConfig } from './node-status.js';
@@ -36,6 +38,20 @@ export interface KubeletHostOptions {
   volumeResyncMs?: number;
   /** Concurrent pod status writes. */
   statusConcurrency?: number;
+  /** --cluster-dns (default 10.43.0.10, as k3s), --cluster-domain (cluster.local), --resolv-conf (/etc/resolv.conf). */
+  clusterDNS?: string[];
+  clusterDomain?: string;
+  resolvConf?: string;
+}
+
+/** The node's resolver configuration; none when it cannot be read (pods then get the runtime's default). */
+function readResolvConf(path: string, log: Logger): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    log.warn('kubelet', `cannot read ${path}: ${(err as Error).message}`);
+    return '';
+  }
 }
 
 function nodeNameOf(pod: KubeObject): string {
@@ -74,6 +90,7 @@ export class KubeletHost {
       backoffBaseMs: options.backoffBaseMs ?? 10_000,
       retryMs: options.retryMs ?? 5_000,
       volumeResyncMs: options.volumeResyncMs,
+      dns: clusterDnsSettings(options, readResolvConf(options.resolvConf ?? '/etc/resolv.conf', options.log)),
     };
     for (const node of options.nodes) {
       this.agents.set(node.config.nodeName, new NodeAgent({ ...node, shared }));
