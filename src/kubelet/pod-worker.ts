@@ -398,8 +398,7 @@ export class PodWorker {
     const key = `${this.uid}/${c.name}`;
     const finished = nanosToMs(latest.finishedAt);
     if (this.ctx.backoff.isInBackOffSince(key, finished)) {
-      const m = this.pod.metadata ?? {};
-      const podDesc = `${m.name}_${m.namespace}(${this.uid})`;
+      const podDesc = this.podDescription();
       this.waiting.set(c.name, {
         reason: 'CrashLoopBackOff',
         message: `back-off ${goDuration(this.ctx.backoff.get(key))} restarting failed container=${c.name} pod=${podDesc}`,
