@@ -23,7 +23,8 @@ Flags (k3s names):
   --cluster-cidr CIDR         Pod IP range (default 10.42.0.0/16)
   --cluster-dns IP[,IP]       cluster DNS server for pods (default: the 10th IP of the service CIDR, 10.43.0.10)
   --cluster-domain DOMAIN     cluster DNS domain (default cluster.local)
-  --resolv-conf PATH          the node's resolver configuration for pods (default /etc/resolv.conf)
+  --resolv-conf PATH          the node's resolver for pods (default: /etc/resolv.conf, else
+                              systemd-resolved's, else 8.8.8.8; loopback resolvers are passed over)
   --disable-scheduler         do not run the scheduler
   --simulated-nodes N         run N hollow nodes (simulated runtime) in this process
   --node-name NAME            the agent's node name (hollow nodes: prefix of their names, default k8ts-sim)

@@ -22,7 +22,8 @@ Flags:
   --node-taint KEY=VALUE:EFFECT  taint for the node(s) (repeatable)
   --cluster-dns IP[,IP]       the cluster DNS server pods resolve through (default 10.43.0.10)
   --cluster-domain DOMAIN     the cluster's DNS domain (default cluster.local)
-  --resolv-conf PATH          the node's resolver configuration for pods (default /etc/resolv.conf)
+  --resolv-conf PATH          the node's resolver for pods (default: /etc/resolv.conf, else
+                              systemd-resolved's, else 8.8.8.8; loopback resolvers are passed over)
   -v LEVEL                    log verbosity
 `;
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { IPod } from 'kubernetes-models/v1/Pod';
-import { clusterDnsSettings, defaultClusterDNS, parseResolvConf, podDnsConfig, podHostnameAndDomain, sandboxHostname, type ClusterDnsSettings } from './dns.js';
+import { parseClusterDNS } from './cli.js';
+import { clusterDnsSettings, defaultClusterDNS, parseResolvConf, podDnsConfig, podHostnameAndDomain, sandboxHostname, viableResolvConf, type ClusterDnsSettings } from './dns.js';
 
 const pod = (spec: Partial<NonNullable<IPod['spec']>>, name = 'p'): IPod => ({ metadata: { name, namespace: 'ns', uid: 'u1' }, spec: { containers: [{ name: 'c' }], ...spec } }) as IPod;
 const dns: ClusterDnsSettings = clusterDnsSettings({ clusterDNS: ['10.43.0.10'] }, 'search corp.example lab.example.\nnameserver 10.0.0.2\nnameserver 10.0.0.3 # second\noptions edns0 rotate\n');
@@ -58,4 +59,20 @@ test('hostname and domain: spec.hostname or the name cut to 63, subdomain FQDN, 
   assert.equal(sandboxHostname(pod({ hostname: 'web-0', subdomain: 'web' }), 'cluster.local'), 'web-0');
   assert.equal(sandboxHostname(pod({ hostname: 'web-0', subdomain: 'web', setHostnameAsFQDN: true }), 'cluster.local'), 'web-0.web.ns.svc.cluster.local');
   assert.equal(sandboxHostname(pod({ hostNetwork: true }), 'cluster.local'), '');
+});
+
+test("a node resolv.conf is viable (k3s) with a nameserver pods can reach: not loopback, multicast or link-local", () => {
+  assert.equal(viableResolvConf('nameserver 10.255.255.53\n'), true);
+  assert.equal(viableResolvConf('nameserver 127.0.0.53\noptions edns0\n'), false);
+  assert.equal(viableResolvConf('nameserver 10.0.0.2\nnameserver ::1\n'), false);
+  assert.equal(viableResolvConf('nameserver 169.254.169.253\n'), false);
+  assert.equal(viableResolvConf('nameserver fe80::1\n'), false);
+  assert.equal(viableResolvConf('search example.com\n'), false);
+});
+
+test('--cluster-dns takes comma-separated IPs and refuses anything else', () => {
+  assert.deepEqual(parseClusterDNS('10.43.0.10'), ['10.43.0.10']);
+  assert.deepEqual(parseClusterDNS('10.43.0.10, fd00::a'), ['10.43.0.10', 'fd00::a']);
+  assert.equal(parseClusterDNS(undefined), undefined);
+  assert.throws(() => parseClusterDNS('dns.local'), /invalid --cluster-dns "dns.local": not an IP address/);
 });

@@ -142,3 +142,20 @@ export const DEFAULT_CLUSTER_DNS = defaultClusterDNS('10.43.0.0/16');
 export function clusterDnsSettings(flags: { clusterDNS?: string[]; clusterDomain?: string }, resolvConf: string): ClusterDnsSettings {
   return { clusterDNS: flags.clusterDNS ?? [DEFAULT_CLUSTER_DNS], clusterDomain: flags.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN, host: parseResolvConf(resolvConf) };
 }
+
+/** Nameservers a pod cannot reach through its own network: loopback, multicast, link-local. */
+function unreachableFromPods(ip: string): boolean {
+  const v6 = ip.toLowerCase();
+  if (v6.includes(':')) return v6 === '::1' || v6.startsWith('ff') || /^fe[89ab]/.test(v6);
+  const [a, b] = ip.split('.').map(Number);
+  return a === 127 || (a >= 224 && a <= 239) || (a === 169 && b === 254);
+}
+
+/** k3s's check of a node resolv.conf: some nameserver, and none that only the node itself can reach. */
+export function viableResolvConf(text: string): boolean {
+  const { servers } = parseResolvConf(text);
+  return servers.length > 0 && !servers.some(unreachableFromPods);
+}
+
+/** What k3s gives pods when the node has no viable resolv.conf. */
+export const STUB_RESOLV_CONF = 'nameserver 8.8.8.8\nnameserver 2001:4860:4860::8888\n';

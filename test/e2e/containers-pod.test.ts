@@ -6,12 +6,12 @@
 // busybox-static and docker-registry (npm test's setup installs them); a
 // missing one fails the test.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
 import { eventually as poll } from '../helpers/eventually.js';
 import { pushSeedImages, startRegistry, type TestRegistry } from '../helpers/registry.js';
-import { parseResolvConf } from '../../src/kubelet/dns.js';
+import { parseResolvConf, STUB_RESOLV_CONF, viableResolvConf } from '../../src/kubelet/dns.js';
 
 const eventually = <T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 90_000) => poll(what, check, timeoutMs);
 
@@ -25,8 +25,10 @@ interface PodJson {
   status: { phase: string; podIP?: string; hostIP?: string; containerStatuses?: { name: string; ready: boolean; state: { terminated?: TerminatedJson } }[] };
 }
 
-/** The node's own resolver, as a ClusterFirst pod inherits its search domains. */
-const node = parseResolvConf(readFileSync('/etc/resolv.conf', 'utf8'));
+/** The node's own resolver as the kubelet picks it (k3s: one pods can reach), whose search domains ClusterFirst pods inherit. */
+const node = parseResolvConf(
+  ['/etc/resolv.conf', '/run/systemd/resolve/resolv.conf'].map((p) => (existsSync(p) ? readFileSync(p, 'utf8') : '')).find(viableResolvConf) ?? STUB_RESOLV_CONF,
+);
 
 /** resolv.conf as containerd writes it from the CRI DNSConfig. */
 function resolvConf(servers: string[], searches: string[], options: string[]): string {
@@ -179,15 +181,15 @@ describe('pod identity on hollow nodes (the same kubelet logic over the simulate
   const { runPod, runSleeping, exec } = podHelpers(() => cluster);
 
   before(async () => {
-    cluster = await startTestCluster({ simulatedNodes: 1 });
+    cluster = await startTestCluster({ simulatedNodes: 1, clusterDNS: ['10.43.0.53'], clusterDomain: 'k8ts.test' });
   });
   after(async () => {
     await cluster?.stop();
   });
 
-  test('resolv.conf and hostname come from the kubelet: ClusterFirst with the cluster DNS, the pod hostname', async () => {
+  test('resolv.conf and hostname come from the kubelet: --cluster-dns and --cluster-domain for ClusterFirst, the pod hostname', async () => {
     await runSleeping('hollow-dns', { hostname: 'h-0', subdomain: 'h', containers: [{ name: 'c', image: 'busybox', command: ['sleep', '3600'] }] });
-    assert.match(await exec('hollow-dns', 'c', 'cat', '/etc/resolv.conf'), /^search default\.svc\.cluster\.local svc\.cluster\.local cluster\.local.*\nnameserver 10\.43\.0\.10\noptions ndots:5\n$/);
+    assert.match(await exec('hollow-dns', 'c', 'cat', '/etc/resolv.conf'), /^search default\.svc\.k8ts\.test svc\.k8ts\.test k8ts\.test.*\nnameserver 10\.43\.0\.53\noptions ndots:5\n$/);
     assert.equal(await exec('hollow-dns', 'c', 'hostname'), 'h-0\n');
   });
 
