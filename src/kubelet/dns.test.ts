@@ -59,6 +59,7 @@ test('hostname and domain: spec.hostname or the name cut to 63, subdomain FQDN, 
   assert.equal(sandboxHostname(pod({ hostname: 'web-0', subdomain: 'web' }), 'cluster.local'), 'web-0');
   assert.equal(sandboxHostname(pod({ hostname: 'web-0', subdomain: 'web', setHostnameAsFQDN: true }), 'cluster.local'), 'web-0.web.ns.svc.cluster.local');
   assert.equal(sandboxHostname(pod({ hostNetwork: true }), 'cluster.local'), '');
+  assert.throws(() => sandboxHostname(pod({ hostname: 'a'.repeat(40), subdomain: 'web', setHostnameAsFQDN: true }), 'cluster.local'), /^Error: failed to construct FQDN from pod hostname and cluster domain, FQDN a{40}\.web\.ns\.svc\.cluster\.local is too long \(64 characters is the max, 65 characters requested\)$/);
 });
 
 test("a node resolv.conf is viable (k3s) with a nameserver pods can reach: not loopback, multicast or link-local", () => {

@@ -64,11 +64,22 @@ export function podHostnameAndDomain(pod: IPod, clusterDomain: string): { hostna
   return { hostname, domain };
 }
 
-/** The sandbox's hostname: none with hostNetwork (the node's), the FQDN with setHostnameAsFQDN and a subdomain. */
+/** The kernel's nodename field holds 64 characters. */
+const MAX_FQDN_LENGTH = 64;
+
+/**
+ * The sandbox's hostname: none with hostNetwork (the node's), the FQDN with setHostnameAsFQDN and a
+ * subdomain — which fails the sandbox when it does not fit the kernel's nodename.
+ */
 export function sandboxHostname(pod: IPod, clusterDomain: string): string {
   if (pod.spec?.hostNetwork) return '';
   const { hostname, domain } = podHostnameAndDomain(pod, clusterDomain);
-  return pod.spec?.setHostnameAsFQDN && domain ? `${hostname}.${domain}` : hostname;
+  if (!pod.spec?.setHostnameAsFQDN || !domain) return hostname;
+  const fqdn = `${hostname}.${domain}`;
+  if (fqdn.length > MAX_FQDN_LENGTH) {
+    throw new Error(`failed to construct FQDN from pod hostname and cluster domain, FQDN ${fqdn} is too long (${MAX_FQDN_LENGTH} characters is the max, ${fqdn.length} characters requested)`);
+  }
+  return fqdn;
 }
 
 /** How a pod resolves: through the cluster DNS, the node's resolver, or only its own dnsConfig. */
