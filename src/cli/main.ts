@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { createLogger } from './log.js';
 import { startServer } from './server.js';
 import { parseGoDuration } from '../api/batch/cron.js';
-import { agentUsage, runAgent } from '../kubelet/cli.js';
+import { agentUsage, parseClusterDNS, runAgent } from '../kubelet/cli.js';
 import { containerdAvailable } from '../kubelet/containerd/node.js';
 import { imagesUsage, runImages } from '../kubelet/images/cli.js';
 
@@ -21,6 +21,10 @@ Flags (k3s names):
   --service-cidr CIDR         Service ClusterIP range (default 10.43.0.0/16)
   --service-node-port-range R NodePort range (default 30000-32767)
   --cluster-cidr CIDR         Pod IP range (default 10.42.0.0/16)
+  --cluster-dns IP[,IP]       cluster DNS server for pods (default: the 10th IP of the service CIDR, 10.43.0.10)
+  --cluster-domain DOMAIN     cluster DNS domain (default cluster.local)
+  --resolv-conf PATH          the node's resolver for pods (default: /etc/resolv.conf, else
+                              systemd-resolved's, else 8.8.8.8; loopback resolvers are passed over)
   --disable-scheduler         do not run the scheduler
   --simulated-nodes N         run N hollow nodes (simulated runtime) in this process
   --node-name NAME            the agent's node name (hollow nodes: prefix of their names, default k8ts-sim)
@@ -75,6 +79,9 @@ async function main(argv: string[]): Promise<void> {
       'service-cidr': { type: 'string' },
       'service-node-port-range': { type: 'string' },
       'cluster-cidr': { type: 'string' },
+      'cluster-dns': { type: 'string' },
+      'cluster-domain': { type: 'string' },
+      'resolv-conf': { type: 'string' },
       'disable-scheduler': { type: 'boolean' },
       'simulated-nodes': { type: 'string' },
       'node-name': { type: 'string' },
@@ -101,6 +108,9 @@ async function main(argv: string[]): Promise<void> {
       serviceCidr: values['service-cidr'] ?? '10.43.0.0/16',
       serviceNodePortRange: values['service-node-port-range'],
       clusterCidr: values['cluster-cidr'] ?? '10.42.0.0/16',
+      clusterDNS: parseClusterDNS(values['cluster-dns']),
+      clusterDomain: values['cluster-domain'],
+      resolvConf: values['resolv-conf'],
       disableScheduler: values['disable-scheduler'],
       simulatedNodes: Number(values['simulated-nodes'] ?? 0),
       nodeName: values['node-name'],

@@ -15,6 +15,7 @@ import { NodeIpamController } from '../controllers/nodeipam.js';
 import { nodes as nodesResource } from '../client/resources.js';
 import { startContainerdAgent, startSimulatedNodes, type RunningAgents, type RunningContainerdAgent } from '../kubelet/start.js';
 import { DEFAULT_KUBELET_PORT } from '../kubelet/server/server.js';
+import { defaultClusterDNS } from '../kubelet/dns.js';
 import type { Logger } from './log.js';
 
 export interface ServerFlags {
@@ -49,6 +50,12 @@ export interface ServerFlags {
   kubeletPort?: number;
   containerLogMaxSize?: number;
   containerLogMaxFiles?: number;
+  /** --cluster-dns: default the 10th address of the service CIDR (k3s). */
+  clusterDNS?: string[];
+  /** --cluster-domain: default cluster.local. */
+  clusterDomain?: string;
+  /** --resolv-conf: the node's resolver for pods, default /etc/resolv.conf. */
+  resolvConf?: string;
 }
 
 export interface RunningServer {
@@ -96,6 +103,7 @@ export async function startServer(flags: ServerFlags, log: Logger): Promise<Runn
   const ipamClient = await Client.fromKubeconfig(kubeconfigPath, { userAgent: 'k8ts-node-ipam' });
   const nodeIpam = new NodeIpamController(ipamClient.resource(nodesResource), flags.clusterCidr, log);
   await nodeIpam.start();
+  const dns = { clusterDNS: flags.clusterDNS ?? [defaultClusterDNS(flags.serviceCidr)], clusterDomain: flags.clusterDomain, resolvConf: flags.resolvConf };
   let agents: RunningAgents | undefined;
   if (!flags.disableAgent && (flags.simulatedNodes ?? 0) > 0) {
     agents = await startSimulatedNodes(
@@ -109,6 +117,7 @@ export async function startServer(flags: ServerFlags, log: Logger): Promise<Runn
         kubelet: { ca: pki.ca, port: flags.kubeletPort ?? DEFAULT_KUBELET_PORT },
         containerLogMaxSize: flags.containerLogMaxSize,
         containerLogMaxFiles: flags.containerLogMaxFiles,
+        ...dns,
       },
       log,
     );
@@ -125,6 +134,7 @@ export async function startServer(flags: ServerFlags, log: Logger): Promise<Runn
         controlPlane: true,
         backoffBaseMs: flags.kubeletBackoffBaseMs,
         kubelet: { ca: pki.ca, port: flags.kubeletPort ?? DEFAULT_KUBELET_PORT },
+        ...dns,
       },
       log,
     );

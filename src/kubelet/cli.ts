@@ -1,5 +1,6 @@
 // `k8ts agent`: node agents joining a cluster from another process or machine —
 // this machine over containerd (`--runtime containerd`), or hollow nodes (`--runtime simulated`).
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { createLogger, type Logger } from '../cli/log.js';
 import { Client } from '../client/rest.js';
@@ -19,6 +20,10 @@ Flags:
   --node-name NAME            prefix of the hollow nodes' names (default k8ts-sim)
   --node-label KEY=VALUE      label for the node(s) (repeatable)
   --node-taint KEY=VALUE:EFFECT  taint for the node(s) (repeatable)
+  --cluster-dns IP[,IP]       the cluster DNS server pods resolve through (default 10.43.0.10)
+  --cluster-domain DOMAIN     the cluster's DNS domain (default cluster.local)
+  --resolv-conf PATH          the node's resolver for pods (default: /etc/resolv.conf, else
+                              systemd-resolved's, else 8.8.8.8; loopback resolvers are passed over)
   -v LEVEL                    log verbosity
 `;
 
@@ -34,6 +39,9 @@ export async function runAgent(args: string[]): Promise<void> {
       'node-name': { type: 'string' },
       'node-label': { type: 'string', multiple: true },
       'node-taint': { type: 'string', multiple: true },
+      'cluster-dns': { type: 'string' },
+      'cluster-domain': { type: 'string' },
+      'resolv-conf': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       v: { type: 'string', short: 'v' },
     },
@@ -45,9 +53,10 @@ export async function runAgent(args: string[]): Promise<void> {
   if (values.runtime !== 'simulated' && values.runtime !== 'containerd') throw new Error('--runtime containerd or --runtime simulated is required');
   if (!values.kubeconfig) throw new Error('--kubeconfig is required (bearer-token joins are not supported yet)');
   const log = createLogger(Number(values.v ?? 0));
+  const dns = { clusterDNS: parseClusterDNS(values['cluster-dns']), clusterDomain: values['cluster-domain'], resolvConf: values['resolv-conf'] };
   if (values.runtime === 'containerd') {
     const agent = await startContainerdAgent(
-      { kubeconfigPath: values.kubeconfig, dataDir: values['data-dir'] ?? '/var/lib/k8ts', nodeName: values['node-name'], nodeLabels: values['node-label'], nodeTaints: values['node-taint'] },
+      { kubeconfigPath: values.kubeconfig, dataDir: values['data-dir'] ?? '/var/lib/k8ts', nodeName: values['node-name'], nodeLabels: values['node-label'], nodeTaints: values['node-taint'], ...dns },
       log,
     );
     stopOnSignals(log, () => agent.stop());
@@ -64,9 +73,18 @@ export async function runAgent(args: string[]): Promise<void> {
       labels: Object.fromEntries((values['node-label'] ?? []).map(parseLabel)),
       taints: (values['node-taint'] ?? []).map(parseTaint),
     }),
+    ...dns,
   });
   await host.start();
   stopOnSignals(log, () => host.stop());
+}
+
+/** --cluster-dns: comma-separated IPs (k3s), each checked. */
+export function parseClusterDNS(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const ips = value.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const ip of ips) if (isIP(ip) === 0) throw new Error(`invalid --cluster-dns "${ip}": not an IP address`);
+  return ips;
 }
 
 function stopOnSignals(log: Logger, stop: () => Promise<void>): void {

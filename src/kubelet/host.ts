@@ -2,6 +2,7 @@
 // ones — over shared parts: one API client (one HTTPS connection pool), one pod
 // informer and one node informer whose events go to the agent of the node they
 // name, one status writer, one event recorder and one timer for all heartbeats.
+import { readFileSync } from 'node:fs';
 import type { INode } from 'kubernetes-models/v1/Node';
 import type { IPod } from 'kubernetes-models/v1/Pod';
 import type { Logger } from '../cli/log.js';
@@ -9,6 +10,7 @@ import { dropManagedFields, Informer } from '../client/informer.js';
 import * as resources from '../client/resources.js';
 import type { Client } from '../client/rest.js';
 import type { KubeObject } from '../client/types.js';
+import { clusterDnsSettings, STUB_RESOLV_CONF, viableResolvConf } from './dns.js';
 import { EventRecorder } from './events.js';
 import { NodeAgent, type KubeletApi, type KubeletShared } from './kubelet.js';
 import type { NodeConfig } from './node-status.js';
@@ -36,6 +38,35 @@ export interface KubeletHostOptions {
   volumeResyncMs?: number;
   /** Concurrent pod status writes. */
   statusConcurrency?: number;
+  /** --cluster-dns (default 10.43.0.10, as k3s), --cluster-domain (cluster.local), --resolv-conf (default: as k3s picks it). */
+  clusterDNS?: string[];
+  clusterDomain?: string;
+  resolvConf?: string;
+}
+
+/** Where k3s looks for the node's resolver when --resolv-conf is not given (systemd-resolved's real one second). */
+const RESOLV_CONF_CANDIDATES = ['/etc/resolv.conf', '/run/systemd/resolve/resolv.conf'];
+
+/**
+ * The node's resolver configuration, as k3s picks it: --resolv-conf as given; else the first
+ * candidate whose nameservers pods can reach (not loopback, multicast or link-local); else a stub.
+ */
+function nodeResolvConf(path: string | undefined, log: Logger): string {
+  const read = (p: string) => {
+    try {
+      return readFileSync(p, 'utf8');
+    } catch (err) {
+      if (path) log.warn('kubelet', `cannot read ${p}: ${(err as Error).message}`);
+      return undefined;
+    }
+  };
+  if (path) return read(path) ?? '';
+  for (const candidate of RESOLV_CONF_CANDIDATES) {
+    const text = read(candidate);
+    if (text !== undefined && viableResolvConf(text)) return text;
+  }
+  log.warn('kubelet', `no usable resolv.conf (${RESOLV_CONF_CANDIDATES.join(', ')}): pods resolve through 8.8.8.8 and 2001:4860:4860::8888`);
+  return STUB_RESOLV_CONF;
 }
 
 function nodeNameOf(pod: KubeObject): string {
@@ -74,6 +105,7 @@ export class KubeletHost {
       backoffBaseMs: options.backoffBaseMs ?? 10_000,
       retryMs: options.retryMs ?? 5_000,
       volumeResyncMs: options.volumeResyncMs,
+      dns: clusterDnsSettings(options, nodeResolvConf(options.resolvConf, options.log)),
     };
     for (const node of options.nodes) {
       this.agents.set(node.config.nodeName, new NodeAgent({ ...node, shared }));

@@ -11,9 +11,11 @@ import { isAlreadyExists, isConflict, isNotFound } from '../client/errors.js';
 import type { KubeObject, ResourceClient } from '../client/types.js';
 import { microTimeNow } from '../machinery/time.js';
 import { Backoff } from './backoff.js';
+import type { ClusterDnsSettings } from './dns.js';
 import type { EnvSources } from './env.js';
 import { nodeRef, type EventSink } from './events.js';
 import { nodeConditions, nodeStatus, registrationNode, statusChanged, type NodeConfig } from './node-status.js';
+import { PodFiles } from './pod-files.js';
 import { PodWorker, type WorkerContext } from './pod-worker.js';
 import type { ProbeHandler } from './prober.js';
 import type { ImageService, RuntimeService } from './runtime/types.js';
@@ -53,6 +55,8 @@ export interface KubeletShared {
   retryMs: number;
   /** How often volumes follow their ConfigMaps, Secrets, pod fields and tokens (upstream: one minute). */
   volumeResyncMs?: number;
+  /** Cluster DNS, cluster domain and the node's resolver, for the pods' resolv.conf and hostnames. */
+  dns: ClusterDnsSettings;
 }
 
 export interface NodeAgentOptions {
@@ -90,6 +94,7 @@ export class NodeAgent {
   private observedConditions = '';
   private stopped = false;
   readonly volumes: VolumeManager;
+  private readonly files: PodFiles;
   /** Lease renewals and status posts written (for the benchmark). */
   writes = 0;
 
@@ -106,6 +111,8 @@ export class NodeAgent {
       ticker: options.shared.ticker,
       resyncMs: options.shared.volumeResyncMs,
     });
+    const rootDir = options.rootDir;
+    this.files = new PodFiles({ podDir: rootDir === undefined ? undefined : (uid) => this.volumes.podDir(uid) });
   }
 
   private get shared(): KubeletShared {
@@ -371,6 +378,8 @@ export class NodeAgent {
       log: this.log,
       retryMs: this.shared.retryMs,
       volumes: this.volumes,
+      files: this.files,
+      dns: this.shared.dns,
     };
     return this.workerContextCache;
   }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { IPod } from 'kubernetes-models/v1/Pod';
 import { ContainerConfigError } from './env.js';
-import { containerResources, containerSecurityContext, podCgroupParent, podDnsConfig, podPortMappings } from './linux-config.js';
+import { containerResources, containerSecurityContext, podCgroupParent, podPortMappings } from './linux-config.js';
 
 const pod = (spec: Partial<NonNullable<IPod['spec']>>): IPod => ({ metadata: { name: 'p', namespace: 'ns', uid: 'u1' }, spec: { containers: [{ name: 'c' }], ...spec } }) as IPod;
 
@@ -31,10 +31,7 @@ test('security context: the container overrides the pod; runAsNonRoot without a 
   assert.throws(() => containerSecurityContext(nonRoot, nonRoot.spec!.containers[0]), ContainerConfigError);
 });
 
-test('sandbox: cgroup parent by QoS, host ports, ClusterFirst DNS with the Kubernetes search path', () => {
+test('sandbox: cgroup parent by QoS, host ports', () => {
   assert.equal(podCgroupParent(pod({})), '/kubepods/besteffort/podu1');
   assert.deepEqual(podPortMappings(pod({ containers: [{ name: 'c', ports: [{ containerPort: 80, hostPort: 8080 }, { containerPort: 81 }] }] })), [{ protocol: 'TCP', containerPort: 80, hostPort: 8080 }]);
-  assert.deepEqual(podDnsConfig(pod({}), ['10.43.0.10']), { servers: ['10.43.0.10'], searches: ['ns.svc.cluster.local', 'svc.cluster.local', 'cluster.local'], options: ['ndots:5'] });
-  assert.equal(podDnsConfig(pod({ dnsPolicy: 'Default' }), ['10.43.0.10']), undefined);
-  assert.deepEqual(podDnsConfig(pod({ dnsPolicy: 'None', dnsConfig: { nameservers: ['1.1.1.1'], searches: ['a.b'], options: [{ name: 'ndots', value: '2' }] } }), []), { servers: ['1.1.1.1'], searches: ['a.b'], options: ['ndots:2'] });
 });

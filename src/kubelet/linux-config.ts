@@ -1,7 +1,7 @@
 // What the kubelet tells a Linux runtime beyond the container itself (upstream
 // kuberuntime_container_linux.go, kuberuntime_sandbox_linux.go, dns.go,
 // securitycontext): cgroup resources from requests and limits, the merged pod and
-// container security context, the sandbox's cgroup parent, DNS and host ports.
+// container security context, the sandbox's cgroup parent and host ports.
 // Pure functions of the pod.
 import { totalmem } from 'node:os';
 import type { IContainer } from 'kubernetes-models/v1/Container';
@@ -9,7 +9,7 @@ import type { IPod } from 'kubernetes-models/v1/Pod';
 import { computePodQOS } from '../api/core/resources.js';
 import { parseQuantity } from '../machinery/quantity.js';
 import { ContainerConfigError } from './env.js';
-import type { LinuxContainerConfig, LinuxPodSandboxConfig, PodSandboxConfig, PortMapping } from './runtime/types.js';
+import type { LinuxContainerConfig, LinuxPodSandboxConfig, PortMapping } from './runtime/types.js';
 
 const MIN_SHARES = 2;
 const SHARES_PER_CPU = 1024;
@@ -139,33 +139,4 @@ export function podPortMappings(pod: IPod): PortMapping[] {
     }
   }
   return out;
-}
-
-/**
- * The sandbox's resolv.conf (upstream dns.go): ClusterFirst uses the cluster DNS with the
- * Kubernetes search path and ndots:5 (the node's own resolver when no cluster DNS is configured,
- * as upstream without --cluster-dns); Default leaves the node's; None takes only the pod's dnsConfig.
- */
-export function podDnsConfig(pod: IPod, clusterDNS: string[], clusterDomain = 'cluster.local'): PodSandboxConfig['dnsConfig'] {
-  const spec = pod.spec ?? { containers: [] };
-  let policy = spec.dnsPolicy ?? 'ClusterFirst';
-  if (policy === 'ClusterFirst' && spec.hostNetwork) policy = 'Default';
-  if (policy === 'ClusterFirstWithHostNet') policy = 'ClusterFirst';
-  let base: { servers: string[]; searches: string[]; options: string[] } | undefined;
-  if (policy === 'ClusterFirst' && clusterDNS.length > 0) {
-    const ns = pod.metadata?.namespace ?? 'default';
-    base = { servers: clusterDNS, searches: [`${ns}.svc.${clusterDomain}`, `svc.${clusterDomain}`, clusterDomain], options: ['ndots:5'] };
-  } else if (policy === 'None') {
-    base = { servers: [], searches: [], options: [] };
-  }
-  const extra = spec.dnsConfig;
-  if (!extra) return base;
-  const merged = base ?? { servers: [], searches: [], options: [] };
-  const options = new Map(merged.options.map((o) => [o.split(':')[0], o]));
-  for (const o of extra.options ?? []) if (o.name) options.set(o.name, o.value !== undefined ? `${o.name}:${o.value}` : o.name);
-  return {
-    servers: [...merged.servers, ...(extra.nameservers ?? [])],
-    searches: [...new Set([...merged.searches, ...(extra.searches ?? [])])],
-    options: [...options.values()],
-  };
 }

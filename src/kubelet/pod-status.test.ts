@@ -148,3 +148,12 @@ test('Pods, QOS: the pod keeps the QoS class it was created with', () => {
   delete p.status!.qosClass;
   assert.equal(computePodStatus(input(p, [])).qosClass, 'Guaranteed');
 });
+
+test('termination messages share 12 KiB between the pod containers: each is cut to its share', () => {
+  const names = ['a', 'b', 'c', 'd'];
+  const p = pod({ restartPolicy: 'Never', containers: names.map((name) => ({ name, image: 'busybox' })) });
+  const exited = names.map((name) => ({ ...ctr(name, 'CONTAINER_EXITED'), message: name === 'a' ? 'x'.repeat(4000) : 'short' }));
+  const s = computePodStatus(input(p, exited));
+  assert.equal(s.containerStatuses![0].state?.terminated?.message, 'x'.repeat(3072));
+  assert.equal(s.containerStatuses![1].state?.terminated?.message, 'short');
+});

@@ -8,6 +8,7 @@ import type { IPodCondition } from 'kubernetes-models/v1/PodCondition';
 import type { IPodStatus } from 'kubernetes-models/v1/PodStatus';
 import { computePodQOS } from '../api/core/resources.js';
 import { ANNOTATION_RESTART_COUNT, type ContainerStatus as RuntimeContainerStatus } from './runtime/types.js';
+import { firstBytes, MAX_POD_TERMINATION_MESSAGE_LENGTH } from './termination-message.js';
 
 export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed';
 
@@ -46,11 +47,18 @@ export function attemptsOf(containers: RuntimeContainerStatus[], name: string): 
   return containers.filter((c) => c.metadata.name === name).sort((a, b) => (a.createdAt === b.createdAt ? b.metadata.attempt - a.metadata.attempt : a.createdAt > b.createdAt ? -1 : 1));
 }
 
-function terminatedOf(c: RuntimeContainerStatus, runtimeName: string): NonNullable<IContainerStatus['state']>['terminated'] {
+/** Each container's share of the pod's termination messages (upstream's status manager cuts each to it). */
+function messageShare(pod: IPod): number {
+  const containers = (pod.spec?.containers ?? []).length + (pod.spec?.initContainers ?? []).length;
+  return containers > 0 ? Math.floor(MAX_POD_TERMINATION_MESSAGE_LENGTH / containers) : MAX_POD_TERMINATION_MESSAGE_LENGTH;
+}
+
+function terminatedOf(c: RuntimeContainerStatus, input: PodStatusInput): NonNullable<IContainerStatus['state']>['terminated'] {
+  const runtimeName = input.runtimeName;
   return {
     exitCode: c.exitCode,
     reason: c.reason || (c.exitCode === 0 ? 'Completed' : 'Error'),
-    ...(c.message ? { message: c.message } : {}),
+    ...(c.message ? { message: firstBytes(c.message, messageShare(input.pod)) } : {}),
     startedAt: c.startedAt ? iso(c.startedAt) : undefined,
     finishedAt: iso(c.finishedAt),
     containerID: `${runtimeName}://${c.id}`,
@@ -89,7 +97,7 @@ function containerStatus(spec: IContainer, input: PodStatusInput, defaultWaiting
   status.imageID = current.imageRef;
   status.containerID = `${input.runtimeName}://${current.id}`;
   status.restartCount = restartCountOf(current);
-  if (prior && prior.state === 'CONTAINER_EXITED') status.lastState = { terminated: terminatedOf(prior, input.runtimeName) };
+  if (prior && prior.state === 'CONTAINER_EXITED') status.lastState = { terminated: terminatedOf(prior, input) };
   switch (current.state) {
     case 'CONTAINER_RUNNING': {
       status.state = { running: { startedAt: iso(current.startedAt) } };
@@ -101,9 +109,9 @@ function containerStatus(spec: IContainer, input: PodStatusInput, defaultWaiting
     case 'CONTAINER_EXITED':
       if (override) {
         status.state = { waiting: { reason: override.reason, ...(override.message ? { message: override.message } : {}) } };
-        status.lastState = { terminated: terminatedOf(current, input.runtimeName) };
+        status.lastState = { terminated: terminatedOf(current, input) };
       } else {
-        status.state = { terminated: terminatedOf(current, input.runtimeName) };
+        status.state = { terminated: terminatedOf(current, input) };
       }
       break;
     default:

@@ -13,9 +13,12 @@ import type { Backoff } from './backoff.js';
 import { ContainerConfigError, containerEnv, expandCommand, type EnvSources } from './env.js';
 import { containerRef, podRef, type EventSink } from './events.js';
 import { pullAuthFor } from './images/pull-secrets.js';
-import { containerLinuxConfig, podDnsConfig, podPortMappings, sandboxLinuxConfig } from './linux-config.js';
+import { MISSING_CLUSTER_DNS_MESSAGE, podDnsConfig, podHostnameAndDomain, sandboxHostname, type ClusterDnsSettings } from './dns.js';
+import { containerLinuxConfig, podPortMappings, sandboxLinuxConfig } from './linux-config.js';
+import type { PodFiles } from './pod-files.js';
 import { attemptsOf, computePodStatus, conditionsToCarry, isRestartableInit, type WaitingReason } from './pod-status.js';
 import { PROBE_KIND, ProbeWorker, type ProbeHandler, type ProbeTarget, type ProbeType } from './prober.js';
+import { ANNOTATION_TERMINATION_MESSAGE_PATH, ANNOTATION_TERMINATION_MESSAGE_POLICY, readFileTail, terminationMessage, type TerminationMessageSources } from './termination-message.js';
 import {
   ANNOTATION_RESTART_COUNT,
   ANNOTATION_TERMINATION_GRACE,
@@ -27,6 +30,7 @@ import {
   type ContainerStatus,
   type ImageService,
   type LinuxContainerConfig,
+  type Mount,
   type PodSandboxConfig,
   type RuntimeService,
 } from './runtime/types.js';
@@ -52,6 +56,9 @@ export interface WorkerContext {
   /** How soon a pod waiting for a missing ConfigMap/Secret or image tries again. */
   retryMs: number;
   volumes: PodVolumes;
+  /** The pod's /etc/hosts and termination message files. */
+  files: PodFiles;
+  dns: ClusterDnsSettings;
 }
 
 /** Go's time.Duration String for whole seconds: 10s, 1m20s, 5m0s. */
@@ -104,6 +111,8 @@ export class PodWorker {
   /** The last failed pull of each container (image pull back-off), by container name. */
   private readonly pullFailure = new Map<string, { at: number; message: string }>();
   private lastStatus: IPodStatus | undefined;
+  /** Exited containers' messages (with their termination messages), by container ID: read once. */
+  private readonly exitMessages = new Map<string, string>();
   private removedFromApi = false;
   private finished = false;
 
@@ -188,21 +197,52 @@ export class PodWorker {
     const out: ContainerStatus[] = [];
     for (const c of list) {
       try {
-        out.push(await this.ctx.runtime.containerStatus(c.id));
+        out.push(await this.withExitMessage(await this.ctx.runtime.containerStatus(c.id)));
       } catch (err) {
         if (!(err instanceof RuntimeError && err.reason === 'NotFound')) throw err;
       }
     }
+    for (const id of this.exitMessages.keys()) if (!list.some((c) => c.id === id)) this.exitMessages.delete(id);
     return out;
+  }
+
+  /** An exited container's status with its termination message, read once; once its file is gone, the message the API has kept. */
+  private async withExitMessage(status: ContainerStatus): Promise<ContainerStatus> {
+    if (status.state !== 'CONTAINER_EXITED') return status;
+    let message = this.exitMessages.get(status.id);
+    if (message === undefined) {
+      const sources: TerminationMessageSources = {
+        readFileTail: async (path, max) => readFileTail(path, max).catch((err: NodeJS.ErrnoException) => {
+          const kept = err.code === 'ENOENT' ? this.reportedMessage(status.id) : undefined;
+          if (kept === undefined) throw err;
+          return kept;
+        }),
+        readLogTail: (id, tailLines) => this.ctx.runtime.readLogs(id, { tailLines }),
+      };
+      message = await terminationMessage(status, sources);
+      this.exitMessages.set(status.id, message);
+    }
+    return { ...status, message };
+  }
+
+  /** The termination message the API shows for a container instance (state or lastState), if any. */
+  private reportedMessage(containerId: string): string | undefined {
+    const st = this.pod.status;
+    const all = [...(st?.initContainerStatuses ?? []), ...(st?.containerStatuses ?? []), ...(st?.ephemeralContainerStatuses ?? [])];
+    const full = `${this.ctx.runtimeName}://${containerId}`;
+    for (const s of all) {
+      for (const t of [s.state?.terminated, s.lastState?.terminated]) if (t?.containerID === full && t.message) return t.message;
+    }
+    return undefined;
   }
 
   private sandboxConfig(attempt: number): PodSandboxConfig {
     const m = this.pod.metadata ?? {};
     return {
       metadata: { name: m.name ?? '', uid: this.uid, namespace: m.namespace ?? '', attempt },
-      hostname: this.pod.spec?.hostname ?? m.name ?? '',
+      hostname: sandboxHostname(this.pod, this.ctx.dns.clusterDomain),
       logDirectory: `/var/log/pods/${m.namespace}_${m.name}_${this.uid}`,
-      dnsConfig: podDnsConfig(this.pod, []),
+      dnsConfig: podDnsConfig(this.pod, this.ctx.dns).config,
       portMappings: podPortMappings(this.pod),
       labels: { [LABEL_POD_NAME]: m.name ?? '', [LABEL_POD_NAMESPACE]: m.namespace ?? '', [LABEL_POD_UID]: this.uid },
       annotations: { ...(m.annotations ?? {}) },
@@ -250,6 +290,9 @@ export class PodWorker {
       return;
     }
     if (!sandbox) {
+      if (podDnsConfig(this.pod, this.ctx.dns).missingClusterDNS) {
+        this.ctx.events.event(podRef(this.pod), 'Warning', 'MissingClusterDNS', `pod: "${this.podDescription()}". ${MISSING_CLUSTER_DNS_MESSAGE}`, this.ctx.nodeName);
+      }
       try {
         const id = await this.ctx.runtime.runPodSandbox(this.sandboxConfig(sandboxes.length));
         sandbox = (await this.ctx.runtime.listPodSandbox({ id }))[0];
@@ -355,8 +398,7 @@ export class PodWorker {
     const key = `${this.uid}/${c.name}`;
     const finished = nanosToMs(latest.finishedAt);
     if (this.ctx.backoff.isInBackOffSince(key, finished)) {
-      const m = this.pod.metadata ?? {};
-      const podDesc = `${m.name}_${m.namespace}(${this.uid})`;
+      const podDesc = this.podDescription();
       this.waiting.set(c.name, {
         reason: 'CrashLoopBackOff',
         message: `back-off ${goDuration(this.ctx.backoff.get(key))} restarting failed container=${c.name} pod=${podDesc}`,
@@ -440,7 +482,7 @@ export class PodWorker {
       linux = containerLinuxConfig(this.pod, c);
       const podWithIPs: IPod = { ...this.pod, status: { ...this.pod.status, podIP, podIPs: podIP ? [{ ip: podIP }] : [], hostIP: this.ctx.hostIPs()[0], hostIPs: this.ctx.hostIPs().map((ip) => ({ ip })) } };
       envs = await containerEnv(podWithIPs, c, this.ctx.env, this.ctx.allocatable());
-      mounts = await this.ctx.volumes.containerMounts(this.pod, c, envs);
+      mounts = [...(await this.ctx.volumes.containerMounts(this.pod, c, envs)), ...(await this.podFileMounts(c, podIP))];
     } catch (err) {
       if (!(err instanceof ContainerConfigError)) throw err;
       this.waiting.set(c.name, { reason: 'CreateContainerConfigError', message: err.message });
@@ -465,6 +507,8 @@ export class PodWorker {
           annotations: {
             [ANNOTATION_RESTART_COUNT]: String(restartCount),
             [ANNOTATION_TERMINATION_GRACE]: String(this.pod.spec?.terminationGracePeriodSeconds ?? 30),
+            [ANNOTATION_TERMINATION_MESSAGE_PATH]: c.terminationMessagePath ?? '',
+            [ANNOTATION_TERMINATION_MESSAGE_POLICY]: c.terminationMessagePolicy ?? 'File',
             ...(previous ? { 'k8ts.io/previous-container': previous.id } : {}),
           },
           logPath: `${c.name}/${restartCount}.log`,
@@ -501,6 +545,19 @@ export class PodWorker {
       }
     }
     return true;
+  }
+
+  /** The kubelet's own files in the container: /etc/hosts and the termination message file. */
+  private async podFileMounts(c: IContainer, podIP: string): Promise<Mount[]> {
+    const { hostname, domain } = podHostnameAndDomain(this.pod, this.ctx.dns.clusterDomain);
+    const hosts = await this.ctx.files.hostsMount(this.pod, c, podIP ? [podIP] : [], hostname, domain);
+    const termination = await this.ctx.files.terminationMessageMount(this.pod, c);
+    return [...(hosts ? [hosts] : []), ...(termination ? [termination] : [])];
+  }
+
+  private podDescription(): string {
+    const m = this.pod.metadata ?? {};
+    return `${m.name}_${m.namespace}(${this.uid})`;
   }
 
   /** preStop, then stop with the grace period (upstream killContainer). */

@@ -26,6 +26,10 @@ export interface NodeAgentFlags {
   /** Container log rotation (--container-log-max-size, --container-log-max-files). */
   containerLogMaxSize?: number;
   containerLogMaxFiles?: number;
+  /** --cluster-dns (k3s default 10.43.0.10), --cluster-domain (cluster.local), --resolv-conf (/etc/resolv.conf). */
+  clusterDNS?: string[];
+  clusterDomain?: string;
+  resolvConf?: string;
 }
 
 export interface RunningAgents {
@@ -54,6 +58,7 @@ export async function startSimulatedNodes(flags: NodeAgentFlags, log: Logger): P
     nodes,
     backoffBaseMs: flags.backoffBaseMs,
     retryMs: flags.retryMs,
+    ...dnsOptions(flags),
   });
   await host.start();
   return {
@@ -80,6 +85,10 @@ export interface ContainerdAgentFlags {
   retryMs?: number;
   /** Serve the kubelet's API (logs, exec, attach, port-forward, stats) with a certificate from this CA. */
   kubelet?: { ca: CertificateAuthority; port: number };
+  /** --cluster-dns (k3s default 10.43.0.10), --cluster-domain (cluster.local), --resolv-conf (/etc/resolv.conf). */
+  clusterDNS?: string[];
+  clusterDomain?: string;
+  resolvConf?: string;
 }
 
 export interface RunningContainerdAgent extends RunningAgents {
@@ -105,7 +114,7 @@ export async function startContainerdAgent(flags: ContainerdAgentFlags, log: Log
     node.hosted.config.kubeletPort = await kubeletServer.listen(flags.kubelet.port);
   }
   const client = await Client.fromKubeconfig(flags.kubeconfigPath, { userAgent: 'kubelet/v1.33.0+k8ts (linux/amd64) k8ts' });
-  const host = new KubeletHost({ client, log, nodes: [node.hosted], backoffBaseMs: flags.backoffBaseMs, retryMs: flags.retryMs });
+  const host = new KubeletHost({ client, log, nodes: [node.hosted], backoffBaseMs: flags.backoffBaseMs, retryMs: flags.retryMs, ...dnsOptions(flags) });
   try {
     await host.start();
   } catch (err) {
@@ -127,6 +136,10 @@ export async function startContainerdAgent(flags: ContainerdAgentFlags, log: Log
     },
   };
   return agent;
+}
+
+function dnsOptions(flags: { clusterDNS?: string[]; clusterDomain?: string; resolvConf?: string }) {
+  return { clusterDNS: flags.clusterDNS, clusterDomain: flags.clusterDomain, resolvConf: flags.resolvConf };
 }
 
 /** What a simulated container's in-memory log keeps: as much as its rotated files would. */

@@ -28,6 +28,9 @@ export async function startTestCluster(
     /** registries.yaml (k3s format) for the node's containerd. */
     registriesYaml?: string;
     nodeName?: string;
+    /** --cluster-dns and --cluster-domain (default 10.43.0.10 and cluster.local). */
+    clusterDNS?: string[];
+    clusterDomain?: string;
   } = {},
 ): Promise<TestCluster> {
   const releaseHost = options.runtime === 'containerd' ? await acquireHostLock() : undefined;
@@ -49,6 +52,8 @@ export async function startTestCluster(
         runtime: options.runtime,
         nodeName: options.nodeName,
         kubeletPort: 0,
+        clusterDNS: options.clusterDNS,
+        clusterDomain: options.clusterDomain,
       },
       createLogger(process.env.K8TS_TEST_VERBOSE ? 2 : 0, (line) => logs.push(line)),
     );

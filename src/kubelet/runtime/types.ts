@@ -174,6 +174,8 @@ export interface ContainerStatus extends Container {
   reason: string;
   message: string;
   logPath: string;
+  /** The mounts the container was created with (the kubelet finds its termination message file among them). */
+  mounts?: Mount[];
 }
 
 export interface ContainerFilter {

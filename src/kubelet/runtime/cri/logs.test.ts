@@ -18,3 +18,8 @@ test('CRI log format: partial chunks joined, tail, timestamps, since and byte li
   assert.equal(formatLogs(lines, { sinceTime: new Date('2026-01-01T00:00:02Z') }), 'two\nthree\n');
   assert.equal(formatLogs(lines, { limitBytes: 5 }), 'one\nt');
 });
+
+test('CRI log format: a line the container never ended has no newline, and a stream switch keeps it', () => {
+  const text = ['2026-01-01T00:00:01.000000001Z stdout P DONE', '2026-01-01T00:00:02.000000001Z stderr F err', '2026-01-01T00:00:03.000000001Z stdout P last', ''].join('\n');
+  assert.equal(formatLogs(parseCriLog(text)), 'DONEerr\nlast');
+});

@@ -8,6 +8,8 @@ export interface LogLine {
   time: string;
   stream: 'stdout' | 'stderr';
   content: string;
+  /** The container never ended this line (`printf DONE`): it is shown without a newline. */
+  partial?: boolean;
 }
 
 /** Joins partial chunks into whole lines (each keeps the time of its first chunk). */
@@ -20,13 +22,16 @@ export function parseCriLog(text: string): LogLine[] {
     if (!m) continue;
     const [, time, stream, tag, content] = m;
     if (pending && pending.stream === stream) pending.content += content;
-    else pending = { time, stream: stream as LogLine['stream'], content };
+    else {
+      if (pending) out.push({ ...pending, partial: true });
+      pending = { time, stream: stream as LogLine['stream'], content };
+    }
     if (tag === 'F') {
       out.push(pending);
       pending = undefined;
     }
   }
-  if (pending) out.push(pending);
+  if (pending) out.push({ ...pending, partial: true });
   return out;
 }
 
@@ -37,7 +42,7 @@ export function formatLogs(lines: LogLine[], options: LogOptions = {}): string {
     selected = selected.filter((l) => Date.parse(l.time) >= since);
   }
   if (options.tailLines !== undefined) selected = options.tailLines <= 0 ? [] : selected.slice(-options.tailLines);
-  let text = selected.map((l) => (options.timestamps ? `${l.time} ${l.content}\n` : `${l.content}\n`)).join('');
+  let text = selected.map((l) => `${options.timestamps ? `${l.time} ` : ''}${l.content}${l.partial ? '' : '\n'}`).join('');
   if (options.limitBytes !== undefined && Buffer.byteLength(text) > options.limitBytes) text = Buffer.from(text).subarray(0, options.limitBytes).toString();
   return text;
 }

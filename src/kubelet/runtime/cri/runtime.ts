@@ -282,6 +282,7 @@ export class CriRuntime implements RuntimeService, ImageService {
       reason: String(s.reason ?? ''),
       message: String(s.message ?? ''),
       logPath: String(s.logPath ?? ''),
+      mounts: ((s.mounts ?? []) as Message[]).map((m) => ({ containerPath: String(m.containerPath ?? ''), hostPath: String(m.hostPath ?? ''), readonly: m.readonly === true })),
     };
   }
 

@@ -4,6 +4,7 @@
 // Exec and attach run a small shell (shell.ts) over an in-memory filesystem;
 // port-forward reaches a simulated responder (responder.ts) on any port.
 import { createHash, randomBytes } from 'node:crypto';
+import { hostname as osHostname } from 'node:os';
 import { PassThrough, Writable, type Duplex, type Readable } from 'node:stream';
 import { MemoryLog } from '../../logs/memory-log.js';
 import { SimulatedFs } from './fs.js';
@@ -212,7 +213,9 @@ export class SimulatedRuntime implements RuntimeService, ImageService {
     const image = this.images.get(normalizeImage(config.image.image));
     if (!image) throw new RuntimeError('CreateContainerError', `failed to get image "${config.image.image}": not found`);
     const env = Object.fromEntries(config.envs.map((e) => [e.key, e.value]));
-    env.HOSTNAME ??= sandboxConfig.hostname;
+    // A host-network sandbox has no hostname of its own: the node's.
+    const hostName = sandboxConfig.hostname || osHostname();
+    env.HOSTNAME ??= hostName;
     const script = scriptFor({
       name: config.metadata.name,
       image: config.image.image,
@@ -239,8 +242,8 @@ export class SimulatedRuntime implements RuntimeService, ImageService {
       log: new MemoryLog(this.options.logMaxBytes),
       fs: new SimulatedFs(
         {
-          '/etc/hostname': `${sandboxConfig.hostname}\n`,
-          '/etc/hosts': `127.0.0.1\tlocalhost\n${sandbox.ip || '127.0.0.1'}\t${sandboxConfig.hostname}\n`,
+          '/etc/hostname': `${hostName}\n`,
+          '/etc/hosts': `127.0.0.1\tlocalhost\n${sandbox.ip || '127.0.0.1'}\t${hostName}\n`,
           ...(sandboxConfig.dnsConfig ? { '/etc/resolv.conf': resolvConf(sandboxConfig.dnsConfig) } : {}),
         },
         config.mounts ?? [],
@@ -290,7 +293,7 @@ export class SimulatedRuntime implements RuntimeService, ImageService {
 
   async containerStatus(containerId: string): Promise<ContainerStatus> {
     const c = this.mustGet(containerId);
-    return { ...this.containerOf(c), startedAt: c.startedAt, finishedAt: c.finishedAt, exitCode: c.exitCode, reason: c.reason, message: '', logPath: c.config.logPath };
+    return { ...this.containerOf(c), startedAt: c.startedAt, finishedAt: c.finishedAt, exitCode: c.exitCode, reason: c.reason, message: '', logPath: c.config.logPath, mounts: c.config.mounts ?? [] };
   }
 
   async listContainers(filter: ContainerFilter = {}): Promise<Container[]> {
