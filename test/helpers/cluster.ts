@@ -27,6 +27,8 @@ export async function startTestCluster(
     /** registries.yaml (k3s format) for the node's containerd. */
     registriesYaml?: string;
     nodeName?: string;
+    /** Pod IP range (default 10.42.0.0/16); real-container tests running beside others on one machine pick their own. */
+    clusterCidr?: string;
   } = {},
 ): Promise<TestCluster> {
   const dataDir = tempDir('k8ts-cluster');
@@ -39,7 +41,7 @@ export async function startTestCluster(
       bindAddress: '127.0.0.1',
       datastoreEndpoint: options.datastoreEndpoint,
       serviceCidr: '10.43.0.0/16',
-      clusterCidr: '10.42.0.0/16',
+      clusterCidr: options.clusterCidr ?? '10.42.0.0/16',
       simulatedNodes: options.simulatedNodes,
       kubeletBackoffBaseMs: options.kubeletBackoffBaseMs,
       runtime: options.runtime,
