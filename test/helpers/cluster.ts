@@ -27,8 +27,8 @@ export async function startTestCluster(
     /** registries.yaml (k3s format) for the node's containerd. */
     registriesYaml?: string;
     nodeName?: string;
-    /** Pod IP range (default 10.42.0.0/16); real-container tests running beside others on one machine pick their own. */
-    clusterCidr?: string;
+    /** How often the containerd node's volumes follow their sources (upstream: a minute). */
+    volumeResyncMs?: number;
   } = {},
 ): Promise<TestCluster> {
   const dataDir = tempDir('k8ts-cluster');
@@ -41,9 +41,10 @@ export async function startTestCluster(
       bindAddress: '127.0.0.1',
       datastoreEndpoint: options.datastoreEndpoint,
       serviceCidr: '10.43.0.0/16',
-      clusterCidr: options.clusterCidr ?? '10.42.0.0/16',
+      clusterCidr: '10.42.0.0/16',
       simulatedNodes: options.simulatedNodes,
       kubeletBackoffBaseMs: options.kubeletBackoffBaseMs,
+      kubeletVolumeResyncMs: options.volumeResyncMs,
       runtime: options.runtime,
       nodeName: options.nodeName,
       kubeletPort: 0,

@@ -40,43 +40,27 @@ export function cniConflist(podCIDR: string, ipamDataDir: string): Record<string
 
 /**
  * Writes the conflist atomically (containerd may read the directory at any moment); no-op when unchanged.
- * A new pod CIDR takes the old gateway address off the bridge and drops the old IP allocations. The bridge
- * itself stays: other agents on this machine (tests run several, each with a pod CIDR of its own) share it.
+ * A new pod CIDR also drops the bridge (it carries the old gateway address) and the old IP allocations.
  */
 export function writeCniConfig(confDir: string, podCIDR: string): boolean {
   mkdirSync(confDir, { recursive: true });
   const file = join(confDir, CNI_CONFLIST);
   const ipamDataDir = join(confDir, '..', '..', '..', 'cni', 'networks');
   const text = JSON.stringify(cniConflist(podCIDR, ipamDataDir), null, 2) + '\n';
-  let previous: string | undefined;
   try {
-    previous = readFileSync(file, 'utf8');
+    if (readFileSync(file, 'utf8') === text) return false;
   } catch {
     // Not written yet.
   }
-  if (previous === text) return false;
-  const oldCIDR = previous === undefined ? undefined : podCIDROf(previous);
-  if (oldCIDR && oldCIDR !== podCIDR) {
-    try {
-      execFileSync('ip', ['addr', 'del', `${gatewayOf(oldCIDR)}/${oldCIDR.split('/')[1]}`, 'dev', CNI_BRIDGE], { stdio: 'ignore' });
-    } catch {
-      // No bridge or no such address.
-    }
+  try {
+    execFileSync('ip', ['link', 'delete', CNI_BRIDGE], { stdio: 'ignore' });
+  } catch {
+    // No bridge yet.
   }
   rmSync(ipamDataDir, { recursive: true, force: true });
   writeFileSync(`${file}.tmp`, text);
   renameSync(`${file}.tmp`, file);
   return true;
-}
-
-/** The pod CIDR of a conflist written here. */
-function podCIDROf(conflist: string): string | undefined {
-  try {
-    const parsed = JSON.parse(conflist) as { plugins?: { ipam?: { ranges?: { subnet?: string }[][] } }[] };
-    return parsed.plugins?.[0]?.ipam?.ranges?.[0]?.[0]?.subnet;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Traffic from pods to anywhere outside the pod CIDR leaves with the node's address (one rule, added once). */
