@@ -40,6 +40,8 @@ export interface ServerFlags {
   disableAgent?: boolean;
   /** CrashLoopBackOff base in ms (tests shorten upstream's 10 s). */
   kubeletBackoffBaseMs?: number;
+  /** How often volumes follow their ConfigMaps, Secrets and pod fields, in ms (upstream: a minute; tests shorten it). */
+  kubeletVolumeResyncMs?: number;
   /** "containerd": this machine runs pods as a node of its own (its own containerd). */
   runtime?: 'containerd' | 'simulated';
   /** kube-controller-manager --node-monitor-grace-period, in ms. */
@@ -133,6 +135,7 @@ export async function startServer(flags: ServerFlags, log: Logger): Promise<Runn
         nodeTaints: flags.nodeTaints,
         controlPlane: true,
         backoffBaseMs: flags.kubeletBackoffBaseMs,
+        volumeResyncMs: flags.kubeletVolumeResyncMs,
         kubelet: { ca: pki.ca, port: flags.kubeletPort ?? DEFAULT_KUBELET_PORT },
         ...dns,
       },

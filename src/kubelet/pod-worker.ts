@@ -16,6 +16,7 @@ import { pullAuthFor } from './images/pull-secrets.js';
 import { MISSING_CLUSTER_DNS_MESSAGE, podDnsConfig, podHostnameAndDomain, sandboxHostname, type ClusterDnsSettings } from './dns.js';
 import { containerLinuxConfig, podPortMappings, sandboxLinuxConfig } from './linux-config.js';
 import type { PodFiles } from './pod-files.js';
+import { runLifecycleHandler, type HookRunner } from './lifecycle.js';
 import { attemptsOf, computePodStatus, conditionsToCarry, isRestartableInit, type WaitingReason } from './pod-status.js';
 import { PROBE_KIND, ProbeWorker, type ProbeHandler, type ProbeTarget, type ProbeType } from './prober.js';
 import { ANNOTATION_TERMINATION_MESSAGE_PATH, ANNOTATION_TERMINATION_MESSAGE_POLICY, readFileTail, terminationMessage, type TerminationMessageSources } from './termination-message.js';
@@ -60,6 +61,11 @@ export interface WorkerContext {
   files: PodFiles;
   dns: ClusterDnsSettings;
 }
+
+/** upstream's minimumGracePeriodInSeconds: what a container gets after its preStop hook used up the grace period. */
+const MINIMUM_GRACE_PERIOD_SECONDS = 2;
+/** Upstream waits for postStart without a limit; this bound keeps a hung hook from blocking the pod forever. */
+const POST_START_TIMEOUT_SECONDS = 120;
 
 /** Go's time.Duration String for whole seconds: 10s, 1m20s, 5m0s. */
 export function goDuration(ms: number): string {
@@ -536,11 +542,12 @@ export class PodWorker {
     }
     ev.event(ref, 'Normal', 'Started', `Started container ${c.name}`, node);
     this.waiting.delete(c.name);
-    const postStart = c.lifecycle?.postStart?.exec?.command;
+    const postStart = c.lifecycle?.postStart;
     if (postStart) {
-      const r = await this.ctx.runtime.execSync(id, postStart, 30).catch((err: Error) => ({ exitCode: 1, stdout: '', stderr: err.message }));
-      if (r.exitCode !== 0) {
-        ev.event(ref, 'Warning', 'FailedPostStartHook', `PostStartHook failed`, node);
+      // Upstream waits for postStart before the container counts as started; a failure kills it (the restart policy decides what next).
+      const failure = await runLifecycleHandler(postStart, { pod: this.pod, containerName: c.name, containerId: id, podIP }, this.hookRunner(), POST_START_TIMEOUT_SECONDS);
+      if (failure !== undefined) {
+        ev.event(ref, 'Warning', 'FailedPostStartHook', failure, node);
         await this.kill(id, c.name, init, this.pod.spec?.terminationGracePeriodSeconds ?? 30, 'FailedPostStartHook');
       }
     }
@@ -564,15 +571,21 @@ export class PodWorker {
   private async kill(containerId: string, name: string, init: boolean, graceSeconds: number, message: string): Promise<void> {
     const ref = containerRef(this.pod, name, init);
     this.ctx.events.event(ref, 'Normal', 'Killing', message ? `${message}` : `Stopping container ${name}`, this.ctx.nodeName);
-    const spec = [...(this.pod.spec?.containers ?? []), ...(this.pod.spec?.initContainers ?? [])].find((c) => c.name === name);
-    const preStop = spec?.lifecycle?.preStop;
-    if (preStop?.exec?.command) {
-      const r = await this.ctx.runtime.execSync(containerId, preStop.exec.command, graceSeconds).catch((err: Error) => ({ exitCode: 1, stdout: '', stderr: err.message }));
-      if (r.exitCode !== 0) this.ctx.events.event(ref, 'Warning', 'FailedPreStopHook', `PreStopHook failed`, this.ctx.nodeName);
-    } else if (preStop?.sleep?.seconds) {
-      await new Promise((r) => setTimeout(r, Math.min(preStop.sleep!.seconds, graceSeconds) * 1000));
+    const preStop = this.findSpec(name)?.lifecycle?.preStop;
+    let grace = graceSeconds;
+    if (preStop && grace > 0) {
+      // preStop runs within the grace period; what it used is taken from the time SIGTERM gets, down to upstream's minimum of 2 s.
+      const t0 = Date.now();
+      const podIP = this.lastStatus?.podIP ?? this.pod.status?.podIP ?? '';
+      const failure = await runLifecycleHandler(preStop, { pod: this.pod, containerName: name, containerId, podIP }, this.hookRunner(), grace);
+      if (failure !== undefined) this.ctx.events.event(ref, 'Warning', 'FailedPreStopHook', failure, this.ctx.nodeName);
+      grace = Math.max(MINIMUM_GRACE_PERIOD_SECONDS, grace - Math.floor((Date.now() - t0) / 1000));
     }
-    await this.ctx.runtime.stopContainer(containerId, graceSeconds);
+    await this.ctx.runtime.stopContainer(containerId, grace);
+  }
+
+  private hookRunner(): HookRunner {
+    return { runtime: this.ctx.runtime, network: this.ctx.probes };
   }
 
   private async killAll(containers: ContainerStatus[], graceSeconds: number, reasonMessage: string): Promise<void> {

@@ -1,6 +1,7 @@
 // Liveness, readiness and startup probes (upstream pkg/kubelet/prober): one
 // worker per running container and probe kind, on its own timer, turning raw
 // probe outcomes into results with successThreshold / failureThreshold.
+import type { IHTTPGetAction } from 'kubernetes-models/v1/HTTPGetAction';
 import type { IPod } from 'kubernetes-models/v1/Pod';
 import type { IProbe } from 'kubernetes-models/v1/Probe';
 
@@ -22,6 +23,8 @@ export interface ProbeTarget {
 /** Runs one probe attempt: exec through the runtime, httpGet/tcpSocket/grpc over the pod network (or as the runtime simulates them). */
 export interface ProbeHandler {
   run(type: ProbeType, probe: IProbe, target: ProbeTarget): Promise<ProbeOutcome>;
+  /** A lifecycle hook's httpGet: resolves with the request's error, undefined once any response came (its status does not matter). */
+  hookHttpGet(action: IHTTPGetAction, target: ProbeTarget, timeoutSeconds: number): Promise<string | undefined>;
 }
 
 export interface ProbeListener {
@@ -97,7 +100,8 @@ export class ProbeWorker {
     try {
       outcome = await Promise.race([
         this.handler.run(this.type, this.probe, this.target),
-        new Promise<ProbeOutcome>((resolve) => setTimeout(() => resolve({ success: false, output: `command timed out after ${timeoutMs / 1000}s` }), timeoutMs).unref()),
+        // httpGet, tcpSocket and grpc handlers time out themselves with their own wording: this guard only backs them up.
+        new Promise<ProbeOutcome>((resolve) => setTimeout(() => resolve({ success: false, output: `command timed out after ${timeoutMs / 1000}s` }), timeoutMs + (this.probe.exec ? 0 : 1000)).unref()),
       ]);
     } catch (err) {
       outcome = { success: false, output: (err as Error).message };

@@ -83,6 +83,8 @@ export interface ContainerdAgentFlags {
   controlPlane?: boolean;
   backoffBaseMs?: number;
   retryMs?: number;
+  /** How often volumes follow their sources (upstream: a minute). */
+  volumeResyncMs?: number;
   /** Serve the kubelet's API (logs, exec, attach, port-forward, stats) with a certificate from this CA. */
   kubelet?: { ca: CertificateAuthority; port: number };
   /** --cluster-dns (k3s default 10.43.0.10), --cluster-domain (cluster.local), --resolv-conf (/etc/resolv.conf). */
@@ -114,7 +116,7 @@ export async function startContainerdAgent(flags: ContainerdAgentFlags, log: Log
     node.hosted.config.kubeletPort = await kubeletServer.listen(flags.kubelet.port);
   }
   const client = await Client.fromKubeconfig(flags.kubeconfigPath, { userAgent: 'kubelet/v1.33.0+k8ts (linux/amd64) k8ts' });
-  const host = new KubeletHost({ client, log, nodes: [node.hosted], backoffBaseMs: flags.backoffBaseMs, retryMs: flags.retryMs, ...dnsOptions(flags) });
+  const host = new KubeletHost({ client, log, nodes: [node.hosted], backoffBaseMs: flags.backoffBaseMs, retryMs: flags.retryMs, volumeResyncMs: flags.volumeResyncMs, ...dnsOptions(flags) });
   try {
     await host.start();
   } catch (err) {

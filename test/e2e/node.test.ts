@@ -218,6 +218,14 @@ describe('node agent with simulated nodes', () => {
     await eventually('Killing event', async () => /Normal\s+Killing\s+.*Container c failed liveness probe, will be restarted/.test(await cluster.kubectl(['describe', 'pod', 'unlive'])));
   });
 
+  test('grpc probes on hollow nodes: a serving container is Ready, a failing one reports upstream\'s NOT_SERVING', async () => {
+    await apply(pod('grpc-ok', 'k8ts-sim-0', { containers: [{ name: 'c', image: 'nginx', readinessProbe: { grpc: { port: 9000 }, periodSeconds: 1 } }] }));
+    await apply(pod('grpc-down', 'k8ts-sim-1', { containers: [{ name: 'c', image: 'nginx', readinessProbe: { grpc: { port: 9000, service: 'app' }, periodSeconds: 1 } }] }, { 'k8ts.io/simulate-probe-fail': 'readiness' }));
+    await eventually('grpc-ok Ready', async () => (await getPod('grpc-ok')).status.containerStatuses?.[0].ready === true);
+    await eventually('Unhealthy event', async () => /Warning\s+Unhealthy\s+.*Readiness probe failed: service unhealthy \(responded with "NOT_SERVING"\)/.test(await cluster.kubectl(['describe', 'pod', 'grpc-down'])));
+    assert.equal((await getPod('grpc-down')).status.containerStatuses?.[0].ready, false);
+  });
+
   test('a pod waits in CreateContainerConfigError for a missing ConfigMap key and starts when it appears', async () => {
     await apply(
       pod('needs-config', 'k8ts-sim-0', {

@@ -31,6 +31,8 @@ export async function startTestCluster(
     /** --cluster-dns and --cluster-domain (default 10.43.0.10 and cluster.local). */
     clusterDNS?: string[];
     clusterDomain?: string;
+    /** How often the containerd node's volumes follow their sources (upstream: a minute). */
+    volumeResyncMs?: number;
   } = {},
 ): Promise<TestCluster> {
   const releaseHost = options.runtime === 'containerd' ? await acquireHostLock() : undefined;
@@ -49,6 +51,7 @@ export async function startTestCluster(
         clusterCidr: '10.42.0.0/16',
         simulatedNodes: options.simulatedNodes,
         kubeletBackoffBaseMs: options.kubeletBackoffBaseMs,
+        kubeletVolumeResyncMs: options.volumeResyncMs,
         runtime: options.runtime,
         nodeName: options.nodeName,
         kubeletPort: 0,

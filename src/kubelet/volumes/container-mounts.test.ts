@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { IContainer } from 'kubernetes-models/v1/Container';
@@ -63,4 +63,14 @@ test('subPaths that leave the volume are refused as container config errors', as
   await assert.rejects(containerMounts(container([{ name: 'data', mountPath: '/x', subPath: '../up' }]), volumes, [], true), /must not contain '\.\.'/);
   await assert.rejects(containerMounts(container([{ name: 'data', mountPath: '/x', subPathExpr: '$(P)' }]), volumes, [{ key: 'P', value: '/abs' }], true), /failed to prepare subPath/);
   await assert.rejects(containerMounts(container([{ name: 'nope', mountPath: '/x' }]), volumes, [], true), { message: 'cannot find volume "nope" to mount into container "app"' });
+});
+
+test('a subPath into an atomic-writer volume resolves through ..data to the file in the timestamped directory', async () => {
+  const atomic = join(root, 'atomic');
+  mkdirSync(join(atomic, '..2026_12_07_02_20_00.1'), { recursive: true });
+  writeFileSync(join(atomic, '..2026_12_07_02_20_00.1', 'configmap-key'), 'configmap-value');
+  symlinkSync('..2026_12_07_02_20_00.1', join(atomic, '..data'));
+  symlinkSync('..data/configmap-key', join(atomic, 'configmap-key'));
+  const [m] = await containerMounts(container([{ name: 'cm', mountPath: '/etc/group', subPath: 'configmap-key' }]), new Map([['cm', { path: atomic, readOnly: true }]]), [], true);
+  assert.equal(m.hostPath, join(atomic, '..2026_12_07_02_20_00.1', 'configmap-key'));
 });

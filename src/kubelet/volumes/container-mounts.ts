@@ -3,7 +3,7 @@
 // a subPath / subPathExpr (expanded with the container's environment) inside
 // it — with readOnly and mount propagation.
 import { chmod, mkdir, realpath, stat } from 'node:fs/promises';
-import { join, relative, isAbsolute } from 'node:path';
+import { join, relative, isAbsolute, sep } from 'node:path';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import { ContainerConfigError, expand } from '../env.js';
 import type { KeyValue, Mount } from '../runtime/types.js';
@@ -27,7 +27,8 @@ function subPathOf(mount: NonNullable<IContainer['volumeMounts']>[number], env: 
 
 function inside(base: string, path: string): boolean {
   const rel = relative(base, path);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+  // By segment: the atomic writer's "..2026_12_07_..." directories are inside the volume.
+  return rel === '' || (rel.split(sep)[0] !== '..' && !isAbsolute(rel));
 }
 
 /** Resolves a subPath on the host: made when missing, refused when it (or a symlink in it) leaves the volume. */

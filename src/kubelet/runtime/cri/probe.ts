@@ -1,22 +1,13 @@
 // Probes of real containers (upstream pkg/kubelet/prober): exec through CRI
-// ExecSync, httpGet and tcpSocket from the node to the pod IP (or the given host).
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+// ExecSync; httpGet, tcpSocket and grpc from the node to the pod IP (or the given host).
 import { connect } from 'node:net';
 import type { IContainer } from 'kubernetes-models/v1/Container';
+import type { IHTTPGetAction } from 'kubernetes-models/v1/HTTPGetAction';
 import type { IProbe } from 'kubernetes-models/v1/Probe';
+import { probeGrpc } from '../../grpc-probe.js';
+import { dialError, httpGetRequest, resolvePort, sendHttpGet } from '../../http-get.js';
 import type { ProbeHandler, ProbeOutcome, ProbeTarget, ProbeType } from '../../prober.js';
 import type { RuntimeService } from '../types.js';
-
-/** A port by number, or by the name of one of the container's ports. */
-export function resolvePort(port: unknown, container: IContainer | undefined): number {
-  if (typeof port === 'number') return port;
-  const n = Number(port);
-  if (String(port) !== '' && Number.isInteger(n)) return n;
-  const named = container?.ports?.find((p) => p.name === port);
-  if (!named) throw new Error(`couldn't find port: ${String(port)} in ${JSON.stringify(container?.ports ?? [])}`);
-  return named.containerPort;
-}
 
 function containerOf(target: ProbeTarget): IContainer | undefined {
   return [...(target.pod.spec?.containers ?? []), ...(target.pod.spec?.initContainers ?? [])].find((c) => c.name === target.containerName);
@@ -32,7 +23,7 @@ export class CriProbeHandler implements ProbeHandler {
       const output = r.stdout + r.stderr;
       return { success: r.exitCode === 0, output: r.exitCode === 0 ? output : output || `command ${JSON.stringify((probe.exec.command ?? []).join(' '))} exited with ${r.exitCode}` };
     }
-    if (probe.httpGet) return this.http(probe, target, timeoutS);
+    if (probe.httpGet) return this.http(probe.httpGet, target, timeoutS);
     if (probe.tcpSocket) {
       const host = probe.tcpSocket.host || target.podIP;
       const port = resolvePort(probe.tcpSocket.port, containerOf(target));
@@ -46,38 +37,22 @@ export class CriProbeHandler implements ProbeHandler {
           s.destroy();
           resolve({ success: false, output: `dial tcp ${host}:${port}: i/o timeout` });
         });
-        s.once('error', (err: NodeJS.ErrnoException) => resolve({ success: false, output: `dial tcp ${host}:${port}: connect: ${err.code === 'ECONNREFUSED' ? 'connection refused' : err.message}` }));
+        s.once('error', (err: NodeJS.ErrnoException) => resolve({ success: false, output: dialError(host, port, err) }));
       });
     }
-    return { success: false, output: 'grpc probes are not supported by k8ts yet' };
+    if (probe.grpc) return probeGrpc(target.podIP, probe.grpc.port, probe.grpc.service ?? '', timeoutS);
+    return { success: false, output: 'missing probe handler' };
   }
 
-  private http(probe: IProbe, target: ProbeTarget, timeoutS: number): Promise<ProbeOutcome> {
-    const get = probe.httpGet!;
-    const host = get.host || target.podIP;
-    const port = resolvePort(get.port, containerOf(target));
-    const scheme = (get.scheme ?? 'HTTP').toLowerCase();
-    const path = get.path ? (get.path.startsWith('/') ? get.path : `/${get.path}`) : '/';
-    const url = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}${path}`;
-    const headers: Record<string, string> = { 'User-Agent': 'kube-probe/1.33', Accept: '*/*' };
-    for (const h of get.httpHeaders ?? []) headers[h.name] = h.value;
-    const request = scheme === 'https' ? httpsRequest : httpRequest;
-    return new Promise((resolve) => {
-      const req = request(url, { method: 'GET', headers, timeout: timeoutS * 1000, rejectUnauthorized: false }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.length < 64 && chunks.push(c));
-        res.on('end', () => {
-          const code = res.statusCode ?? 0;
-          if (code >= 200 && code < 400) resolve({ success: true, output: '' });
-          else resolve({ success: false, output: `HTTP probe failed with statuscode: ${code}` });
-        });
-      });
-      req.on('timeout', () => {
-        req.destroy();
-        resolve({ success: false, output: `Get "${url}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)` });
-      });
-      req.on('error', (err: NodeJS.ErrnoException) => resolve({ success: false, output: `Get "${url}": dial tcp ${host}:${port}: connect: ${err.code === 'ECONNREFUSED' ? 'connection refused' : err.message}` }));
-      req.end();
-    });
+  async hookHttpGet(action: IHTTPGetAction, target: ProbeTarget, timeoutSeconds: number): Promise<string | undefined> {
+    const r = await sendHttpGet(httpGetRequest(action, containerOf(target), target.podIP, 'lifecycle'), timeoutSeconds * 1000);
+    return 'error' in r ? r.error : undefined;
+  }
+
+  private async http(get: IHTTPGetAction, target: ProbeTarget, timeoutS: number): Promise<ProbeOutcome> {
+    const r = await sendHttpGet(httpGetRequest(get, containerOf(target), target.podIP, 'probe'), timeoutS * 1000);
+    if ('error' in r) return { success: false, output: r.error };
+    if (r.statusCode >= 200 && r.statusCode < 400) return { success: true, output: '' };
+    return { success: false, output: `HTTP probe failed with statuscode: ${r.statusCode}` };
   }
 }

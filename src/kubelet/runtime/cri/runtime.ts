@@ -30,6 +30,7 @@ import {
 } from '../types.js';
 import { CriClient, CriError, isNotFoundError, isUnimplemented, type Message } from './client.js';
 import { readCriLog } from './logs.js';
+import { removePodCgroups } from './pod-cgroups.js';
 import { criAttach, criExec, criPortForward } from './streaming.js';
 
 export const CRI_API_VERSION = 'v1';
@@ -42,6 +43,8 @@ export interface CriRuntimeOptions {
   podLogRoot: string;
   /** The CNI configuration directory: the pod network is written there once the pod CIDR is known. */
   cniConfDir: string;
+  /** Where the cgroup hierarchies are mounted (tests point it elsewhere). */
+  cgroupRoot?: string;
   log: Logger;
   /** How often container states are polled when the runtime cannot stream events (containerd < 1.7). */
   eventPollMs?: number;
@@ -166,15 +169,35 @@ export class CriRuntime implements RuntimeService, ImageService {
   }
 
   async stopPodSandbox(id: string): Promise<void> {
+    const uid = await this.sandboxPodUid(id);
     await this.rt('stopPodSandbox', { podSandboxId: id }).catch((err: unknown) => {
       if (!isNotFoundError(err)) throw err;
     });
+    if (uid) await this.releasePodCgroups(uid);
   }
 
   async removePodSandbox(id: string): Promise<void> {
+    const uid = await this.sandboxPodUid(id);
     await this.rt('removePodSandbox', { podSandboxId: id }).catch((err: unknown) => {
       if (!isNotFoundError(err)) throw err;
     });
+    if (uid) await this.releasePodCgroups(uid);
+  }
+
+  private async sandboxPodUid(id: string): Promise<string | undefined> {
+    try {
+      return (await this.podSandboxStatus(id)).metadata.uid;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Once no sandbox of the pod is ready (nothing of it runs or will start), its pod cgroup goes. */
+  private async releasePodCgroups(uid: string): Promise<void> {
+    const ready = (await this.listPodSandbox({ state: 'SANDBOX_READY' })).filter((s) => s.metadata.uid === uid);
+    if (ready.length > 0) return;
+    const busy = removePodCgroups(uid, this.options.cgroupRoot);
+    if (busy.length > 0) this.options.log.warn('kubelet', `pod ${uid}: cgroups still in use: ${busy.join(', ')}`);
   }
 
   private sandboxOf(s: Message): PodSandbox {

@@ -1,6 +1,7 @@
 // Probes of simulated containers: they pass unless the pod's
 // k8ts.io/simulate-probe-fail annotation names their kind; exec probes also
 // fail when the simulated command exits non-zero (`false`, `exit 1`).
+import type { IHTTPGetAction } from 'kubernetes-models/v1/HTTPGetAction';
 import type { IProbe } from 'kubernetes-models/v1/Probe';
 import type { ProbeHandler, ProbeOutcome, ProbeTarget, ProbeType } from '../../prober.js';
 import type { SimulatedRuntime } from './runtime.js';
@@ -23,5 +24,10 @@ export class SimulatedProbeHandler implements ProbeHandler {
     if (probe.httpGet) return { success: false, output: 'HTTP probe failed with statuscode: 500' };
     if (probe.tcpSocket) return { success: false, output: `dial tcp ${target.podIP}:${portOf(probe.tcpSocket.port)}: connect: connection refused` };
     return { success: false, output: 'service unhealthy (responded with "NOT_SERVING")' };
+  }
+
+  /** Simulated pods answer every request. */
+  async hookHttpGet(_action: IHTTPGetAction, _target: ProbeTarget, _timeoutSeconds: number): Promise<string | undefined> {
+    return undefined;
   }
 }
