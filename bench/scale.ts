@@ -45,8 +45,15 @@ function isReady(node: KubeObject): boolean {
 }
 
 async function readyNodes(nodes: ResourceClient<KubeObject>): Promise<number> {
-  return (await nodes.list()).items.filter((n) => n.metadata?.name?.startsWith('scale-') && isReady(n)).length;
+  const items = (await nodes.list()).items.filter((n) => n.metadata?.name?.startsWith('scale-'));
+  const ready = items.filter(isReady).length;
+  if (ready < NODES && Date.now() - lastReport > 10_000) {
+    lastReport = Date.now();
+    progress(`${items.length} nodes registered, ${ready} Ready`);
+  }
+  return ready;
 }
+let lastReport = 0;
 
 async function until(what: string, fn: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
