@@ -13,6 +13,14 @@ import type { Node, PersistentVolumeClaim, Pod, PodCondition, PodDisruptionBudge
 
 export const ERR_NO_NODES_AVAILABLE = 'no nodes available to schedule pods';
 
+/**
+ * Cycles run back to back for this long before the loop yields to I/O (informer
+ * events, binding responses, the API server's own requests in this process):
+ * upstream's scheduleOne loop has a thread of its own, this one shares the
+ * event loop, and yielding after every cycle starved it behind busy I/O.
+ */
+const SLICE_MS = 5;
+
 /** What the scheduler needs from the cluster besides informer events: writes through the API. */
 export interface SchedulerBackend {
   /** POST pods/<name>/binding. */
@@ -157,6 +165,7 @@ export class Scheduler {
   }
 
   private async loop(): Promise<void> {
+    let sliceStart = performance.now();
     while (this.running) {
       const q = await this.queue.pop();
       if (!q) break;
@@ -168,9 +177,13 @@ export class Scheduler {
         this.queue.addBackoff(q);
       }
       this.stats.cycles++;
-      this.stats.cycleMs += performance.now() - started;
-      // Let informer events and binding responses in between cycles.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      const ended = performance.now();
+      this.stats.cycleMs += ended - started;
+      if (ended - sliceStart >= SLICE_MS) {
+        // Let informer events and binding responses in between slices of cycles.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
     }
   }
 
