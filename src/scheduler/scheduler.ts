@@ -21,6 +21,14 @@ export const ERR_NO_NODES_AVAILABLE = 'no nodes available to schedule pods';
  */
 const SLICE_MS = 5;
 
+/**
+ * Binding requests in flight at once; the rest wait their turn, assumed. Each
+ * in-flight request holds a keep-alive connection: unbounded bursts opened
+ * (and, past the pool's idle limit, closed again) a TLS connection per bind.
+ * Upstream's binds are throttled by its client's QPS limit instead.
+ */
+const MAX_BINDS_IN_FLIGHT = 32;
+
 /** What the scheduler needs from the cluster besides informer events: writes through the API. */
 export interface SchedulerBackend {
   /** POST pods/<name>/binding. */
@@ -72,6 +80,8 @@ export class Scheduler {
   private running = false;
   private stopped: Promise<void> | undefined;
   private readonly bindings = new Set<Promise<void>>();
+  private bindsInFlight = 0;
+  private readonly bindTurns: (() => void)[] = [];
   /** Scheduling cycles run and the time spent in them (the algorithm alone, without API calls). */
   readonly stats = { cycles: 0, cycleMs: 0, bound: 0 };
 
@@ -243,9 +253,23 @@ export class Scheduler {
     this.backend.updatePodStatus(pod, condition, nominatedNode).catch((e: unknown) => this.backend.log?.(`updating status of ${pod.metadata.namespace}/${pod.metadata.name}: ${String(e)}`));
   }
 
-  private async bind(q: QueuedPodInfo, assumed: Pod, node: string): Promise<void> {
+  /** backend.bind, at most MAX_BINDS_IN_FLIGHT at a time, in the order the cycles chose. */
+  private async throttledBind(assumed: Pod, node: string): Promise<void> {
+    if (this.bindsInFlight < MAX_BINDS_IN_FLIGHT) this.bindsInFlight++;
+    else await new Promise<void>((turn) => this.bindTurns.push(turn));
     try {
       await this.backend.bind(assumed, node);
+    } finally {
+      // The slot passes straight to the next waiter, if any.
+      const next = this.bindTurns.shift();
+      if (next) next();
+      else this.bindsInFlight--;
+    }
+  }
+
+  private async bind(q: QueuedPodInfo, assumed: Pod, node: string): Promise<void> {
+    try {
+      await this.throttledBind(assumed, node);
     } catch (err) {
       this.cache.forgetPod(assumed.metadata.uid ?? '');
       const code = (err as { code?: number }).code;
