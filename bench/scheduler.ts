@@ -190,11 +190,15 @@ async function runShape(shape: Shape): Promise<BenchRow[]> {
 
     // Pods present before the measurement (bound by the scheduler).
     const bound = new Map<string, number>();
+    const created = new Map<string, number>();
+    let boundOfCreated = 0;
     const watch = podsApi.watch('bench');
     void (async () => {
       for await (const ev of watch) {
         const name = ev.object.metadata?.name;
-        if (name && ev.object.spec?.nodeName && !bound.has(name)) bound.set(name, performance.now());
+        if (!name || !ev.object.spec?.nodeName || bound.has(name)) continue;
+        bound.set(name, performance.now());
+        if (created.has(name)) boundOfCreated++;
       }
     })();
     if (shape.initPods && shape.initPod) {
@@ -205,17 +209,15 @@ async function runShape(shape: Shape): Promise<BenchRow[]> {
 
     const sched = server.scheduler?.current();
     const statsBefore = { ...(sched?.stats ?? { cycles: 0, cycleMs: 0, bound: 0 }) };
-    const created = new Map<string, number>();
     const start = performance.now();
     const startCpu = process.cpuUsage();
-    const measured = (): number => [...created.keys()].filter((n) => bound.has(n)).length;
     await profileMeasured(shape, async () => {
       await runPool(shape.pods, async (i) => {
         const p = shape.pod(i);
         created.set(p.metadata?.name ?? '', performance.now());
         await podsApi.create('bench', p);
       });
-      await waitUntil(`${shape.pods} pods to be bound (${shape.name})`, () => measured() >= shape.pods, 1_200_000);
+      await waitUntil(`${shape.pods} pods to be bound (${shape.name})`, () => boundOfCreated >= shape.pods, 1_200_000);
     });
     const podCpuMs = cpuMs(process.cpuUsage(startCpu)) / shape.pods;
     watch.stop();

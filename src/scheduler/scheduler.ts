@@ -217,7 +217,10 @@ export class Scheduler {
     const assumed: Pod = { ...pod, spec: { ...pod.spec, nodeName: node } };
     this.cache.assumePod(assumed);
     this.queue.deleteNominated(info.uid);
-    const binding = this.bind(q, assumed, node).finally(() => this.bindings.delete(binding));
+    // The request starts after this cycle (upstream binds in a goroutine of its own), not inside it.
+    const binding = Promise.resolve()
+      .then(() => this.bind(q, assumed, node))
+      .finally(() => this.bindings.delete(binding));
     this.bindings.add(binding);
   }
 
