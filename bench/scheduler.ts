@@ -220,6 +220,8 @@ async function runShape(shape: Shape): Promise<BenchRow[]> {
       await waitUntil(`${shape.pods} pods to be bound (${shape.name})`, () => boundOfCreated >= shape.pods, 1_200_000);
     });
     const podCpuMs = cpuMs(process.cpuUsage(startCpu)) / shape.pods;
+    // Events trail the bindings (written in the background): how far, when the last pod was bound.
+    const scheduledEvents = (await client.resource<KubeObject & { reason?: string }>(resources.events).list('bench')).items.filter((e) => e.reason === 'Scheduled').length;
     watch.stop();
     stopFinisher();
     const times = [...created.keys()].map((n) => bound.get(n) as number);
@@ -232,6 +234,7 @@ async function runShape(shape: Shape): Promise<BenchRow[]> {
       { backend: shape.name, metric: 'pods/s (average) vs raw creates/s', value: rate, baseline: baseRate, higherIsBetter: true },
       // CPU time of the whole process (client, API server, scheduler) per pod: steadier than rates on a shared machine.
       { backend: shape.name, metric: 'process CPU ms per pod vs per raw create', value: podCpuMs, baseline: baseCpuMs, higherIsBetter: false },
+      { backend: shape.name, metric: 'Scheduled events written by the last binding, % of pods', value: (100 * scheduledEvents) / (shape.initPods + shape.pods), baseline: 100, higherIsBetter: true },
       { backend: shape.name, metric: 'per-pod latency p50 ms vs create p50', value: percentile(latencies, 50), baseline: percentile(baseLatencies, 50), higherIsBetter: false },
       { backend: shape.name, metric: 'per-pod latency p99 ms vs create p99', value: percentile(latencies, 99), baseline: percentile(baseLatencies, 99), higherIsBetter: false },
     ];
