@@ -2,6 +2,8 @@
 // the real API server (SQLite), with Node objects created directly. Each
 // scheduling throughput sits beside the raw pod create rate of the same run
 // (pods nobody schedules), which bounds what any scheduler could reach here.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { startServer, type RunningServer } from '../src/cli/server.js';
 import { createLogger } from '../src/cli/log.js';
 import { Client } from '../src/client/rest.js';
@@ -97,6 +99,8 @@ export const shapes = (scale: 'small' | 'large'): Shape[] => {
   return list;
 };
 
+const cpuMs = (usage: NodeJS.CpuUsage): number => (usage.user + usage.system) / 1000;
+
 async function runPool(total: number, op: (i: number) => Promise<unknown>): Promise<number[]> {
   const latencies: number[] = new Array<number>(total);
   let next = 0;
@@ -118,6 +122,28 @@ async function waitUntil(what: string, fn: () => boolean, timeoutMs: number): Pr
   while (!fn()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
+ * K8TS_BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of each shape's measured
+ * phase (the whole process: test client, API server and scheduler) to that directory.
+ */
+async function profileMeasured<T>(shape: Shape, measured: () => Promise<T>): Promise<T> {
+  const dir = process.env.K8TS_BENCH_CPU_PROFILE;
+  if (!dir) return measured();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await measured();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    const file = `${dir}/${shape.name.replace(/[^A-Za-z0-9]+/g, '-')}.cpuprofile`;
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+    process.stderr.write(`scheduler bench: CPU profile of the measured phase in ${file}\n`);
   }
 }
 
@@ -157,16 +183,22 @@ async function runShape(shape: Shape): Promise<BenchRow[]> {
 
     // Baseline: the raw create rate of pods no scheduler touches, same concurrency.
     const baseStart = performance.now();
+    const baseCpu = process.cpuUsage();
     const baseLatencies = await runPool(shape.pods, (i) => podsApi.create('baseline', pod(`b-${i}`, { schedulerName: 'nobody' })));
     const baseRate = shape.pods / ((performance.now() - baseStart) / 1000);
+    const baseCpuMs = cpuMs(process.cpuUsage(baseCpu)) / shape.pods;
 
     // Pods present before the measurement (bound by the scheduler).
     const bound = new Map<string, number>();
+    const created = new Map<string, number>();
+    let boundOfCreated = 0;
     const watch = podsApi.watch('bench');
     void (async () => {
       for await (const ev of watch) {
         const name = ev.object.metadata?.name;
-        if (name && ev.object.spec?.nodeName && !bound.has(name)) bound.set(name, performance.now());
+        if (!name || !ev.object.spec?.nodeName || bound.has(name)) continue;
+        bound.set(name, performance.now());
+        if (created.has(name)) boundOfCreated++;
       }
     })();
     if (shape.initPods && shape.initPod) {
@@ -177,15 +209,19 @@ async function runShape(shape: Shape): Promise<BenchRow[]> {
 
     const sched = server.scheduler?.current();
     const statsBefore = { ...(sched?.stats ?? { cycles: 0, cycleMs: 0, bound: 0 }) };
-    const created = new Map<string, number>();
     const start = performance.now();
-    await runPool(shape.pods, async (i) => {
-      const p = shape.pod(i);
-      created.set(p.metadata?.name ?? '', performance.now());
-      await podsApi.create('bench', p);
+    const startCpu = process.cpuUsage();
+    await profileMeasured(shape, async () => {
+      await runPool(shape.pods, async (i) => {
+        const p = shape.pod(i);
+        created.set(p.metadata?.name ?? '', performance.now());
+        await podsApi.create('bench', p);
+      });
+      await waitUntil(`${shape.pods} pods to be bound (${shape.name})`, () => boundOfCreated >= shape.pods, 1_200_000);
     });
-    const measured = (): number => [...created.keys()].filter((n) => bound.has(n)).length;
-    await waitUntil(`${shape.pods} pods to be bound (${shape.name})`, () => measured() >= shape.pods, 1_200_000);
+    const podCpuMs = cpuMs(process.cpuUsage(startCpu)) / shape.pods;
+    // Events trail the bindings (written in the background): how far, when the last pod was bound.
+    const scheduledEvents = (await client.resource<KubeObject & { reason?: string }>(resources.events).list('bench')).items.filter((e) => e.reason === 'Scheduled').length;
     watch.stop();
     stopFinisher();
     const times = [...created.keys()].map((n) => bound.get(n) as number);
@@ -196,6 +232,9 @@ async function runShape(shape: Shape): Promise<BenchRow[]> {
     for (let w = start; w + 1000 <= end; w += 1000) windows.push(times.filter((t) => t >= w && t < w + 1000).length);
     const rows: BenchRow[] = [
       { backend: shape.name, metric: 'pods/s (average) vs raw creates/s', value: rate, baseline: baseRate, higherIsBetter: true },
+      // CPU time of the whole process (client, API server, scheduler) per pod: steadier than rates on a shared machine.
+      { backend: shape.name, metric: 'process CPU ms per pod vs per raw create', value: podCpuMs, baseline: baseCpuMs, higherIsBetter: false },
+      { backend: shape.name, metric: 'Scheduled events written by the last binding, % of pods', value: (100 * scheduledEvents) / (shape.initPods + shape.pods), baseline: 100, higherIsBetter: true },
       { backend: shape.name, metric: 'per-pod latency p50 ms vs create p50', value: percentile(latencies, 50), baseline: percentile(baseLatencies, 50), higherIsBetter: false },
       { backend: shape.name, metric: 'per-pod latency p99 ms vs create p99', value: percentile(latencies, 99), baseline: percentile(baseLatencies, 99), higherIsBetter: false },
     ];

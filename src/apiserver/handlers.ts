@@ -145,6 +145,7 @@ async function watch({ req, res, url, info, resource }: HandlerInput): Promise<v
     allowWatchBookmarks: params.get('allowWatchBookmarks') === 'true',
     sendInitialEvents: sendInitial === null ? undefined : sendInitial === 'true',
     render: (obj) => (table ? toTable(resource.strategy, [obj], { includeObject: include }) : obj),
+    rendersAsIs: !table,
   });
 }
 

@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiObject } from '../api/kind.js';
 import { badRequest, tooOldResourceVersion, type ApiError } from '../machinery/status.js';
-import { isStoreError, type WatchEvent } from '../storage/store.js';
+import { isStoreError, type KeyValue, type WatchEvent } from '../storage/store.js';
 import type { Resource } from './registry/resource.js';
 import { selects, type Selection } from './registry/selection.js';
 
@@ -16,6 +16,8 @@ export interface WatchRequest {
   sendInitialEvents?: boolean;
   /** Turns each object into what the client asked for (e.g. a Table row). */
   render(obj: ApiObject): unknown;
+  /** render is the identity: the object's JSON can be shared with other watchers. */
+  rendersAsIs?: boolean;
 }
 
 type WireEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
@@ -30,6 +32,7 @@ export async function serveWatch(resource: Resource, req: IncomingMessage, res: 
   res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache' });
   res.flushHeaders();
   const send = (type: WireEventType, object: unknown) => res.write(JSON.stringify({ type, object }) + '\n');
+  const sendEncoded = (type: WireEventType, objectJson: string) => res.write(`{"type":"${type}","object":${objectJson}}\n`);
   let lastRevision = start.revision;
   const bookmark = (extra: Record<string, string> = {}) =>
     send('BOOKMARK', {
@@ -51,7 +54,9 @@ export async function serveWatch(resource: Resource, req: IncomingMessage, res: 
       for (const event of batch) {
         lastRevision = event.kv.modRevision;
         const wire = toWireEvent(resource, w.selection, event);
-        if (wire) send(wire.type, w.render(wire.object));
+        if (!wire) continue;
+        if (w.rendersAsIs) sendEncoded(wire.type, encodedObject(event.kv, wire.object));
+        else send(wire.type, w.render(wire.object));
       }
     }
   } catch (err) {
@@ -87,16 +92,48 @@ function expired(revision: number, compacted: number): ApiError {
   return tooOldResourceVersion(revision, compacted);
 }
 
+/**
+ * The watchers of a resource receive the same KeyValue objects from the watch
+ * cache: each event is decoded and serialized once for all of them (upstream's
+ * cachingObject), not once per watcher. Entries live only while an event is
+ * being fanned out; the bound keeps the memo small.
+ */
+const sharedCapacity = 512;
+const shared = new Map<KeyValue, { object: ApiObject; json?: string }>();
+
+/** The decoded object of a KeyValue; watchers only read it. */
+function decodeShared(resource: Resource, kv: KeyValue): ApiObject {
+  let entry = shared.get(kv);
+  if (!entry) {
+    entry = { object: resource.decode(kv) };
+    shared.set(kv, entry);
+    if (shared.size > sharedCapacity) shared.delete(shared.keys().next().value as KeyValue);
+  }
+  return entry.object;
+}
+
+function encodedObject(kv: KeyValue, object: ApiObject): string {
+  const entry = shared.get(kv);
+  if (!entry || entry.object !== object) return JSON.stringify(object);
+  entry.json ??= JSON.stringify(object);
+  return entry.json;
+}
+
+function selectsAll(selection: Selection): boolean {
+  return !selection.labels && !selection.fields;
+}
+
 /** An object entering or leaving the selection is ADDED or DELETED for this watcher. */
 function toWireEvent(
   resource: Resource,
   selection: Selection,
   event: WatchEvent,
 ): { type: WireEventType; object: ApiObject } | undefined {
-  const object = resource.decode(event.kv);
+  const object = decodeShared(resource, event.kv);
+  if (selectsAll(selection)) return { type: event.type, object };
   const now = event.type !== 'DELETED' && selects(resource.strategy, selection, object);
   if (event.type === 'ADDED') return now ? { type: 'ADDED', object } : undefined;
-  const before = event.prevKv ? selects(resource.strategy, selection, resource.decode(event.prevKv)) : true;
+  const before = event.prevKv ? selects(resource.strategy, selection, decodeShared(resource, event.prevKv)) : true;
   if (event.type === 'DELETED') return before || selects(resource.strategy, selection, object) ? { type: 'DELETED', object } : undefined;
   if (now && before) return { type: 'MODIFIED', object };
   if (now) return { type: 'ADDED', object };

@@ -3,6 +3,7 @@
 // components — or a thousand simulated kubelets — shares one connection pool).
 import { Agent, request as httpsRequest } from 'node:https';
 import type { IncomingMessage } from 'node:http';
+import { createSecureContext } from 'node:tls';
 import { URL } from 'node:url';
 import type { Status } from '../machinery/meta.js';
 import { loadKubeconfig } from '../pki/kubeconfig.js';
@@ -74,9 +75,8 @@ export class Client {
       keepAlive: true,
       maxSockets: Infinity,
       maxFreeSockets: 64,
-      ca: config.caPem,
-      cert: config.certPem,
-      key: config.keyPem,
+      // One TLS context for every connection: built per connection from the PEMs, it cost more than the handshake.
+      secureContext: createSecureContext({ ca: config.caPem, cert: config.certPem, key: config.keyPem }),
       rejectUnauthorized: !config.insecureSkipTLSVerify,
       servername: config.tlsServerName,
     });

@@ -13,6 +13,22 @@ import type { Node, PersistentVolumeClaim, Pod, PodCondition, PodDisruptionBudge
 
 export const ERR_NO_NODES_AVAILABLE = 'no nodes available to schedule pods';
 
+/**
+ * Cycles run back to back for this long before the loop yields to I/O (informer
+ * events, binding responses, the API server's own requests in this process):
+ * upstream's scheduleOne loop has a thread of its own, this one shares the
+ * event loop, and yielding after every cycle starved it behind busy I/O.
+ */
+const SLICE_MS = 5;
+
+/**
+ * Binding requests in flight at once; the rest wait their turn, assumed. Each
+ * in-flight request holds a keep-alive connection: unbounded bursts opened
+ * (and, past the pool's idle limit, closed again) a TLS connection per bind.
+ * Upstream's binds are throttled by its client's QPS limit instead.
+ */
+const MAX_BINDS_IN_FLIGHT = 32;
+
 /** What the scheduler needs from the cluster besides informer events: writes through the API. */
 export interface SchedulerBackend {
   /** POST pods/<name>/binding. */
@@ -64,6 +80,8 @@ export class Scheduler {
   private running = false;
   private stopped: Promise<void> | undefined;
   private readonly bindings = new Set<Promise<void>>();
+  private bindsInFlight = 0;
+  private readonly bindTurns: (() => void)[] = [];
   /** Scheduling cycles run and the time spent in them (the algorithm alone, without API calls). */
   readonly stats = { cycles: 0, cycleMs: 0, bound: 0 };
 
@@ -157,6 +175,7 @@ export class Scheduler {
   }
 
   private async loop(): Promise<void> {
+    let sliceStart = performance.now();
     while (this.running) {
       const q = await this.queue.pop();
       if (!q) break;
@@ -168,9 +187,13 @@ export class Scheduler {
         this.queue.addBackoff(q);
       }
       this.stats.cycles++;
-      this.stats.cycleMs += performance.now() - started;
-      // Let informer events and binding responses in between cycles.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      const ended = performance.now();
+      this.stats.cycleMs += ended - started;
+      if (ended - sliceStart >= SLICE_MS) {
+        // Let informer events and binding responses in between slices of cycles.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
     }
   }
 
@@ -194,7 +217,10 @@ export class Scheduler {
     const assumed: Pod = { ...pod, spec: { ...pod.spec, nodeName: node } };
     this.cache.assumePod(assumed);
     this.queue.deleteNominated(info.uid);
-    const binding = this.bind(q, assumed, node).finally(() => this.bindings.delete(binding));
+    // The request starts after this cycle (upstream binds in a goroutine of its own), not inside it.
+    const binding = Promise.resolve()
+      .then(() => this.bind(q, assumed, node))
+      .finally(() => this.bindings.delete(binding));
     this.bindings.add(binding);
   }
 
@@ -230,9 +256,23 @@ export class Scheduler {
     this.backend.updatePodStatus(pod, condition, nominatedNode).catch((e: unknown) => this.backend.log?.(`updating status of ${pod.metadata.namespace}/${pod.metadata.name}: ${String(e)}`));
   }
 
-  private async bind(q: QueuedPodInfo, assumed: Pod, node: string): Promise<void> {
+  /** backend.bind, at most MAX_BINDS_IN_FLIGHT at a time, in the order the cycles chose. */
+  private async throttledBind(assumed: Pod, node: string): Promise<void> {
+    if (this.bindsInFlight < MAX_BINDS_IN_FLIGHT) this.bindsInFlight++;
+    else await new Promise<void>((turn) => this.bindTurns.push(turn));
     try {
       await this.backend.bind(assumed, node);
+    } finally {
+      // The slot passes straight to the next waiter, if any.
+      const next = this.bindTurns.shift();
+      if (next) next();
+      else this.bindsInFlight--;
+    }
+  }
+
+  private async bind(q: QueuedPodInfo, assumed: Pod, node: string): Promise<void> {
+    try {
+      await this.throttledBind(assumed, node);
     } catch (err) {
       this.cache.forgetPod(assumed.metadata.uid ?? '');
       const code = (err as { code?: number }).code;

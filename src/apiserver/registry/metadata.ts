@@ -57,8 +57,37 @@ export function specChanged(obj: ApiObject, old: ApiObject): boolean {
   return !jsonEqual(strip(obj), strip(old));
 }
 
+/**
+ * Whether two values have the same JSON form, key order aside: what comparing
+ * their canonical() texts says, without building the texts (undefined members
+ * are absent, undefined and non-finite numbers in arrays are null).
+ */
 export function jsonEqual(a: unknown, b: unknown): boolean {
-  return canonical(a) === canonical(b);
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return nonFiniteAsNull(a) === nonFiniteAsNull(b);
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(inArray(a[i]), inArray(b[i]))) return false;
+    return true;
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let members = 0;
+  for (const key of Object.keys(x)) {
+    if (x[key] === undefined) continue;
+    members++;
+    if (!Object.hasOwn(y, key) || !jsonEqual(x[key], y[key])) return false;
+  }
+  for (const key of Object.keys(y)) if (y[key] !== undefined) members--;
+  return members === 0;
+}
+
+function nonFiniteAsNull(v: unknown): unknown {
+  return typeof v === 'number' && !Number.isFinite(v) ? null : v;
+}
+
+function inArray(v: unknown): unknown {
+  return v === undefined ? null : v;
 }
 
 /** JSON with object keys sorted, so equal values give equal text. */

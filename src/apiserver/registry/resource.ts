@@ -141,9 +141,13 @@ export class Resource {
   }
 
   async get(namespace: string, name: string): Promise<ApiObject> {
+    return this.decode(await this.getStored(namespace, name));
+  }
+
+  private async getStored(namespace: string, name: string): Promise<KeyValue> {
     const kv = await this.ctx.store.get(this.key(namespace, name));
     if (!kv) throw notFound(this.groupResource, name);
-    return this.decode(kv);
+    return kv;
   }
 
   async list(namespace: string, options: ListOptions): Promise<ListResult> {
@@ -265,8 +269,10 @@ export class Resource {
     pinnedResourceVersion?: string,
   ): Promise<ApiObject> {
     for (let attempt = 0; ; attempt++) {
-      const current = await this.get(namespace, name);
-      const next = await transform(structuredClone(current));
+      const stored = await this.getStored(namespace, name);
+      const current = this.decode(stored);
+      // A second decode is the transform's own copy (cheaper than structuredClone of the first).
+      const next = await transform(this.decode(stored));
       const pinned = pinnedResourceVersion ?? next.metadata?.resourceVersion;
       if (pinned && pinned !== current.metadata?.resourceVersion) throw conflict(this.groupResource, name);
       try {

@@ -5,8 +5,23 @@ import type { NodeInfo } from '../nodeinfo.js';
 import type { PodInfo } from '../podinfo.js';
 import { isZeroRequest } from '../resources.js';
 
+/** Whether the pod fits the node's cpu, memory, storage and pod count (the usual case, without building reasons). */
+function fitsCommon(pod: PodInfo, node: NodeInfo): boolean {
+  const req = pod.request;
+  const alloc = node.allocatable;
+  const used = node.requested;
+  return (
+    node.pods.length + 1 <= alloc.allowedPodNumber &&
+    req.scalar.size === 0 &&
+    req.milliCPU <= Math.max(0, alloc.milliCPU - used.milliCPU) &&
+    req.memory <= Math.max(0, alloc.memory - used.memory) &&
+    req.ephemeralStorage <= Math.max(0, alloc.ephemeralStorage - used.ephemeralStorage)
+  );
+}
+
 /** Why a pod does not fit a node's resources, in upstream's words. */
 export function insufficientResources(pod: PodInfo, node: NodeInfo): string[] {
+  if (fitsCommon(pod, node)) return [];
   const reasons: string[] = [];
   if (node.pods.length + 1 > node.allocatable.allowedPodNumber) reasons.push('Too many pods');
   const req = pod.request;
@@ -23,12 +38,6 @@ export function insufficientResources(pod: PodInfo, node: NodeInfo): string[] {
   return reasons;
 }
 
-/** Requested fraction after placing the pod, per resource (cpu, memory). */
-function requestedAndAllocatable(pod: PodInfo, node: NodeInfo, nonZero: boolean): [number, number, number, number] {
-  const nodeReq = nonZero ? node.nonZeroRequested : node.requested;
-  const podReq = nonZero ? pod.nonZeroRequest : pod.request;
-  return [nodeReq.milliCPU + podReq.milliCPU, node.allocatable.milliCPU, nodeReq.memory + podReq.memory, node.allocatable.memory];
-}
 
 function leastRequested(requested: number, capacity: number): number {
   if (capacity === 0 || requested > capacity) return 0;
@@ -46,8 +55,10 @@ export class NodeResourcesFit implements FilterPlugin, ScorePlugin {
 
   /** LeastAllocated over cpu and memory, weight 1 each. */
   score(_state: unknown, pod: PodInfo, node: NodeInfo): number {
-    const [cpuReq, cpuCap, memReq, memCap] = requestedAndAllocatable(pod, node, true);
-    return Math.trunc((leastRequested(cpuReq, cpuCap) + leastRequested(memReq, memCap)) / 2);
+    const nodeReq = node.nonZeroRequested;
+    const podReq = pod.nonZeroRequest;
+    const { milliCPU: cpuCap, memory: memCap } = node.allocatable;
+    return Math.trunc((leastRequested(nodeReq.milliCPU + podReq.milliCPU, cpuCap) + leastRequested(nodeReq.memory + podReq.memory, memCap)) / 2);
   }
 }
 
@@ -57,12 +68,15 @@ export class NodeResourcesBalancedAllocation implements ScorePlugin {
 
   /** 100 × (1 − std of the cpu and memory fractions); nothing for a pod that requests nothing. */
   score(_state: unknown, pod: PodInfo, node: NodeInfo): number {
-    if (pod.request.milliCPU === 0 && pod.request.memory === 0) return 0;
-    const [cpuReq, cpuCap, memReq, memCap] = requestedAndAllocatable(pod, node, false);
-    const fractions: number[] = [];
-    if (cpuCap > 0) fractions.push(Math.min(1, cpuReq / cpuCap));
-    if (memCap > 0) fractions.push(Math.min(1, memReq / memCap));
-    const std = fractions.length === 2 ? Math.abs((fractions[0] - fractions[1]) / 2) : 0;
+    const podReq = pod.request;
+    if (podReq.milliCPU === 0 && podReq.memory === 0) return 0;
+    const nodeReq = node.requested;
+    const { milliCPU: cpuCap, memory: memCap } = node.allocatable;
+    // With one of the two resources unknown the deviation is 0.
+    if (cpuCap <= 0 || memCap <= 0) return MAX_NODE_SCORE;
+    const cpu = Math.min(1, (nodeReq.milliCPU + podReq.milliCPU) / cpuCap);
+    const mem = Math.min(1, (nodeReq.memory + podReq.memory) / memCap);
+    const std = Math.abs((cpu - mem) / 2);
     return Math.trunc((1 - std) * MAX_NODE_SCORE);
   }
 }
