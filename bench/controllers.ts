@@ -8,6 +8,8 @@
 //    pod creates/s; seconds to fully available beside raw create + ready;
 // 2. a rolling update of it (maxSurge 25%, maxUnavailable 25%), pods marked ready as
 //    they appear, beside raw create + ready of as many new pods and delete of the old;
+//    for 1 and 2 also the CPU the process spent, which other load on a shared machine
+//    distorts less than wall-clock rates;
 // 3. DEPLOYMENTS Deployments of 30 replicas created at once: pods created/s and pods
 //    available/s beside the raw rates of shape 1;
 // 4. deleting a namespace holding NAMESPACE_OBJECTS objects (ConfigMaps, Secrets and
@@ -29,12 +31,17 @@ const size = (name: string, small: number, large: number) => Number(process.env[
 const REPLICAS = size('K8TS_BENCH_REPLICAS', 1000, 3000);
 const DEPLOYMENTS = size('K8TS_BENCH_DEPLOYMENTS', 20, 100);
 const DEPLOYMENT_REPLICAS = 30;
-const NAMESPACE_OBJECTS = size('K8TS_BENCH_NAMESPACE_OBJECTS', 1500, 10_000);
+const NAMESPACE_OBJECTS = size('K8TS_BENCH_NAMESPACE_OBJECTS', 600, 10_000);
 const IN_FLIGHT = DEFAULT_MAX_CONCURRENT_REQUESTS;
 const TIMEOUT_MS = 900_000;
 
 const progress = (step: string) => process.stderr.write(`controllers bench: ${step}\n`);
 const seconds = (since: number) => (performance.now() - since) / 1000;
+/** CPU milliseconds this process (server, controllers and the benchmark's own client) spent since `since`. */
+const cpuMs = (since: NodeJS.CpuUsage) => {
+  const { user, system } = process.cpuUsage(since);
+  return (user + system) / 1000;
+};
 
 async function until(what: string, fn: () => Promise<boolean> | boolean, timeoutMs = TIMEOUT_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -168,18 +175,22 @@ export async function benchControllers(): Promise<BenchRow[]> {
     progress(`raw API: creating ${REPLICAS} pods, ${IN_FLIGHT} in flight`);
     const rawKubelet = kubeletFor('raw');
     const rawStart = performance.now();
+    const rawCpu = process.cpuUsage();
     await inParallel(REPLICAS, (i) => pods.create('raw', rawPod(`raw-${i}`)));
     await until('raw pods seen', () => rawKubelet.added >= REPLICAS);
     const rawCreateS = seconds(rawStart);
+    const rawCreateCpuMs = cpuMs(rawCpu);
     await rawKubelet.markAll();
     const rawReadyS = seconds(rawStart);
 
     progress(`controllers: a Deployment of ${REPLICAS} replicas`);
     const kubelet = kubeletFor('controlled');
     const start = performance.now();
+    const createCpu = process.cpuUsage();
     await deployments.create('controlled', deployment('bench', REPLICAS));
     await until('all pods created', () => kubelet.added >= REPLICAS);
     const createdS = seconds(start);
+    const createdCpuMs = cpuMs(createCpu);
     await kubelet.markAll();
     await until('the Deployment available', async () => rolledOut(await deployments.get('controlled', 'bench')));
     const availableS = seconds(start);
@@ -189,18 +200,22 @@ export async function benchControllers(): Promise<BenchRow[]> {
     progress(`raw API: replacing ${REPLICAS} pods (create, ready, delete)`);
     rawKubelet.eager = true;
     const rawRollStart = performance.now();
+    const rawRollCpu = process.cpuUsage();
     await inParallel(REPLICAS, (i) => pods.create('raw', rawPod(`raw-new-${i}`)));
     await until('new raw pods ready', () => rawKubelet.added >= 2 * REPLICAS);
     await inParallel(REPLICAS, (i) => pods.delete('raw', `raw-${i}`));
     await until('raw pods replaced', async () => (await pods.list('raw')).items.length === REPLICAS);
     const rawRollS = seconds(rawRollStart);
+    const rawRollCpuMs = cpuMs(rawRollCpu);
 
     progress(`controllers: rolling update of ${REPLICAS} replicas, maxSurge 25%`);
     kubelet.eager = true;
     const rollStart = performance.now();
+    const rollCpu = process.cpuUsage();
     await deployments.patch('controlled', 'bench', 'strategic', { spec: { template: { spec: { containers: [{ name: 'c', image: 'nginx:2' }] } } } });
     await until('the rollout', async () => rolledOut(await deployments.get('controlled', 'bench')));
     const rollS = seconds(rollStart);
+    const rollCpuMs = cpuMs(rollCpu);
     progress(`rollout ${rollS.toFixed(1)} s; raw replacement ${rawRollS.toFixed(1)} s`);
 
     // 3. Many Deployments at once.
@@ -222,8 +237,10 @@ export async function benchControllers(): Promise<BenchRow[]> {
 
     return [
       { backend: 'deployment', metric: `pods created/s (${REPLICAS} replicas) vs raw API creates/s`, value: REPLICAS / createdS, baseline: REPLICAS / rawCreateS, higherIsBetter: true },
+      { backend: 'deployment', metric: 'CPU ms per pod created, controllers vs raw API', value: createdCpuMs / REPLICAS, baseline: rawCreateCpuMs / REPLICAS, higherIsBetter: false },
       { backend: 'deployment', metric: `s to ${REPLICAS} available vs raw create+ready`, value: availableS, baseline: rawReadyS, higherIsBetter: false },
       { backend: 'rollout', metric: `s to roll ${REPLICAS} replicas (maxSurge 25%) vs raw create+ready+delete`, value: rollS, baseline: rawRollS, higherIsBetter: false },
+      { backend: 'rollout', metric: 'CPU s of the rollout vs raw create+ready+delete', value: rollCpuMs / 1000, baseline: rawRollCpuMs / 1000, higherIsBetter: false },
       { backend: 'deployments', metric: `pods created/s (${DEPLOYMENTS}x${DEPLOYMENT_REPLICAS}) vs raw API creates/s`, value: total / manyCreatedS, baseline: REPLICAS / rawCreateS, higherIsBetter: true },
       { backend: 'deployments', metric: `pods available/s (${DEPLOYMENTS}x${DEPLOYMENT_REPLICAS}) vs raw create+ready`, value: total / manyAvailableS, baseline: REPLICAS / rawReadyS, higherIsBetter: true },
       { backend: 'namespace', metric: `s to delete ${NAMESPACE_OBJECTS} objects vs raw deletecollection`, value: namespaceS, baseline: rawDeleteS, higherIsBetter: false },
