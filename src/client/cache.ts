@@ -47,6 +47,10 @@ export class Indexer<T extends KubeObject> {
     for (const [key, obj] of this.items) this.indexOne(name, fn, key, obj);
   }
 
+  hasIndexer(name: string): boolean {
+    return this.indexFuncs.has(name);
+  }
+
   /** Objects whose index `name` yields `value`. */
   byIndex(name: string, value: string): T[] {
     return this.indexKeys(name, value).map((k) => this.items.get(k) as T);

@@ -83,6 +83,10 @@ export class Informer<T extends KubeObject> {
     this.indexer.addIndexer(name, fn);
   }
 
+  hasIndexer(name: string): boolean {
+    return this.indexer.hasIndexer(name);
+  }
+
   byIndex(name: string, value: string): T[] {
     return this.indexer.byIndex(name, value);
   }

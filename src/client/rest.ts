@@ -2,8 +2,8 @@
 // shared by every resource client of a Client (a process hosting many
 // components — or a thousand simulated kubelets — shares one connection pool).
 import { Agent, request as httpsRequest } from 'node:https';
-import type { IncomingMessage } from 'node:http';
 import { createSecureContext } from 'node:tls';
+import type { IncomingMessage } from 'node:http';
 import { URL } from 'node:url';
 import type { Status } from '../machinery/meta.js';
 import { loadKubeconfig } from '../pki/kubeconfig.js';
@@ -36,6 +36,12 @@ export interface ClientConfig {
   requestTimeoutMs?: number;
   /** Retries of an answer with Retry-After (429, 5xx) and of requests on a connection the server closed (default 10). */
   maxRetries?: number;
+  /**
+   * Requests (not watches) in flight at once; more wait their turn (default 32). A
+   * burst — a ReplicaSet's slow-start batch of 256 creates — then reuses the
+   * pooled connections instead of paying a TLS handshake for each request.
+   */
+  maxConcurrentRequests?: number;
 }
 
 type Attempt =
@@ -61,6 +67,7 @@ export const PATCH_CONTENT_TYPES: Record<PatchType, string> = {
 };
 
 const defaultUserAgent = 'k8ts/v0.1.0 (linux/amd64)';
+export const DEFAULT_MAX_CONCURRENT_REQUESTS = 32;
 
 export class Client {
   /** The connection pool of this client; tests destroy its sockets to simulate dropped connections. */
@@ -68,6 +75,9 @@ export class Client {
   private readonly base: URL;
   private readonly headers: Record<string, string>;
   private readonly requestTimeoutMs: number;
+  private readonly maxConcurrent: number;
+  private inFlight = 0;
+  private readonly waiting: (() => void)[] = [];
 
   constructor(readonly config: ClientConfig) {
     this.base = new URL(config.server);
@@ -75,7 +85,7 @@ export class Client {
       keepAlive: true,
       maxSockets: Infinity,
       maxFreeSockets: 64,
-      // One TLS context for every connection: built per connection from the PEMs, it cost more than the handshake.
+      // One TLS context for every connection: without it each new socket parses the CA, certificate and key again.
       secureContext: createSecureContext({ ca: config.caPem, cert: config.certPem, key: config.keyPem }),
       rejectUnauthorized: !config.insecureSkipTLSVerify,
       servername: config.tlsServerName,
@@ -83,6 +93,7 @@ export class Client {
     this.headers = { 'User-Agent': config.userAgent ?? defaultUserAgent, Accept: 'application/json' };
     if (config.token) this.headers.Authorization = `Bearer ${config.token}`;
     this.requestTimeoutMs = config.requestTimeoutMs ?? 60_000;
+    this.maxConcurrent = config.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS;
   }
 
   /** A client with the credentials of a kubeconfig's current (or given) context. */
@@ -120,7 +131,7 @@ export class Client {
   async requestText(method: string, path: string, options: RequestOptions = {}): Promise<string> {
     const maxRetries = this.config.maxRetries ?? 10;
     for (let attempt = 0; ; attempt++) {
-      const outcome = await this.attempt(method, path, options);
+      const outcome = await this.inTurn(() => this.attempt(method, path, options));
       if (outcome.kind !== 'response') {
         if (outcome.kind === 'stale-socket' && attempt < maxRetries) continue;
         throw outcome.error;
@@ -130,6 +141,19 @@ export class Client {
       const retryable = retryAfterSeconds !== undefined && (code === 429 || code >= 500);
       if (!retryable || attempt >= maxRetries) throw errorFromResponse(code, text);
       await new Promise((r) => setTimeout(r, Math.min(retryAfterSeconds, 30) * 1000));
+    }
+  }
+
+  /** Runs `send` once fewer than maxConcurrentRequests requests are in flight, first come first served. */
+  private async inTurn<R>(send: () => Promise<R>): Promise<R> {
+    if (this.inFlight >= this.maxConcurrent) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.inFlight++;
+    try {
+      return await send();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.inFlight--;
     }
   }
 

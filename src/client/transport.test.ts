@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { ensureClusterPki } from '../pki/cluster.js';
 import { tempDir } from '../../test/helpers/tmp.js';
+import { eventually } from '../../test/helpers/eventually.js';
 import { isTooManyRequests } from './errors.js';
 import { Client } from './rest.js';
 import { configmaps } from './resources.js';
@@ -74,5 +75,36 @@ describe('client transport', () => {
     const cm = await client.resource(configmaps).get('default', 'x');
     assert.equal(cm.metadata?.name, 'x');
     assert.equal(requests, 2);
+  });
+
+  it('keeps at most maxConcurrentRequests requests in flight, on as many connections, and watches outside that count', async () => {
+    const limited = new Client({ ...client.config, maxConcurrentRequests: 4 });
+    // A watch that never ends holds a connection but not a request's turn.
+    handlers.push((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.flushHeaders();
+    });
+    const watch = limited.resource(configmaps).watch('default');
+    await eventually('the watch to reach the server', async () => handlers.length === 0, 10_000);
+    let open = 0;
+    let mostOpen = 0;
+    const connections = new Set<unknown>();
+    const onConnection = (socket: unknown) => connections.add(socket);
+    server.on('secureConnection', onConnection);
+    const held: Handler = (req, res) => {
+      mostOpen = Math.max(mostOpen, ++open);
+      setTimeout(() => {
+        open--;
+        ok(req, res);
+      }, 20);
+    };
+    handlers.push(...Array.from({ length: 20 }, () => held));
+    const gets = await Promise.all(Array.from({ length: 20 }, () => limited.resource(configmaps).get('default', 'x')));
+    server.off('secureConnection', onConnection);
+    assert.equal(gets.length, 20);
+    assert.ok(mostOpen <= 4, `${mostOpen} requests were in flight at once`);
+    assert.ok(connections.size <= 4, `${connections.size} connections were opened for 20 requests`);
+    watch.stop();
+    limited.close();
   });
 });

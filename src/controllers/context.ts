@@ -42,6 +42,10 @@ export interface ControllerInformer<T extends KubeObject> {
   readonly lister: Lister<T>;
   addEventHandler(handlers: InformerHandlers<T>): unknown;
   hasSynced(): boolean;
+  /** A named secondary index of the cache (the informer is shared: check hasIndexer first). */
+  addIndexer(name: string, fn: (obj: T) => string[]): void;
+  hasIndexer(name: string): boolean;
+  byIndex(name: string, value: string): T[];
 }
 
 /** One informer per resource, shared by every controller of the manager (src/client SharedInformerFactory). */

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { comparePodsForDeletion, isPodAvailable, podFromTemplate, podNamePrefix, podsToDelete } from './pods.js';
+import { Indexer, Lister } from '../../client/cache.js';
+import type { ControllerInformer } from '../context.js';
+import { addPodControllerUIDIndexer, comparePodsForDeletion, isPodAvailable, podFromTemplate, podNamePrefix, podsOwnedBy, podsToDelete } from './pods.js';
 import type { Pod } from './types.js';
 
 const NOW = Date.parse('2026-01-01T12:00:00Z');
@@ -59,4 +61,32 @@ test('pods from a template carry its labels, the controller reference and a gene
   assert.deepEqual(p.metadata?.labels, { app: 'web' });
   assert.deepEqual(p.metadata?.ownerReferences, [ref]);
   assert.equal(p.spec?.containers[0].image, 'nginx');
+});
+
+test('podsOwnedBy: the pods an owner controls in its namespace, and that namespace\'s orphans when asked', () => {
+  const indexer = new Indexer<Pod>();
+  const informer: ControllerInformer<Pod> = {
+    lister: new Lister(indexer),
+    addEventHandler: () => undefined,
+    hasSynced: () => true,
+    addIndexer: (name, fn) => indexer.addIndexer(name, fn),
+    hasIndexer: (name) => indexer.hasIndexer(name),
+    byIndex: (name, value) => indexer.byIndex(name, value),
+  };
+  const ref = (uid: string) => [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: uid, uid, controller: true }];
+  const at = (name: string, namespace: string, ownerReferences?: ReturnType<typeof ref>): Pod => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, ...(ownerReferences ? { ownerReferences } : {}) } });
+  indexer.set(at('mine', 'a', ref('u1')));
+  indexer.set(at('theirs', 'a', ref('u2')));
+  indexer.set(at('orphan', 'a'));
+  indexer.set(at('orphan-elsewhere', 'b'));
+  indexer.set(at('forged', 'b', ref('u1')));
+  addPodControllerUIDIndexer(informer);
+  addPodControllerUIDIndexer(informer); // a second controller on the same shared informer
+  const owner = { metadata: { uid: 'u1', namespace: 'a' } };
+  const names = (pods: Pod[]) => pods.map((p) => p.metadata?.name).sort();
+  assert.deepEqual(names(podsOwnedBy(informer, owner, false)), ['mine']);
+  assert.deepEqual(names(podsOwnedBy(informer, owner, true)), ['mine', 'orphan']);
+  // Adoption moves a pod from the orphans to its owner.
+  indexer.set(at('orphan', 'a', ref('u1')));
+  assert.deepEqual(names(podsOwnedBy(informer, owner, false)), ['mine', 'orphan']);
 });

@@ -1,5 +1,6 @@
 // Pod facts the workload controllers share (upstream pkg/controller and podutil).
 import type { OwnerReference } from '../../machinery/meta.js';
+import type { ControllerInformer } from '../context.js';
 import type { Pod, PodCondition, PodTemplateSpec } from './types.js';
 
 export function isPodActive(pod: Pod): boolean {
@@ -38,6 +39,34 @@ export function msUntilAvailable(pod: Pod, minReadySeconds: number, now: number 
 
 export function controllerRefOf(obj: { metadata?: { ownerReferences?: OwnerReference[] } }): OwnerReference | undefined {
   return obj.metadata?.ownerReferences?.find((r) => r.controller);
+}
+
+/** Upstream's PodControllerUIDIndex: pods by the uid of their controller; orphans by their namespace. */
+export const POD_CONTROLLER_UID_INDEX = 'podControllerUID';
+
+/** The index value of a namespace's orphan pods (a uid never contains a slash). */
+const orphanPodIndexKey = (namespace: string | undefined) => `${namespace ?? ''}/`;
+
+function podControllerUID(pod: Pod): string[] {
+  const ref = controllerRefOf(pod);
+  return [ref ? ref.uid : orphanPodIndexKey(pod.metadata?.namespace)];
+}
+
+/** Adds the controller-uid index to the shared pod informer, once. */
+export function addPodControllerUIDIndexer(pods: ControllerInformer<Pod>): void {
+  if (!pods.hasIndexer(POD_CONTROLLER_UID_INDEX)) pods.addIndexer(POD_CONTROLLER_UID_INDEX, podControllerUID);
+}
+
+/**
+ * FilterPodsByOwner: the pods an owner controls, and with `orphans` the pods of its
+ * namespace that no controller owns (which it may adopt), without walking the
+ * namespace's other pods.
+ */
+export function podsOwnedBy(pods: ControllerInformer<Pod>, owner: { metadata?: { uid?: string; namespace?: string } }, orphans: boolean): Pod[] {
+  const namespace = owner.metadata?.namespace;
+  // A controller reference never crosses namespaces; one that claims to is not the owner's.
+  const owned = pods.byIndex(POD_CONTROLLER_UID_INDEX, owner.metadata?.uid ?? '').filter((p) => p.metadata?.namespace === namespace);
+  return orphans ? [...owned, ...pods.byIndex(POD_CONTROLLER_UID_INDEX, orphanPodIndexKey(namespace))] : owned;
 }
 
 export function newControllerRef(owner: { metadata?: { name?: string; uid?: string } }, apiVersion: string, kind: string): OwnerReference {

@@ -9,7 +9,7 @@ import { selectorOf } from '../../api/workloads-common.js';
 import type { Controller, ControllerContext, EventRecorder } from '../context.js';
 import { claimObjects } from '../controller-utils/claim.js';
 import { computeTemplateHash } from '../controller-utils/hash.js';
-import { controllerRefOf, newControllerRef } from '../controller-utils/pods.js';
+import { addPodControllerUIDIndexer, controllerRefOf, newControllerRef, podsOwnedBy } from '../controller-utils/pods.js';
 import { isAlreadyExists, keyOf, runQueue, splitKey, type ReconcileResult } from '../controller-utils/run.js';
 import type { Deployment, Pod, PodTemplateSpec, ReplicaSet } from '../controller-utils/types.js';
 import {
@@ -65,6 +65,7 @@ export class DeploymentController {
     this.deployments = ctx.informers.informerFor<Deployment>(resources.deployments);
     this.replicaSets = ctx.informers.informerFor<ReplicaSet>(resources.replicasets);
     this.pods = ctx.informers.informerFor<Pod>(resources.pods);
+    addPodControllerUIDIndexer(this.pods);
     this.recorder = ctx.recorder('deployment-controller');
     this.rsClient = ctx.client.resource<ReplicaSet>(resources.replicasets);
     this.dClient = ctx.client.resource<Deployment>(resources.deployments);
@@ -363,10 +364,7 @@ export class DeploymentController {
   /** oldPodsRunning: Recreate starts the new pods only once no old pod is left running. */
   private oldPodsRunning(oldRSs: ReplicaSet[]): boolean {
     if (oldRSs.some((rs) => (rs.status?.replicas ?? 0) > 0)) return true;
-    const uids = new Set(oldRSs.map((rs) => rs.metadata?.uid));
-    return this.pods.lister
-      .list(oldRSs[0]?.metadata?.namespace)
-      .some((p) => uids.has(controllerRefOf(p)?.uid) && p.status?.phase !== 'Failed' && p.status?.phase !== 'Succeeded');
+    return oldRSs.some((rs) => podsOwnedBy(this.pods, rs, false).some((p) => p.status?.phase !== 'Failed' && p.status?.phase !== 'Succeeded'));
   }
 
   private async syncRolloutStatus(d: Deployment, allRSs: ReplicaSet[], newRS: ReplicaSet | undefined): Promise<void | ReconcileResult> {

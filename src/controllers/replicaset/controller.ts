@@ -9,6 +9,7 @@ import type { Controller, ControllerContext, EventRecorder } from '../context.js
 import { claimObjects } from '../controller-utils/claim.js';
 import { Expectations } from '../controller-utils/expectations.js';
 import {
+  addPodControllerUIDIndexer,
   controllerRefOf,
   isPodActive,
   isPodAvailable,
@@ -17,6 +18,7 @@ import {
   newControllerRef,
   podFromTemplate,
   podNamePrefix,
+  podsOwnedBy,
   podsToDelete,
 } from '../controller-utils/pods.js';
 import { isNotFound, keyOf, runQueue, splitKey, updateStatusRetrying, type ReconcileResult } from '../controller-utils/run.js';
@@ -115,6 +117,7 @@ export class ReplicaSetController {
   ) {
     this.owners = ctx.informers.informerFor<ReplicaOwner>(kind.ref);
     this.pods = ctx.informers.informerFor<Pod>(resources.pods);
+    addPodControllerUIDIndexer(this.pods);
     this.recorder = ctx.recorder(kind.component);
     this.owners.addEventHandler({
       onAdd: (rs) => this.queue.add(keyOf(rs)),
@@ -195,7 +198,7 @@ export class ReplicaSetController {
     const needsSync = this.expectations.satisfied(key);
     const selector = this.kind.selector(owner);
     if (!selector) return;
-    const active = this.pods.lister.list(namespace).filter(isPodActive);
+    const active = podsOwnedBy(this.pods, owner, true).filter(isPodActive);
     const pods = await claimObjects(active, {
       owner,
       ownerRef: newControllerRef(owner, this.kind.apiVersion, this.kind.ref.kind),
@@ -282,8 +285,7 @@ export class ReplicaSetController {
     const siblings = ownerRef
       ? this.owners.lister.list(owner.metadata?.namespace).filter((o) => controllerRefOf(o)?.uid === ownerRef.uid)
       : [owner];
-    const uids = new Set(siblings.map((o) => o.metadata?.uid));
-    return this.pods.lister.list(owner.metadata?.namespace).filter((p) => uids.has(controllerRefOf(p)?.uid));
+    return siblings.flatMap((o) => podsOwnedBy(this.pods, o, false));
   }
 }
 
