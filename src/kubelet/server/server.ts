@@ -13,7 +13,7 @@ import type { HostedNode } from '../host.js';
 import { HttpError, rejectUpgrade, sendJson, sendText } from './http.js';
 import { serveContainerLogs } from './logs.js';
 import { runningPods } from './pods.js';
-import { resourceMetrics, summary } from './stats.js';
+import { CpuRates, resourceMetrics, summary } from './stats.js';
 import { serveStream } from './streaming.js';
 import { servePortForward } from './portforward.js';
 
@@ -34,6 +34,7 @@ export class KubeletServer {
   private readonly nodes = new Map<string, HostedNode>();
   private readonly startedAt = Date.now();
   private readonly sockets = new Set<Duplex>();
+  private readonly cpuRates = new Map<string, CpuRates>();
 
   constructor(private readonly options: KubeletServerOptions) {
     for (const n of options.nodes) this.nodes.set(n.config.nodeName, n);
@@ -149,7 +150,9 @@ export class KubeletServer {
   }
 
   private summary(node: HostedNode) {
-    return summary(node.config.nodeName, node.runtime, this.startedAt, node.config.capacity.memory);
+    const name = node.config.nodeName;
+    if (!this.cpuRates.has(name)) this.cpuRates.set(name, new CpuRates());
+    return summary(name, node.runtime, this.startedAt, node.config.capacity.memory, this.cpuRates.get(name));
   }
 
   private metrics(): string {

