@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs every compiled *.test.js under dist/ with node's test runner.
 // Arguments filter by path substring: `npm test -- storage`.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,9 +25,16 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
+// Files that run real containers share the host's pod network and cgroups: they take turns in a lane of
+// their own (test/helpers/host-lock.ts makes them wait anyway), beside a lane for everything else.
 // --test-force-exit: a file whose tests are done exits even if a handle leaked, so one leak cannot hang CI.
-const result = spawnSync(process.execPath, ['--test', '--test-force-exit', '--test-reporter=spec', '--test-concurrency=2', ...files], {
-  cwd: root,
-  stdio: 'inherit',
-});
-process.exit(result.status ?? 1);
+const exclusive = files.filter((f) => /[/\\]e2e[/\\]containers[^/\\]*\.test\.js$/.test(f));
+const shared = files.filter((f) => !exclusive.includes(f));
+const lane = (list, concurrency) =>
+  new Promise((resolve) => {
+    if (list.length === 0) return resolve(0);
+    const child = spawn(process.execPath, ['--test', '--test-force-exit', '--test-reporter=spec', `--test-concurrency=${concurrency}`, ...list], { cwd: root, stdio: 'inherit' });
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+const codes = await Promise.all([lane(exclusive, 1), lane(shared, exclusive.length > 0 ? 1 : 2)]);
+process.exit(Math.max(...codes));

@@ -4,6 +4,7 @@ import { startServer, type RunningServer } from '../../src/cli/server.js';
 import { createLogger } from '../../src/cli/log.js';
 import { kubectl, type KubectlOptions, type KubectlResult } from './kubectl.js';
 import { tempDir } from './tmp.js';
+import { acquireHostLock } from './host-lock.js';
 
 export interface TestCluster {
   server: RunningServer;
@@ -29,25 +30,32 @@ export async function startTestCluster(
     nodeName?: string;
   } = {},
 ): Promise<TestCluster> {
+  const releaseHost = options.runtime === 'containerd' ? await acquireHostLock() : undefined;
   const dataDir = tempDir('k8ts-cluster');
   if (options.registriesYaml) writeFileSync(join(dataDir, 'registries.yaml'), options.registriesYaml);
   const logs: string[] = [];
-  const server = await startServer(
-    {
-      dataDir,
-      httpsListenPort: 0,
-      bindAddress: '127.0.0.1',
-      datastoreEndpoint: options.datastoreEndpoint,
-      serviceCidr: '10.43.0.0/16',
-      clusterCidr: '10.42.0.0/16',
-      simulatedNodes: options.simulatedNodes,
-      kubeletBackoffBaseMs: options.kubeletBackoffBaseMs,
-      runtime: options.runtime,
-      nodeName: options.nodeName,
-      kubeletPort: 0,
-    },
-    createLogger(process.env.K8TS_TEST_VERBOSE ? 2 : 0, (line) => logs.push(line)),
-  );
+  let server: RunningServer;
+  try {
+    server = await startServer(
+      {
+        dataDir,
+        httpsListenPort: 0,
+        bindAddress: '127.0.0.1',
+        datastoreEndpoint: options.datastoreEndpoint,
+        serviceCidr: '10.43.0.0/16',
+        clusterCidr: '10.42.0.0/16',
+        simulatedNodes: options.simulatedNodes,
+        kubeletBackoffBaseMs: options.kubeletBackoffBaseMs,
+        runtime: options.runtime,
+        nodeName: options.nodeName,
+        kubeletPort: 0,
+      },
+      createLogger(process.env.K8TS_TEST_VERBOSE ? 2 : 0, (line) => logs.push(line)),
+    );
+  } catch (err) {
+    releaseHost?.();
+    throw err;
+  }
   const kubeconfig = server.kubeconfigPath;
   return {
     server,
@@ -64,7 +72,7 @@ export async function startTestCluster(
     stop() {
       // Real containers do not outlive the test (their shims and network namespaces go with them).
       if (server.agent) server.agent.removePodsOnStop = true;
-      return server.stop();
+      return server.stop().finally(() => releaseHost?.());
     },
   };
 }
