@@ -222,7 +222,7 @@ export class CriRuntime implements RuntimeService, ImageService {
         annotations: config.annotations,
         logPath: config.logPath,
         stdin: config.stdin ?? false,
-        stdinOnce: false,
+        stdinOnce: config.stdinOnce ?? false,
         tty: config.tty ?? false,
         linux: {
           resources: linux.resources ?? {},
