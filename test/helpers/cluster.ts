@@ -28,6 +28,10 @@ export async function startTestCluster(
     /** registries.yaml (k3s format) for the node's containerd. */
     registriesYaml?: string;
     nodeName?: string;
+    /** Container log rotation on the containerd node: size, files kept, how often checked. */
+    containerLogMaxSize?: number;
+    containerLogMaxFiles?: number;
+    containerLogMonitorPeriodMs?: number;
   } = {},
 ): Promise<TestCluster> {
   const releaseHost = options.runtime === 'containerd' ? await acquireHostLock() : undefined;
@@ -49,6 +53,9 @@ export async function startTestCluster(
         runtime: options.runtime,
         nodeName: options.nodeName,
         kubeletPort: 0,
+        containerLogMaxSize: options.containerLogMaxSize,
+        containerLogMaxFiles: options.containerLogMaxFiles,
+        containerLogMonitorPeriodMs: options.containerLogMonitorPeriodMs,
       },
       createLogger(process.env.K8TS_TEST_VERBOSE ? 2 : 0, (line) => logs.push(line)),
     );
