@@ -1,12 +1,11 @@
 // `k8ts agent`: node agents joining a cluster from another process or machine —
 // this machine over containerd (`--runtime containerd`), or hollow nodes (`--runtime simulated`).
 import { parseArgs } from 'node:util';
+import { byteQuantity } from '../cli/byte-quantity.js';
 import { createLogger, type Logger } from '../cli/log.js';
-import { Client } from '../client/rest.js';
-import { KubeletHost } from './host.js';
-import { hollowNodes } from './hollow.js';
-import { parseLabel, parseTaint } from './node-status.js';
-import { startContainerdAgent } from './start.js';
+import { loadKubeconfig } from '../pki/kubeconfig.js';
+import { DEFAULT_KUBELET_PORT } from './server/server.js';
+import { startContainerdAgent, startSimulatedNodes } from './start.js';
 
 export const agentUsage = `Usage: k8ts agent --runtime containerd|simulated --kubeconfig PATH [flags]
 
@@ -19,6 +18,9 @@ Flags:
   --node-name NAME            prefix of the hollow nodes' names (default k8ts-sim)
   --node-label KEY=VALUE      label for the node(s) (repeatable)
   --node-taint KEY=VALUE:EFFECT  taint for the node(s) (repeatable)
+  --kubelet-port N            the kubelet API's port (default 10250; 0: any free port)
+  --container-log-max-size Q  rotate a container's log at this size (default 10Mi)
+  --container-log-max-files N keep this many log files per container (default 5)
   -v LEVEL                    log verbosity
 `;
 
@@ -34,6 +36,9 @@ export async function runAgent(args: string[]): Promise<void> {
       'node-name': { type: 'string' },
       'node-label': { type: 'string', multiple: true },
       'node-taint': { type: 'string', multiple: true },
+      'kubelet-port': { type: 'string' },
+      'container-log-max-size': { type: 'string' },
+      'container-log-max-files': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       v: { type: 'string', short: 'v' },
     },
@@ -45,28 +50,26 @@ export async function runAgent(args: string[]): Promise<void> {
   if (values.runtime !== 'simulated' && values.runtime !== 'containerd') throw new Error('--runtime containerd or --runtime simulated is required');
   if (!values.kubeconfig) throw new Error('--kubeconfig is required (bearer-token joins are not supported yet)');
   const log = createLogger(Number(values.v ?? 0));
-  if (values.runtime === 'containerd') {
-    const agent = await startContainerdAgent(
-      { kubeconfigPath: values.kubeconfig, dataDir: values['data-dir'] ?? '/var/lib/k8ts', nodeName: values['node-name'], nodeLabels: values['node-label'], nodeTaints: values['node-taint'] },
-      log,
-    );
-    stopOnSignals(log, () => agent.stop());
-    return;
-  }
-  const fromFile = await Client.fromKubeconfig(values.kubeconfig, { userAgent: 'kubelet/v1.33.0+k8ts (linux/amd64) k8ts' });
-  const client = values.server ? new Client({ ...fromFile.config, server: values.server }) : fromFile;
-  if (client !== fromFile) fromFile.close();
-  const host = new KubeletHost({
-    client,
-    log,
-    nodes: hollowNodes(Number(values['simulated-nodes'] ?? 1), {
-      prefix: values['node-name'],
-      labels: Object.fromEntries((values['node-label'] ?? []).map(parseLabel)),
-      taints: (values['node-taint'] ?? []).map(parseTaint),
-    }),
-  });
-  await host.start();
-  stopOnSignals(log, () => host.stop());
+  // The kubelet API verifies the API server's client certificate against the cluster CA the
+  // kubeconfig trusts (upstream's --client-ca-file); it serves with a self-signed certificate.
+  const { caCertPem } = await loadKubeconfig(values.kubeconfig);
+  if (!caCertPem) throw new Error('the kubeconfig names no certificate authority: the kubelet API needs it to verify the API server');
+  const kubelet = { clientCaPem: caCertPem, port: values['kubelet-port'] !== undefined ? Number(values['kubelet-port']) : DEFAULT_KUBELET_PORT };
+  const common = {
+    kubeconfigPath: values.kubeconfig,
+    server: values.server,
+    nodeName: values['node-name'],
+    nodeLabels: values['node-label'],
+    nodeTaints: values['node-taint'],
+    kubelet,
+    containerLogMaxSize: values['container-log-max-size'] !== undefined ? byteQuantity(values['container-log-max-size']) : undefined,
+    containerLogMaxFiles: values['container-log-max-files'] !== undefined ? Number(values['container-log-max-files']) : undefined,
+  };
+  const agent =
+    values.runtime === 'containerd'
+      ? await startContainerdAgent({ ...common, dataDir: values['data-dir'] ?? '/var/lib/k8ts' }, log)
+      : await startSimulatedNodes({ ...common, simulatedNodes: Number(values['simulated-nodes'] ?? 1) }, log);
+  stopOnSignals(log, () => agent.stop());
 }
 
 function stopOnSignals(log: Logger, stop: () => Promise<void>): void {

@@ -5,7 +5,9 @@
 // docker-registry; a missing one fails the test.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
 import { kubectlPath } from '../helpers/kubectl.js';
@@ -30,6 +32,9 @@ function hostWorkingSet(): number {
   return kib('MemTotal') - kib('MemFree') - kib('Inactive(file)');
 }
 
+const LOG_MAX_SIZE = 64 * 1024;
+const LOG_MAX_FILES = 3;
+
 describe('into real containers', () => {
   let registry: TestRegistry;
   let cluster: TestCluster;
@@ -42,7 +47,14 @@ describe('into real containers', () => {
   before(async () => {
     registry = await startRegistry();
     await pushSeedImages(registry);
-    cluster = await startTestCluster({ runtime: 'containerd', registriesYaml: registry.registriesYaml(), nodeName: 'k8ts-node' });
+    cluster = await startTestCluster({
+      runtime: 'containerd',
+      registriesYaml: registry.registriesYaml(),
+      nodeName: 'k8ts-node',
+      containerLogMaxSize: LOG_MAX_SIZE,
+      containerLogMaxFiles: LOG_MAX_FILES,
+      containerLogMonitorPeriodMs: 1000,
+    });
     await eventually('node Ready', async () => (await cluster.kubectl(['get', 'node', 'k8ts-node', '--no-headers'])).split(/\s+/)[1] === 'Ready');
   });
   after(async () => {
@@ -160,5 +172,29 @@ describe('into real containers', () => {
     ], 120_000);
     assert.equal(r.code, 0, r.output);
     assert.match(r.output, /pod "term" deleted/);
+  });
+
+  test('a chatty container\'s log is rotated by size, old files are removed and kubectl logs follows the live file', async () => {
+    // About 25 KiB a second: a rotation every few seconds.
+    const script = 'i=0; while :; do i=$((i+1)); echo "chatty line $i $(printf %0100d 0)"; [ $((i % 200)) = 0 ] && sleep 1; done';
+    await apply(pod('chatty', { containers: [{ name: 'chatty', image: 'busybox', command: ['sh', '-c', script] }] }));
+    await running('chatty');
+    const runtime = cluster.server.agent!.node.runtime;
+    const [c] = await runtime.listContainers({ labelSelector: { 'io.kubernetes.pod.name': 'chatty' } });
+    const { logPath } = await runtime.containerStatus(c.id);
+    const rotated = async () => (await readdir(dirname(logPath))).filter((n) => n.startsWith(`${basename(logPath)}.`)).sort();
+    const lineNumber = (text: string) => Number(/chatty line (\d+)/.exec(text.trim().split('\n').pop() ?? '')?.[1] ?? -1);
+    // Two rotations: the second shows the runtime reopened the live file after the first.
+    const files = await eventually('two rotated files', async () => ((await rotated()).length >= 2 ? rotated() : undefined), 120_000);
+    const newestRotated = lineNumber(readFileSync(join(dirname(logPath), files[files.length - 1]), 'utf8'));
+    assert.ok(newestRotated > 0);
+    // kubectl logs reads the live file, which goes on past what was rotated.
+    await eventually('kubectl logs past the rotated file', async () => lineNumber(await cluster.kubectl(['logs', 'chatty', '--tail=1'])) > newestRotated);
+    // Never more than --container-log-max-files files, the live one included.
+    await eventually('old rotated files removed', async () => {
+      const now = await rotated();
+      return now.length <= LOG_MAX_FILES - 1 && now[0] !== files[0];
+    }, 120_000);
+    assert.ok(statSync(logPath).size < LOG_MAX_SIZE * 4, 'the live file stays near the limit');
   });
 });
