@@ -112,6 +112,24 @@ describe('into real containers', () => {
     assert.match(empty.stderr, /^done\n/);
   });
 
+  test('kubectl exec streams 100 MiB of a real container\'s output without losing a byte', async () => {
+    await shellPod();
+    const size = 100 * 1024 * 1024;
+    const child = spawn(kubectlPath(), ['--kubeconfig', cluster.kubeconfig, 'exec', 'shell', '--', 'head', '-c', String(size), '/dev/zero'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let got = 0;
+    let nonZero = 0;
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => {
+      got += c.length;
+      for (const b of c) if (b !== 0) nonZero++;
+    });
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(code, 0, stderr);
+    assert.equal(got, size);
+    assert.equal(nonZero, 0);
+  });
+
   test('kubectl exec -it runs a shell in a terminal', async () => {
     await shellPod();
     const r = await kubectlInTerminal(cluster.kubeconfig, ['exec', '-it', 'shell', '--', 'sh'], [
