@@ -6,7 +6,9 @@
 //    (SPDY in WebSocket) beside the same direct TCP echo;
 // 3. time to the answer of `kubectl exec pod -- true` and `kubectl logs pod`
 //    beside `kubectl get pod` (the same kubectl start and TLS, no stream).
-// K8TS_BENCH_STREAM_MB sets the bytes moved (default 32 MiB each way).
+// K8TS_BENCH_STREAM_MB sets the bytes moved (default 32 MiB each way);
+// K8TS_BENCH_EXEC_MB and K8TS_BENCH_PORTFORWARD_MB set one of the two alone
+// (the 100 MiB exec and 1 GiB port-forward shapes of issue 8).
 import { spawn } from 'node:child_process';
 import { connect, createServer } from 'node:net';
 import { createLogger } from '../src/cli/log.js';
@@ -16,6 +18,8 @@ import { tempDir } from '../test/helpers/tmp.js';
 import { percentile, type BenchRow } from './report.js';
 
 const MB = Number(process.env.K8TS_BENCH_STREAM_MB ?? 32);
+const EXEC_MB = Number(process.env.K8TS_BENCH_EXEC_MB ?? MB);
+const PORTFORWARD_MB = Number(process.env.K8TS_BENCH_PORTFORWARD_MB ?? MB);
 
 function progress(step: string): void {
   process.stderr.write(`streaming bench: ${step}\n`);
@@ -76,10 +80,10 @@ export async function benchStreaming(): Promise<BenchRow[]> {
       if (r.stdout === 'Running') break;
       await new Promise((res) => setTimeout(res, 250));
     }
-    const bytes = MB * 1024 * 1024;
-    const direct = await echoThroughput(echoPort, bytes);
+    let bytes = EXEC_MB * 1024 * 1024;
+    let direct = await echoThroughput(echoPort, bytes);
 
-    progress(`exec: ${MB} MiB through kubectl exec -i -- cat`);
+    progress(`exec: ${EXEC_MB} MiB through kubectl exec -i -- cat`);
     const execMBs = await new Promise<number>((resolve, reject) => {
       const child = spawn(kubectlPath(), ['--kubeconfig', kc, 'exec', '-i', 'bench', '--', 'cat']);
       let got = 0;
@@ -97,9 +101,11 @@ export async function benchStreaming(): Promise<BenchRow[]> {
       };
       pump();
     });
-    rows.push({ backend: 'exec', metric: `MB/s, ${MB} MiB stdin→stdout (baseline: loopback TCP echo)`, value: execMBs, baseline: direct, higherIsBetter: true });
+    rows.push({ backend: 'exec', metric: `MB/s, ${EXEC_MB} MiB stdin→stdout (baseline: loopback TCP echo)`, value: execMBs, baseline: direct, higherIsBetter: true });
 
-    progress(`port-forward: ${MB} MiB echoed`);
+    bytes = PORTFORWARD_MB * 1024 * 1024;
+    direct = await echoThroughput(echoPort, bytes);
+    progress(`port-forward: ${PORTFORWARD_MB} MiB echoed`);
     const pf = spawn(kubectlPath(), ['--kubeconfig', kc, 'port-forward', 'pod/bench', ':80']);
     const local = await new Promise<number>((resolve) => {
       let out = '';
@@ -111,7 +117,7 @@ export async function benchStreaming(): Promise<BenchRow[]> {
     });
     const pfMBs = await echoThroughput(local, bytes);
     pf.kill('SIGINT');
-    rows.push({ backend: 'port-forward', metric: `MB/s, ${MB} MiB echoed (baseline: loopback TCP echo)`, value: pfMBs, baseline: direct, higherIsBetter: true });
+    rows.push({ backend: 'port-forward', metric: `MB/s, ${PORTFORWARD_MB} MiB echoed (baseline: loopback TCP echo)`, value: pfMBs, baseline: direct, higherIsBetter: true });
 
     progress('time to answer');
     const get = await timed(() => kubectl(kc, ['get', 'pod', 'bench']), 5);

@@ -9,6 +9,7 @@ import { parseGoDuration } from '../api/batch/cron.js';
 import { agentUsage, parseClusterDNS, runAgent } from '../kubelet/cli.js';
 import { containerdAvailable } from '../kubelet/containerd/node.js';
 import { imagesUsage, runImages } from '../kubelet/images/cli.js';
+import { byteQuantity } from './byte-quantity.js';
 
 const usage = `Usage: k8ts server [flags]
 
@@ -36,18 +37,12 @@ Flags (k3s names):
   --node-monitor-grace-period D  a node whose kubelet is silent this long is marked Unknown (default 50s)
   --terminated-pod-gc-threshold N  terminated pods kept before the oldest are deleted (default 12500, 0 disables)
   --kubelet-port N            the kubelet API's port (default 10250)
+  --kubelet-certificate-authority FILE  verify the kubelets' serving certificates with this CA
+                              (default: not verified, as upstream; agents serve self-signed ones)
   --container-log-max-size Q  rotate a container's log at this size (default 10Mi)
   --container-log-max-files N keep this many log files per container (default 5)
   -v LEVEL                    log verbosity (2 logs every request)
 `;
-
-/** 10Mi, 500Ki, 1G, 1048576: a byte size as the kubelet's quantity flags take it. */
-function byteQuantity(text: string): number {
-  const m = /^(\d+)(Ki|Mi|Gi|K|M|G)?$/.exec(text.trim());
-  if (!m) throw new Error(`invalid size "${text}"`);
-  const unit: Record<string, number> = { '': 1, K: 1e3, M: 1e6, G: 1e9, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3 };
-  return Number(m[1]) * unit[m[2] ?? ''];
-}
 
 function defaultDataDir(): string {
   return process.getuid?.() === 0 ? '/var/lib/k8ts' : join(homedir(), '.k8ts');
@@ -92,6 +87,7 @@ async function main(argv: string[]): Promise<void> {
       'node-monitor-grace-period': { type: 'string' },
       'terminated-pod-gc-threshold': { type: 'string' },
       'kubelet-port': { type: 'string' },
+      'kubelet-certificate-authority': { type: 'string' },
       'container-log-max-size': { type: 'string' },
       'container-log-max-files': { type: 'string' },
       v: { type: 'string', short: 'v' },
@@ -121,6 +117,7 @@ async function main(argv: string[]): Promise<void> {
       nodeMonitorGracePeriodMs: values['node-monitor-grace-period'] === undefined ? undefined : parseGoDuration(values['node-monitor-grace-period']),
       terminatedPodGCThreshold: values['terminated-pod-gc-threshold'] === undefined ? undefined : Number(values['terminated-pod-gc-threshold']),
       kubeletPort: values['kubelet-port'] !== undefined ? Number(values['kubelet-port']) : undefined,
+      kubeletCertificateAuthority: values['kubelet-certificate-authority'],
       containerLogMaxSize: values['container-log-max-size'] !== undefined ? byteQuantity(values['container-log-max-size']) : undefined,
       containerLogMaxFiles: values['container-log-max-files'] !== undefined ? Number(values['container-log-max-files']) : undefined,
     },

@@ -1,5 +1,5 @@
 // `k8ts server`: the control plane on one machine.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { bootstrapCluster } from '../apiserver/bootstrap.js';
 import { startControllerManager, type RunningControllerManager } from '../controllers/manager.js';
 import { namespaceHooks } from '../apiserver/namespace-lifecycle.js';
@@ -50,6 +50,8 @@ export interface ServerFlags {
   terminatedPodGCThreshold?: number;
   /** The kubelet API's port (10250; 0 picks a free one). */
   kubeletPort?: number;
+  /** --kubelet-certificate-authority: a CA file the kubelets' serving certificates must chain to (default: not verified). */
+  kubeletCertificateAuthority?: string;
   containerLogMaxSize?: number;
   containerLogMaxFiles?: number;
   /** --cluster-dns: default the 10th address of the service CIDR (k3s). */
@@ -58,6 +60,8 @@ export interface ServerFlags {
   clusterDomain?: string;
   /** --resolv-conf: the node's resolver for pods, default /etc/resolv.conf. */
   resolvConf?: string;
+  /** How often container logs are checked for rotation (tests shorten upstream's 10 s). */
+  containerLogMonitorPeriodMs?: number;
 }
 
 export interface RunningServer {
@@ -87,7 +91,7 @@ export async function startServer(flags: ServerFlags, log: Logger): Promise<Runn
     hooks: () => ({ '/namespaces': namespaceHooks }),
     serviceRanges: { serviceCidr: flags.serviceCidr, nodePortRange: flags.serviceNodePortRange ?? '30000-32767' },
     serviceAccountTokens: new ServiceAccountTokens(await ensureServiceAccountKey(flags.dataDir)),
-    kubeletClient: await kubeletClientCredentials(pki),
+    kubeletClient: { ...(await kubeletClientCredentials(pki)), ...(flags.kubeletCertificateAuthority ? { servingCa: readFileSync(flags.kubeletCertificateAuthority, 'utf8') } : {}) },
   });
   const port = await apiserver.listen(flags.httpsListenPort, flags.bindAddress);
   await bootstrapCluster(apiserver.resources, { kubernetesServiceIP: serviceIP, apiServerIP: advertiseIP, apiServerPort: port });
@@ -138,6 +142,9 @@ export async function startServer(flags: ServerFlags, log: Logger): Promise<Runn
         volumeResyncMs: flags.kubeletVolumeResyncMs,
         kubelet: { ca: pki.ca, port: flags.kubeletPort ?? DEFAULT_KUBELET_PORT },
         ...dns,
+        containerLogMaxSize: flags.containerLogMaxSize,
+        containerLogMaxFiles: flags.containerLogMaxFiles,
+        containerLogMonitorPeriodMs: flags.containerLogMonitorPeriodMs,
       },
       log,
     );
@@ -167,7 +174,7 @@ export async function startServer(flags: ServerFlags, log: Logger): Promise<Runn
 }
 
 /** The API server's client certificate toward kubelets (upstream's apiserver-kubelet-client). */
-async function kubeletClientCredentials(pki: ClusterPki): Promise<{ cert: string; key: string; ca: string }> {
+async function kubeletClientCredentials(pki: ClusterPki): Promise<{ cert: string; key: string }> {
   const pair = await issueClientCertificate(pki.ca, { commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'] });
-  return { cert: pair.certPem, key: pair.keyPem, ca: pki.caCertPem };
+  return { cert: pair.certPem, key: pair.keyPem };
 }

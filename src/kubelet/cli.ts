@@ -2,12 +2,11 @@
 // this machine over containerd (`--runtime containerd`), or hollow nodes (`--runtime simulated`).
 import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
+import { byteQuantity } from '../cli/byte-quantity.js';
 import { createLogger, type Logger } from '../cli/log.js';
-import { Client } from '../client/rest.js';
-import { KubeletHost } from './host.js';
-import { hollowNodes } from './hollow.js';
-import { parseLabel, parseTaint } from './node-status.js';
-import { startContainerdAgent } from './start.js';
+import { loadKubeconfig } from '../pki/kubeconfig.js';
+import { DEFAULT_KUBELET_PORT } from './server/server.js';
+import { startContainerdAgent, startSimulatedNodes } from './start.js';
 
 export const agentUsage = `Usage: k8ts agent --runtime containerd|simulated --kubeconfig PATH [flags]
 
@@ -24,6 +23,9 @@ Flags:
   --cluster-domain DOMAIN     the cluster's DNS domain (default cluster.local)
   --resolv-conf PATH          the node's resolver for pods (default: /etc/resolv.conf, else
                               systemd-resolved's, else 8.8.8.8; loopback resolvers are passed over)
+  --kubelet-port N            the kubelet API's port (default 10250; 0: any free port)
+  --container-log-max-size Q  rotate a container's log at this size (default 10Mi)
+  --container-log-max-files N keep this many log files per container (default 5)
   -v LEVEL                    log verbosity
 `;
 
@@ -42,6 +44,9 @@ export async function runAgent(args: string[]): Promise<void> {
       'cluster-dns': { type: 'string' },
       'cluster-domain': { type: 'string' },
       'resolv-conf': { type: 'string' },
+      'kubelet-port': { type: 'string' },
+      'container-log-max-size': { type: 'string' },
+      'container-log-max-files': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       v: { type: 'string', short: 'v' },
     },
@@ -53,30 +58,29 @@ export async function runAgent(args: string[]): Promise<void> {
   if (values.runtime !== 'simulated' && values.runtime !== 'containerd') throw new Error('--runtime containerd or --runtime simulated is required');
   if (!values.kubeconfig) throw new Error('--kubeconfig is required (bearer-token joins are not supported yet)');
   const log = createLogger(Number(values.v ?? 0));
-  const dns = { clusterDNS: parseClusterDNS(values['cluster-dns']), clusterDomain: values['cluster-domain'], resolvConf: values['resolv-conf'] };
-  if (values.runtime === 'containerd') {
-    const agent = await startContainerdAgent(
-      { kubeconfigPath: values.kubeconfig, dataDir: values['data-dir'] ?? '/var/lib/k8ts', nodeName: values['node-name'], nodeLabels: values['node-label'], nodeTaints: values['node-taint'], ...dns },
-      log,
-    );
-    stopOnSignals(log, () => agent.stop());
-    return;
-  }
-  const fromFile = await Client.fromKubeconfig(values.kubeconfig, { userAgent: 'kubelet/v1.33.0+k8ts (linux/amd64) k8ts' });
-  const client = values.server ? new Client({ ...fromFile.config, server: values.server }) : fromFile;
-  if (client !== fromFile) fromFile.close();
-  const host = new KubeletHost({
-    client,
-    log,
-    nodes: hollowNodes(Number(values['simulated-nodes'] ?? 1), {
-      prefix: values['node-name'],
-      labels: Object.fromEntries((values['node-label'] ?? []).map(parseLabel)),
-      taints: (values['node-taint'] ?? []).map(parseTaint),
-    }),
-    ...dns,
-  });
-  await host.start();
-  stopOnSignals(log, () => host.stop());
+  // The kubelet API verifies the API server's client certificate against the cluster CA the
+  // kubeconfig trusts (upstream's --client-ca-file); it serves with a self-signed certificate.
+  const { caCertPem } = await loadKubeconfig(values.kubeconfig);
+  if (!caCertPem) throw new Error('the kubeconfig names no certificate authority: the kubelet API needs it to verify the API server');
+  const kubelet = { clientCaPem: caCertPem, port: values['kubelet-port'] !== undefined ? Number(values['kubelet-port']) : DEFAULT_KUBELET_PORT };
+  const common = {
+    kubeconfigPath: values.kubeconfig,
+    server: values.server,
+    nodeName: values['node-name'],
+    nodeLabels: values['node-label'],
+    nodeTaints: values['node-taint'],
+    kubelet,
+    containerLogMaxSize: values['container-log-max-size'] !== undefined ? byteQuantity(values['container-log-max-size']) : undefined,
+    containerLogMaxFiles: values['container-log-max-files'] !== undefined ? Number(values['container-log-max-files']) : undefined,
+    clusterDNS: parseClusterDNS(values['cluster-dns']),
+    clusterDomain: values['cluster-domain'],
+    resolvConf: values['resolv-conf'],
+  };
+  const agent =
+    values.runtime === 'containerd'
+      ? await startContainerdAgent({ ...common, dataDir: values['data-dir'] ?? '/var/lib/k8ts' }, log)
+      : await startSimulatedNodes({ ...common, simulatedNodes: Number(values['simulated-nodes'] ?? 1) }, log);
+  stopOnSignals(log, () => agent.stop());
 }
 
 /** --cluster-dns: comma-separated IPs (k3s), each checked. */

@@ -6,13 +6,27 @@ import { Client } from '../client/rest.js';
 import type { CertificateAuthority } from '../pki/index.js';
 import { KubeletServer } from './server/server.js';
 import { DEFAULT_CONTAINER_LOG_MAX_FILES, DEFAULT_CONTAINER_LOG_MAX_SIZE } from './logs/rotation.js';
+import { ContainerLogManager } from './logs/manager.js';
 import { KubeletHost } from './host.js';
 import { hollowNodes } from './hollow.js';
 import { parseLabel, parseTaint } from './node-status.js';
 import { startContainerdNode, type ContainerdNode } from './containerd/node.js';
 
+/**
+ * The kubelet API's certificates: `ca` (the cluster CA, in the server's process) signs the serving
+ * certificate and verifies clients; an agent of its own has only the CA's certificate (`clientCaPem`)
+ * and serves with a self-signed one.
+ */
+export interface KubeletApiFlags {
+  ca?: CertificateAuthority;
+  clientCaPem?: string;
+  port: number;
+}
+
 export interface NodeAgentFlags {
   kubeconfigPath: string;
+  /** The API server's URL, when not the kubeconfig's. */
+  server?: string;
   simulatedNodes: number;
   /** Prefix of the hollow nodes' names (`<prefix>-<i>`). */
   nodeName?: string;
@@ -21,8 +35,8 @@ export interface NodeAgentFlags {
   /** CrashLoopBackOff base in ms (upstream 10 s). */
   backoffBaseMs?: number;
   retryMs?: number;
-  /** Serve the kubelet API (port 0: any free port, published in node status) with a certificate from this CA. */
-  kubelet?: { ca: CertificateAuthority; port: number };
+  /** Serve the kubelet API (port 0: any free port, published in node status). */
+  kubelet?: KubeletApiFlags;
   /** Container log rotation (--container-log-max-size, --container-log-max-files). */
   containerLogMaxSize?: number;
   containerLogMaxFiles?: number;
@@ -38,14 +52,14 @@ export interface RunningAgents {
 }
 
 export async function startSimulatedNodes(flags: NodeAgentFlags, log: Logger): Promise<RunningAgents> {
-  const client = await Client.fromKubeconfig(flags.kubeconfigPath, { userAgent: 'kubelet/v1.33.0+k8ts (linux/amd64) k8ts' });
+  const client = await agentClient(flags.kubeconfigPath, flags.server);
   const labels = Object.fromEntries((flags.nodeLabels ?? []).map(parseLabel));
   const taints = (flags.nodeTaints ?? []).map(parseTaint);
   const nodes = hollowNodes(flags.simulatedNodes, { prefix: flags.nodeName, labels, taints, logMaxBytes: logMaxBytes(flags) });
   let kubeletServer: KubeletServer | undefined;
   if (flags.kubelet) {
     // Hollow nodes' kubelets live in this process, reachable on loopback only.
-    kubeletServer = new KubeletServer({ ca: flags.kubelet.ca, nodes, host: '127.0.0.1', log });
+    kubeletServer = new KubeletServer({ ca: flags.kubelet.ca, clientCaPem: flags.kubelet.clientCaPem, nodes, host: '127.0.0.1', log });
     const port = await kubeletServer.listen(flags.kubelet.port);
     for (const n of nodes) {
       n.config.kubeletPort = port;
@@ -75,6 +89,8 @@ export async function startSimulatedNodes(flags: NodeAgentFlags, log: Logger): P
 
 export interface ContainerdAgentFlags {
   kubeconfigPath: string;
+  /** The API server's URL, when not the kubeconfig's. */
+  server?: string;
   dataDir: string;
   /** Default: the host name. */
   nodeName?: string;
@@ -85,12 +101,17 @@ export interface ContainerdAgentFlags {
   retryMs?: number;
   /** How often volumes follow their sources (upstream: a minute). */
   volumeResyncMs?: number;
-  /** Serve the kubelet's API (logs, exec, attach, port-forward, stats) with a certificate from this CA. */
-  kubelet?: { ca: CertificateAuthority; port: number };
   /** --cluster-dns (k3s default 10.43.0.10), --cluster-domain (cluster.local), --resolv-conf (/etc/resolv.conf). */
   clusterDNS?: string[];
   clusterDomain?: string;
   resolvConf?: string;
+  /** Serve the kubelet's API (logs, exec, attach, port-forward, stats). */
+  kubelet?: KubeletApiFlags;
+  /** Container log rotation (--container-log-max-size, --container-log-max-files). */
+  containerLogMaxSize?: number;
+  containerLogMaxFiles?: number;
+  /** How often logs are checked for rotation (upstream: 10 s). */
+  containerLogMonitorPeriodMs?: number;
 }
 
 export interface RunningContainerdAgent extends RunningAgents {
@@ -112,13 +133,15 @@ export async function startContainerdAgent(flags: ContainerdAgentFlags, log: Log
   let kubeletServer: KubeletServer | undefined;
   if (flags.kubelet) {
     const ips = node.hosted.config.addresses.filter((a) => a.type === 'InternalIP').map((a) => a.address);
-    kubeletServer = new KubeletServer({ ca: flags.kubelet.ca, nodes: [node.hosted], log, sans: { dnsNames: [node.hosted.config.nodeName], ips } });
+    kubeletServer = new KubeletServer({ ca: flags.kubelet.ca, clientCaPem: flags.kubelet.clientCaPem, nodes: [node.hosted], log, sans: { dnsNames: [node.hosted.config.nodeName], ips } });
     node.hosted.config.kubeletPort = await kubeletServer.listen(flags.kubelet.port);
   }
-  const client = await Client.fromKubeconfig(flags.kubeconfigPath, { userAgent: 'kubelet/v1.33.0+k8ts (linux/amd64) k8ts' });
+  const client = await agentClient(flags.kubeconfigPath, flags.server);
   const host = new KubeletHost({ client, log, nodes: [node.hosted], backoffBaseMs: flags.backoffBaseMs, retryMs: flags.retryMs, volumeResyncMs: flags.volumeResyncMs, ...dnsOptions(flags) });
+  const logs = new ContainerLogManager(node.hosted.runtime, { maxSize: flags.containerLogMaxSize, maxFiles: flags.containerLogMaxFiles }, (message) => log.warn('kubelet', message));
   try {
     await host.start();
+    logs.start(flags.containerLogMonitorPeriodMs);
   } catch (err) {
     client.close();
     await kubeletServer?.close();
@@ -130,6 +153,7 @@ export async function startContainerdAgent(flags: ContainerdAgentFlags, log: Log
     node,
     removePodsOnStop: false,
     async stop() {
+      logs.stop();
       await kubeletServer?.close();
       await host.stop();
       client.close();
@@ -142,6 +166,13 @@ export async function startContainerdAgent(flags: ContainerdAgentFlags, log: Log
 
 function dnsOptions(flags: { clusterDNS?: string[]; clusterDomain?: string; resolvConf?: string }) {
   return { clusterDNS: flags.clusterDNS, clusterDomain: flags.clusterDomain, resolvConf: flags.resolvConf };
+}
+
+async function agentClient(kubeconfigPath: string, server?: string): Promise<Client> {
+  const fromFile = await Client.fromKubeconfig(kubeconfigPath, { userAgent: 'kubelet/v1.33.0+k8ts (linux/amd64) k8ts' });
+  if (!server) return fromFile;
+  fromFile.close();
+  return new Client({ ...fromFile.config, server });
 }
 
 /** What a simulated container's in-memory log keeps: as much as its rotated files would. */

@@ -142,7 +142,8 @@ describe('streaming: logs, exec, attach', () => {
     });
     const waiting = await eventually(async () => {
       const r = await cluster.kubectlResult(['logs', 'waiting']);
-      return r.code !== 0 && r.stderr.includes('waiting to start') ? r.stderr : undefined;
+      // Until the kubelet reports the waiting reason, the error says "no logs yet".
+      return r.code !== 0 && r.stderr.includes('waiting to start:') ? r.stderr : undefined;
     }, 30_000, 'waiting error');
     assert.equal(waiting.trim(), 'Error from server (BadRequest): container "main" in pod "waiting" is waiting to start: CreateContainerConfigError');
     const previous = await cluster.kubectlResult(['logs', 'talker', '--previous']);

@@ -33,6 +33,10 @@ export async function startTestCluster(
     clusterDomain?: string;
     /** How often the containerd node's volumes follow their sources (upstream: a minute). */
     volumeResyncMs?: number;
+    /** Container log rotation on the containerd node: size, files kept, how often checked. */
+    containerLogMaxSize?: number;
+    containerLogMaxFiles?: number;
+    containerLogMonitorPeriodMs?: number;
   } = {},
 ): Promise<TestCluster> {
   const releaseHost = options.runtime === 'containerd' ? await acquireHostLock() : undefined;
@@ -57,6 +61,9 @@ export async function startTestCluster(
         kubeletPort: 0,
         clusterDNS: options.clusterDNS,
         clusterDomain: options.clusterDomain,
+        containerLogMaxSize: options.containerLogMaxSize,
+        containerLogMaxFiles: options.containerLogMaxFiles,
+        containerLogMonitorPeriodMs: options.containerLogMonitorPeriodMs,
       },
       createLogger(process.env.K8TS_TEST_VERBOSE ? 2 : 0, (line) => logs.push(line)),
     );

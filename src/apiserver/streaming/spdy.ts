@@ -1,8 +1,10 @@
-// SPDY/3.1, the server side, as much as Kubernetes' stream protocols use:
-// clients open streams with SYN_STREAM (headers name the stream's role), the
-// server accepts them with SYN_REPLY, and DATA frames carry the bytes with FIN
-// for half-close. PING is answered, GOAWAY ends the session. kubectl 1.33
-// speaks it for port-forward, tunnelled in WebSocket binary messages.
+// SPDY/3.1, as much as Kubernetes' stream protocols use: clients open streams
+// with SYN_STREAM (headers name the stream's role), the server accepts them
+// with SYN_REPLY, and DATA frames carry the bytes with FIN for half-close.
+// PING is answered, GOAWAY ends the session. kubectl 1.33 speaks it to the API
+// server for port-forward, tunnelled in WebSocket binary messages; the kubelet
+// speaks it as a client to the runtime's streaming server, whose WebSocket
+// protocols cannot half-close stdin.
 import { EventEmitter } from 'node:events';
 import { Duplex } from 'node:stream';
 import { constants as zc, createInflate, type Inflate } from 'node:zlib';
@@ -12,6 +14,7 @@ const VERSION = 3;
 const SYN_STREAM = 1;
 const SYN_REPLY = 2;
 const RST_STREAM = 3;
+const HEADERS = 8;
 const PING = 6;
 const GOAWAY = 7;
 const FLAG_FIN = 0x01;
@@ -134,14 +137,14 @@ class HeaderInflater {
   }
 }
 
-/** One stream a client opened. Write to send DATA, end() sends FIN; reading yields what the client sends. */
+/** One stream of a session. Write to send DATA, end() sends FIN; reading yields what the peer sends. */
 export class SpdyStream extends Duplex {
-  private replied = false;
-
   constructor(
-    private readonly session: SpdyServerSession,
+    private readonly session: SpdySession,
     readonly id: number,
     readonly headers: Record<string, string>,
+    /** Streams this end opened need no reply. */
+    private replied = false,
   ) {
     super();
   }
@@ -172,8 +175,9 @@ export class SpdyStream extends Duplex {
     done(err);
   }
 
-  /** Data from the client. */
+  /** Data from the peer. */
   receive(data: Buffer, fin: boolean): void {
+    if (this.readableEnded || this.destroyed) return;
     if (data.length > 0 && !this.push(data)) this.session.pauseTransport();
     if (fin) this.push(null);
   }
@@ -184,17 +188,27 @@ export interface SpdySessionEvents {
   close: [];
 }
 
-/** The server end of a SPDY/3.1 session over any byte stream. */
-export class SpdyServerSession extends EventEmitter<SpdySessionEvents> {
+/**
+ * One end of a SPDY/3.1 session over any byte stream. The server end accepts the streams the
+ * client opens; when the transport goes, a server destroys its streams (the client left), a client
+ * ends them (what the server sent before closing is still read).
+ */
+export class SpdySession extends EventEmitter<SpdySessionEvents> {
   private buffer: Buffer = Buffer.alloc(0);
   private readonly streams = new Map<number, SpdyStream>();
   private readonly inflater = new HeaderInflater();
   private readonly deflater = new StoredDeflate();
   private queue: Promise<void> = Promise.resolve();
   private closed = false;
+  /** Clients open odd stream IDs, servers even ones. */
+  private nextStreamId: number;
 
-  constructor(private readonly transport: Duplex) {
+  constructor(
+    private readonly transport: Duplex,
+    private readonly role: 'server' | 'client',
+  ) {
     super();
+    this.nextStreamId = role === 'client' ? 1 : 2;
     transport.on('data', (chunk: Buffer) => this.receive(chunk));
     transport.on('close', () => this.close());
     transport.on('end', () => this.close());
@@ -208,7 +222,10 @@ export class SpdyServerSession extends EventEmitter<SpdySessionEvents> {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const s of this.streams.values()) s.destroy();
+    for (const s of this.streams.values()) {
+      if (this.role === 'server') s.destroy();
+      else s.receive(Buffer.alloc(0), true);
+    }
     this.streams.clear();
     this.inflater.close();
     this.transport.destroy();
@@ -232,6 +249,20 @@ export class SpdyServerSession extends EventEmitter<SpdySessionEvents> {
 
   forget(id: number): void {
     this.streams.delete(id);
+  }
+
+  /** Opens a stream (SYN_STREAM) with these headers. */
+  openStream(headers: Record<string, string>): SpdyStream {
+    const id = this.nextStreamId;
+    this.nextStreamId += 2;
+    const stream = new SpdyStream(this, id, headers, true);
+    this.streams.set(id, stream);
+    const block = this.deflater.block(encodeHeaders(headers));
+    // Stream ID, associated-to stream ID (none), priority 0 and slot 0.
+    const body = Buffer.alloc(10);
+    body.writeUInt32BE(id & 0x7fffffff, 0);
+    this.writeControl(SYN_STREAM, 0, Buffer.concat([body, block]));
+    return stream;
   }
 
   sendReply(id: number, headers: Record<string, string>): void {
@@ -298,6 +329,12 @@ export class SpdyServerSession extends EventEmitter<SpdySessionEvents> {
         this.emit('stream', stream);
         return;
       }
+      case SYN_REPLY:
+      case HEADERS:
+        // Nothing in them matters here, but every header block goes through the one decompressor.
+        await this.inflater.block(body.subarray(4));
+        if (flags & FLAG_FIN) this.streams.get(body.readUInt32BE(0) & 0x7fffffff)?.receive(Buffer.alloc(0), true);
+        return;
       case RST_STREAM: {
         const id = body.readUInt32BE(0) & 0x7fffffff;
         this.streams.get(id)?.destroy();
@@ -310,8 +347,22 @@ export class SpdyServerSession extends EventEmitter<SpdySessionEvents> {
         this.close();
         return;
       default:
-        // SETTINGS, WINDOW_UPDATE, HEADERS: nothing to do for these streams.
+        // SETTINGS, WINDOW_UPDATE: nothing to do for these streams.
         return;
     }
+  }
+}
+
+/** The server end: accepts the streams a client opens. */
+export class SpdyServerSession extends SpdySession {
+  constructor(transport: Duplex) {
+    super(transport, 'server');
+  }
+}
+
+/** The client end: opens streams with openStream(). */
+export class SpdyClientSession extends SpdySession {
+  constructor(transport: Duplex) {
+    super(transport, 'client');
   }
 }

@@ -16,6 +16,7 @@ export function containerLogPath(labels: Record<string, string>, logPath: string
 
 export class ContainerLogManager {
   private timer?: NodeJS.Timeout;
+  private busy = false;
   private readonly policy: RotationPolicy;
 
   constructor(
@@ -28,12 +29,25 @@ export class ContainerLogManager {
 
   start(periodMs = LOG_MONITOR_PERIOD_MS): void {
     if (this.runtime.streamLogs) return;
-    this.timer = setInterval(() => void this.rotateAll(), periodMs);
+    this.timer = setInterval(() => void this.tick(), periodMs);
     this.timer.unref();
   }
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+  }
+
+  private async tick(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      await this.rotateAll();
+    } catch (err) {
+      // The runtime is restarting: the next period tries again.
+      this.onError(`listing containers for log rotation: ${(err as Error).message}`);
+    } finally {
+      this.busy = false;
+    }
   }
 
   /** One pass over the running containers. */

@@ -247,6 +247,21 @@ export interface StreamSession {
   signal: AbortSignal;
 }
 
+/** CRI ContainerStats: one running container's cgroup figures, as the runtime measured them. */
+export interface ContainerUsage {
+  containerId: string;
+  name: string;
+  labels: Record<string, string>;
+  /** When the figures were taken, in nanoseconds since the epoch. */
+  timestamp: bigint;
+  usageCoreNanoSeconds: number;
+  /** Absent when the runtime keeps no earlier sample to compute a rate from. */
+  usageNanoCores?: number;
+  workingSetBytes: number;
+  usageBytes: number;
+  rssBytes: number;
+}
+
 /** CRI RuntimeService. */
 export interface RuntimeService {
   version(): Promise<VersionInfo>;
@@ -276,6 +291,8 @@ export interface RuntimeService {
   streamLogs?(containerId: string, options: LogOptions, signal: AbortSignal): Readable;
   /** CRI ReopenContainerLog: the runtime writes to a fresh file at logPath (after the kubelet rotated the old one). */
   reopenContainerLog?(containerId: string): Promise<void>;
+  /** Optional: CRI ListContainerStats, real usage of the running containers (a runtime without it gets simulated figures). */
+  listContainerStats?(): Promise<ContainerUsage[]>;
   /** CRI Exec: runs cmd in the container with the session's streams; resolves with its exit code. */
   exec(containerId: string, cmd: string[], session: StreamSession): Promise<{ exitCode: number }>;
   /** CRI Attach: connects the session to the container's main process until it exits or the client leaves. */

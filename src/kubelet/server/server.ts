@@ -1,27 +1,33 @@
 // The kubelet's HTTPS API (port 10250): container logs, exec, attach,
 // port-forward, running pods, health, stats and metrics. Clients must present
 // a certificate the cluster CA signed (the API server's kubelet client
-// certificate). The hollow nodes of one process share one server: a request
-// names its node in the TLS server name (SNI) the API server sets.
+// certificate; upstream's --client-ca-file). The serving certificate comes
+// from the cluster CA when this process holds it (the server's own nodes);
+// an agent in a process of its own makes a self-signed CA for it, as
+// upstream's kubelet does without --tls-cert-file. The hollow nodes of one
+// process share one server: a request names its node in the TLS server name
+// (SNI) the API server sets.
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import type { Logger } from '../../cli/log.js';
-import { issueServingCertificate, type CertificateAuthority } from '../../pki/index.js';
+import { createCertificateAuthority, issueServingCertificate, type CertificateAuthority } from '../../pki/index.js';
 import type { HostedNode } from '../host.js';
 import { HttpError, rejectUpgrade, sendJson, sendText } from './http.js';
 import { serveContainerLogs } from './logs.js';
 import { runningPods } from './pods.js';
-import { resourceMetrics, summary } from './stats.js';
+import { CpuRates, resourceMetrics, summary } from './stats.js';
 import { serveStream } from './streaming.js';
 import { servePortForward } from './portforward.js';
 
 export const DEFAULT_KUBELET_PORT = 10250;
 
 export interface KubeletServerOptions {
-  /** Signs the serving certificate and verifies clients. */
-  ca: CertificateAuthority;
+  /** Signs the serving certificate; without it the kubelet signs its own with a self-signed CA. */
+  ca?: CertificateAuthority;
+  /** Verifies clients (--client-ca-file): the cluster CA's certificate; default the signing CA's. */
+  clientCaPem?: string;
   nodes: HostedNode[];
   host?: string;
   /** Extra names and IPs the serving certificate covers (the node's addresses). */
@@ -34,6 +40,7 @@ export class KubeletServer {
   private readonly nodes = new Map<string, HostedNode>();
   private readonly startedAt = Date.now();
   private readonly sockets = new Set<Duplex>();
+  private readonly cpuRates = new Map<string, CpuRates>();
 
   constructor(private readonly options: KubeletServerOptions) {
     for (const n of options.nodes) this.nodes.set(n.config.nodeName, n);
@@ -42,13 +49,18 @@ export class KubeletServer {
   /** Listens (port 0: any free port) and returns the port. */
   async listen(port: number): Promise<number> {
     const sans = this.options.sans ?? { dnsNames: [], ips: [] };
-    const serving = await issueServingCertificate(this.options.ca, {
-      commonName: `${this.options.nodes[0]?.config.nodeName ?? 'kubelet'}@${Math.floor(this.startedAt / 1000)}`,
+    const name = this.options.nodes[0]?.config.nodeName ?? 'kubelet';
+    const since = Math.floor(this.startedAt / 1000);
+    const issuer = this.options.ca ?? (await createCertificateAuthority({ commonName: `${name}-ca@${since}` }));
+    const clientCa = this.options.clientCaPem ?? this.options.ca?.certPem;
+    if (!clientCa) throw new Error('the kubelet API needs the cluster CA certificate to verify its clients');
+    const serving = await issueServingCertificate(issuer, {
+      commonName: `${name}@${since}`,
       dnsNames: ['localhost', ...sans.dnsNames],
       ips: ['127.0.0.1', '::1', ...sans.ips],
     });
     const server = createServer(
-      { cert: serving.certPem, key: serving.keyPem, ca: this.options.ca.certPem, requestCert: true, rejectUnauthorized: true },
+      { cert: serving.certPem, key: serving.keyPem, ca: clientCa, requestCert: true, rejectUnauthorized: true },
       (req, res) => void this.serve(req, res),
     );
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.serveUpgrade(req, socket, head));
@@ -149,7 +161,9 @@ export class KubeletServer {
   }
 
   private summary(node: HostedNode) {
-    return summary(node.config.nodeName, node.runtime, this.startedAt, node.config.capacity.memory);
+    const name = node.config.nodeName;
+    if (!this.cpuRates.has(name)) this.cpuRates.set(name, new CpuRates());
+    return summary(name, node.runtime, this.startedAt, node.config.capacity.memory, this.cpuRates.get(name));
   }
 
   private metrics(): string {

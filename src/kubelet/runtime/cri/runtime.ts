@@ -15,6 +15,7 @@ import {
   type ContainerFilter,
   type ContainerState,
   type ContainerStatus,
+  type ContainerUsage,
   type ExecSyncResponse,
   type Image,
   type ImageService,
@@ -244,7 +245,7 @@ export class CriRuntime implements RuntimeService, ImageService {
         annotations: config.annotations,
         logPath: config.logPath,
         stdin: config.stdin ?? false,
-        stdinOnce: false,
+        stdinOnce: config.stdinOnce ?? false,
         tty: config.tty ?? false,
         linux: {
           resources: linux.resources ?? {},
@@ -314,6 +315,32 @@ export class CriRuntime implements RuntimeService, ImageService {
       filter: { id: filter.id ?? '', podSandboxId: filter.podSandboxId ?? '', ...(filter.state ? { state: { state: filter.state } } : {}), labelSelector: filter.labelSelector ?? {} },
     });
     return ((r.containers ?? []) as Message[]).map((c) => this.containerOf(c, c.image));
+  }
+
+  async reopenContainerLog(id: string): Promise<void> {
+    await this.notFound(id, this.rt('reopenContainerLog', { containerId: id }));
+  }
+
+  async listContainerStats(): Promise<ContainerUsage[]> {
+    const r = await this.rt('listContainerStats', { filter: {} }, 30_000);
+    const value = (v: unknown) => Number((v as Message | undefined)?.value ?? 0);
+    return ((r.stats ?? []) as Message[]).map((s) => {
+      const attributes = (s.attributes ?? {}) as Message;
+      const cpu = (s.cpu ?? {}) as Message;
+      const memory = (s.memory ?? {}) as Message;
+      const nanoCores = cpu.usageNanoCores ? value(cpu.usageNanoCores) : undefined;
+      return {
+        containerId: String(attributes.id ?? ''),
+        name: String((attributes.metadata as Message | undefined)?.name ?? ''),
+        labels: strMap(attributes.labels),
+        timestamp: big(cpu.timestamp ?? memory.timestamp),
+        usageCoreNanoSeconds: value(cpu.usageCoreNanoSeconds),
+        ...(nanoCores ? { usageNanoCores: nanoCores } : {}),
+        workingSetBytes: value(memory.workingSetBytes),
+        usageBytes: value(memory.usageBytes),
+        rssBytes: value(memory.rssBytes),
+      };
+    });
   }
 
   async execSync(id: string, cmd: string[], timeoutSeconds: number): Promise<ExecSyncResponse> {

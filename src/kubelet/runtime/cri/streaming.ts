@@ -1,10 +1,13 @@
 // CRI Exec, Attach and PortForward: the runtime answers with a URL on its own
-// streaming server; k8ts connects to it over WebSocket (the `v4.channel.k8s.io`
-// subprotocol for exec/attach: one leading byte names the stream — 0 stdin,
-// 1 stdout, 2 stderr, 3 the final Status, 4 terminal resizes; port forwarding's
-// websocket protocol: channel 0 data, 1 errors, possibly opening with the port) and
-// pumps the session's streams through it.
+// streaming server; k8ts connects to it — exec and attach over SPDY/3.1 with
+// the `v4.channel.k8s.io` protocol (a stream per role; WebSocket's v4 cannot
+// half-close stdin and containerd 1.6 knows no v5), port forwarding over its
+// WebSocket protocol (channel 0 data, 1 errors, possibly opening with the
+// port) — and pumps the session's streams through it.
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { Duplex } from 'node:stream';
+import { SpdyClientSession, type SpdyStream } from '../../../apiserver/streaming/spdy.js';
 import { RuntimeError, type StreamSession } from '../types.js';
 import type { CriClient, Message } from './client.js';
 
@@ -51,35 +54,76 @@ export function exitCodeOf(status: string): number {
   throw new RuntimeError('RunContainerError', s.message ?? 'stream error');
 }
 
-async function stream(url: string, session: StreamSession): Promise<{ exitCode: number }> {
-  const Ws = await webSocket();
-  const ws = new Ws(wsUrl(url), ['v4.channel.k8s.io']);
-  return new Promise((resolve, reject) => {
-    let status = '';
-    const onAbort = () => ws.close();
-    session.signal.addEventListener('abort', onAbort, { once: true });
-    ws.on('open', () => {
-      session.stdin?.on('data', (chunk: Buffer) => ws.send(Buffer.concat([Buffer.from([0]), chunk])));
-      session.onResize?.((size) => ws.send(Buffer.concat([Buffer.from([4]), Buffer.from(JSON.stringify({ Width: size.width, Height: size.height }))])));
-    });
-    ws.on('message', (data) => {
-      if (data.length < 1) return;
-      const payload = data.subarray(1);
-      if (payload.length === 0) return;
-      if (data[0] === 1) session.stdout?.write(payload);
-      else if (data[0] === 2) (session.stderr ?? session.stdout)?.write(payload);
-      else if (data[0] === 3) status += payload.toString();
-    });
-    ws.on('error', (err) => reject(new RuntimeError('RunContainerError', err.message)));
-    ws.on('close', () => {
-      session.signal.removeEventListener('abort', onAbort);
-      try {
-        resolve({ exitCode: status ? exitCodeOf(status) : 0 });
-      } catch (err) {
-        reject(err as Error);
-      }
-    });
+/** The protocol spoken to the runtime's streaming server: v4 carries the exit code in a Status. */
+const STREAM_PROTOCOL = 'v4.channel.k8s.io';
+
+/** Upgrades a request to the runtime's streaming URL to SPDY/3.1; resolves with the raw connection. */
+function upgradeToSpdy(url: string): Promise<Duplex> {
+  const target = new URL(url);
+  const request = (target.protocol === 'https:' ? httpsRequest : httpRequest)(target, {
+    method: 'POST',
+    headers: { Connection: 'Upgrade', Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': STREAM_PROTOCOL },
+    // The runtime's own self-signed certificate, on the node's loopback (TLS streaming is off by default).
+    ...(target.protocol === 'https:' ? { rejectUnauthorized: false } : {}),
   });
+  return new Promise((resolve, reject) => {
+    request.on('upgrade', (_res, socket: Duplex, head: Buffer) => {
+      if (head.length > 0) socket.unshift(head);
+      resolve(socket);
+    });
+    request.on('response', (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => reject(new RuntimeError('RunContainerError', `unable to upgrade streaming connection: ${res.statusCode} ${body.trim()}`)));
+    });
+    request.on('error', (err) => reject(new RuntimeError('RunContainerError', err.message)));
+    request.end();
+  });
+}
+
+/** Resolves when a stream the runtime writes has ended (or was reset). */
+function drained(stream: Duplex): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.readableEnded) return resolve();
+    stream.once('end', resolve);
+    stream.once('close', resolve);
+  });
+}
+
+/**
+ * Exec and attach over SPDY/3.1, as upstream's kubelet proxies them: one stream per role, stdin
+ * half-closed when the client's stdin ends (so `cat` sees end-of-file), the exit Status on the
+ * error stream.
+ */
+async function stream(url: string, session: StreamSession): Promise<{ exitCode: number }> {
+  const spdy = new SpdyClientSession(await upgradeToSpdy(url));
+  const open = (streamtype: string) => {
+    const s = spdy.openStream({ streamtype });
+    s.on('error', () => {});
+    return s;
+  };
+  const error = open('error');
+  const stdin = session.stdin ? open('stdin') : undefined;
+  const stdout = session.stdout ? open('stdout') : undefined;
+  const stderr = session.stderr && !session.tty ? open('stderr') : undefined;
+  const resize = session.tty ? open('resize') : undefined;
+  const onAbort = () => spdy.close();
+  session.signal.addEventListener('abort', onAbort, { once: true });
+  if (stdin) session.stdin!.pipe(stdin);
+  if (resize) session.onResize?.((size) => resize.write(JSON.stringify({ Width: size.width, Height: size.height })));
+  if (stdout) stdout.pipe(session.stdout!, { end: false });
+  if (stderr) stderr.pipe(session.stderr!, { end: false });
+  let status = '';
+  error.on('data', (c: Buffer) => (status += c.toString()));
+  try {
+    await Promise.all([error, stdout, stderr].filter((s): s is SpdyStream => s !== undefined).map(drained));
+  } finally {
+    session.signal.removeEventListener('abort', onAbort);
+    if (stdin) session.stdin!.unpipe(stdin);
+    spdy.close();
+  }
+  if (session.signal.aborted) return { exitCode: 0 };
+  return { exitCode: status ? exitCodeOf(status) : 0 };
 }
 
 export async function criExec(client: CriClient, containerId: string, cmd: string[], session: StreamSession): Promise<{ exitCode: number }> {

@@ -1,0 +1,65 @@
+// `k8ts agent` in a process of its own serves the kubelet API: a self-signed serving certificate
+// (upstream's kubelet without --tls-cert-file), clients verified against the cluster CA its
+// kubeconfig names; the API server reaches it for kubectl logs, exec and top.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { request } from 'node:https';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
+import { eventually as poll } from '../helpers/eventually.js';
+
+const eventually = <T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 60_000) => poll(what, check, timeoutMs);
+const main = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'cli', 'main.js');
+
+describe('k8ts agent in a process of its own', () => {
+  let cluster: TestCluster;
+  let agent: ChildProcess;
+  let agentOutput = '';
+
+  before(async () => {
+    cluster = await startTestCluster();
+    agent = spawn(process.execPath, [main, 'agent', '--runtime', 'simulated', '--kubeconfig', cluster.kubeconfig, '--node-name', 'remote', '--kubelet-port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    agent.stdout!.on('data', (c: Buffer) => (agentOutput += c.toString()));
+    agent.stderr!.on('data', (c: Buffer) => (agentOutput += c.toString()));
+    await eventually('node remote-0 Ready', async () => {
+      const r = await cluster.kubectlResult(['get', 'node', 'remote-0', '--no-headers']);
+      return r.code === 0 && r.stdout.split(/\s+/)[1] === 'Ready';
+    });
+  });
+  after(async () => {
+    if (agent && agent.exitCode === null) {
+      const exited = new Promise((r) => agent.once('exit', r));
+      agent.kill('SIGTERM');
+      await exited;
+    }
+    await cluster?.stop();
+  });
+
+  test('kubectl logs, exec and top reach a pod on the separately started agent', async () => {
+    await cluster.kubectl(['run', 'far', '--image=busybox', '--', 'sh', '-c', 'echo hello from afar; sleep 3600']);
+    await eventually('far Running on remote-0', async () => (await cluster.kubectl(['get', 'pod', 'far', '-o', 'jsonpath={.status.phase}/{.spec.nodeName}'])) === 'Running/remote-0');
+    assert.equal(await cluster.kubectl(['logs', 'far']), 'hello from afar\n', agentOutput);
+    assert.equal(await cluster.kubectl(['exec', 'far', '--', 'echo', 'exec works']), 'exec works\n');
+    const top = await eventually('kubectl top pod far', async () => {
+      const r = await cluster.kubectlResult(['top', 'pod', 'far', '--no-headers']);
+      return r.code === 0 ? r.stdout : undefined;
+    });
+    assert.match(top, /^far\s+\d+m\s+\d+Mi/);
+  });
+
+  test('the agent\'s kubelet API refuses a client without a certificate the cluster CA signed', async () => {
+    const node = JSON.parse(await cluster.kubectl(['get', 'node', 'remote-0', '-o', 'json'])) as { status: { daemonEndpoints: { kubeletEndpoint: { Port: number } } } };
+    const port = node.status.daemonEndpoints.kubeletEndpoint.Port;
+    assert.ok(port > 0);
+    const outcome = await new Promise<string>((resolve) => {
+      const req = request({ host: '127.0.0.1', port, path: '/healthz', rejectUnauthorized: false, timeout: 10_000 }, (res) => resolve(`status ${res.statusCode}`));
+      req.on('error', (err) => resolve(`error ${err.message}`));
+      req.end();
+    });
+    assert.match(outcome, /^error /, 'the TLS handshake fails without a client certificate');
+  });
+});
