@@ -31,7 +31,9 @@ import {
   type ImageService,
   type LinuxContainerConfig,
   type Mount,
+  type PodSandbox,
   type PodSandboxConfig,
+  type PodSandboxStatus,
   type RuntimeService,
 } from './runtime/types.js';
 import type { PodVolumes } from './volumes/volume-manager.js';
@@ -259,9 +261,10 @@ export class PodWorker {
     }
     const spec = this.pod.spec ?? { containers: [] };
     const restartPolicy = spec.restartPolicy ?? 'Always';
-    let containers = await this.containerStatuses();
-    const sandboxes = await this.ctx.runtime.listPodSandbox({ labelSelector: this.podLabelSelector() });
-    let sandbox = sandboxes.find((s) => s.state === 'SANDBOX_READY');
+    // The pod's state in the runtime (upstream GetPodStatus): both questions at once.
+    const [statuses, sandboxes] = await Promise.all([this.containerStatuses(), this.ctx.runtime.listPodSandbox({ labelSelector: this.podLabelSelector() })]);
+    let containers = statuses;
+    let sandbox: PodSandbox | undefined = sandboxes.find((s) => s.state === 'SANDBOX_READY');
     const reportedTerminal = isTerminal(this.lastStatus?.phase ?? this.pod.status?.phase);
     if (reportedTerminal) {
       // Terminal pods never run again: make sure nothing does, keep reporting.
@@ -289,13 +292,14 @@ export class PodWorker {
       this.report(containers, undefined);
       return;
     }
+    let sandboxStatus: PodSandboxStatus | undefined;
     if (!sandbox) {
       if (podDnsConfig(this.pod, this.ctx.dns).missingClusterDNS) {
         this.ctx.events.event(podRef(this.pod), 'Warning', 'MissingClusterDNS', `pod: "${this.podDescription()}". ${MISSING_CLUSTER_DNS_MESSAGE}`, this.ctx.nodeName);
       }
       try {
         const id = await this.ctx.runtime.runPodSandbox(this.sandboxConfig(sandboxes.length));
-        sandbox = (await this.ctx.runtime.listPodSandbox({ id }))[0];
+        sandbox = sandboxStatus = await this.ctx.runtime.podSandboxStatus(id);
       } catch (err) {
         this.ctx.events.event(podRef(this.pod), 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${(err as Error).message}`, this.ctx.nodeName);
         this.report(containers, undefined);
@@ -303,7 +307,7 @@ export class PodWorker {
         return;
       }
     }
-    const sandboxStatus = await this.ctx.runtime.podSandboxStatus(sandbox.id);
+    sandboxStatus ??= await this.ctx.runtime.podSandboxStatus(sandbox.id);
     const sandboxConfig = this.sandboxConfig(sandbox.metadata.attempt);
     // Host-network pods have the node's address.
     const podIP = this.pod.spec?.hostNetwork ? (this.ctx.hostIPs()[0] ?? '') : sandboxStatus.network.ip;
