@@ -128,10 +128,10 @@ export class PodWorker {
     return this.pod.metadata?.uid ?? '';
   }
 
-  /** A newer version of the pod from the API. */
-  update(pod: IPod): void {
+  /** A newer version of the pod from the API; `resync` false when nothing the sync acts on changed. */
+  update(pod: IPod, resync = true): void {
     this.pod = pod;
-    this.kick();
+    if (resync) this.kick();
   }
 
   /** The pod object is gone from the API (force deleted): stop everything, write nothing. */
@@ -359,7 +359,12 @@ export class PodWorker {
   private deadlineExceeded(): boolean {
     const deadline = this.pod.spec?.activeDeadlineSeconds;
     const start = this.lastStatus?.startTime ?? this.pod.status?.startTime;
-    if (deadline === undefined || !start) return false;
+    if (deadline === undefined) return false;
+    if (!start) {
+      // Started by this sync (the status it writes has the startTime): check again once a whole deadline has passed.
+      this.requeueAfter(deadline * 1000);
+      return false;
+    }
     const left = Date.parse(start) + deadline * 1000 - Date.now();
     if (left > 0) this.requeueAfter(left);
     return left <= 0;
