@@ -21,6 +21,7 @@ import { startContainerdNode } from '../src/kubelet/containerd/node.js';
 import { shellImage } from '../src/kubelet/images/busybox.js';
 import { CRI_NAMESPACE, CTR_BIN } from '../src/kubelet/images/import.js';
 import { ociArchive } from '../src/kubelet/images/oci.js';
+import { acquireHostLock } from '../test/helpers/host-lock.js';
 import { tempDir } from '../test/helpers/tmp.js';
 import { percentile, type BenchRow } from './report.js';
 
@@ -123,6 +124,8 @@ export async function benchContainers(): Promise<BenchRow[]> {
   const server = await startServer({ dataDir: join(dataDir, 'server'), httpsListenPort: 0, bindAddress: '127.0.0.1', serviceCidr: '10.43.0.0/16', clusterCidr: '10.42.0.0/16', disableScheduler: true, disableAgent: true }, log);
   const client = await Client.fromKubeconfig(server.kubeconfigPath);
   const pods = client.resource(resources.pods);
+  // The agent's containerd shares the host's pod bridge with other runs' real-container clusters.
+  const releaseHostLock = await acquireHostLock();
   const agent = spawn(process.execPath, [join(root, 'dist', 'src', 'cli', 'main.js'), 'agent', '--runtime', 'containerd', '--data-dir', dataDir, '--node-name', NODE, '--kubeconfig', server.kubeconfigPath], { stdio: ['ignore', 'ignore', 'inherit'] });
   try {
     await until('node Ready', async () => {
@@ -149,9 +152,13 @@ export async function benchContainers(): Promise<BenchRow[]> {
     agent.kill('SIGTERM');
     await new Promise((r) => agent.once('exit', r));
     // Whatever still runs goes: nothing of the benchmark outlives it.
-    const node = await startContainerdNode({ dataDir, nodeName: NODE, log });
-    await node.removeAllPods();
-    await node.stop();
+    try {
+      const node = await startContainerdNode({ dataDir, nodeName: NODE, log });
+      await node.removeAllPods();
+      await node.stop();
+    } finally {
+      releaseHostLock();
+    }
     client.close();
     await server.stop();
   }

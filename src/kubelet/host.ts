@@ -100,6 +100,7 @@ export class KubeletHost {
       events: new EventRecorder(client.resource(resources.events), 'kubelet', 8, () => this.statuses.pending > 0),
       setPodStatus: (pod, status) => this.statuses.set(pod as unknown as KubeObject, status),
       forgetPodStatus: (uid) => this.statuses.forget(uid),
+      isOwnPodStatusWrite: (pod) => this.statuses.isOwnWrite(pod.metadata?.uid ?? '', pod.metadata?.resourceVersion),
       ticker: this.ticker,
       log: options.log,
       backoffBaseMs: options.backoffBaseMs ?? 10_000,

@@ -47,6 +47,8 @@ export interface KubeletShared {
   events: EventSink;
   setPodStatus(pod: IPod, status: IPodStatus): void;
   forgetPodStatus(uid: string): void;
+  /** Whether this version of the pod is the echo of the kubelet's own status write. */
+  isOwnPodStatusWrite(pod: IPod): boolean;
   ticker: Ticker;
   log: Logger;
   /** CrashLoopBackOff base (10 s upstream; tests shorten it). */
@@ -309,7 +311,8 @@ export class NodeAgent {
       this.workers.set(uid, worker);
       worker.kick();
     } else {
-      worker.update(pod);
+      // Upstream's RECONCILE: a change that is only our own status write needs no sync.
+      worker.update(pod, !this.shared.isOwnPodStatusWrite(pod));
     }
   }
 

@@ -32,7 +32,9 @@ import {
   type ImageService,
   type LinuxContainerConfig,
   type Mount,
+  type PodSandbox,
   type PodSandboxConfig,
+  type PodSandboxStatus,
   type RuntimeService,
 } from './runtime/types.js';
 import type { PodVolumes } from './volumes/volume-manager.js';
@@ -132,10 +134,10 @@ export class PodWorker {
     return this.pod.metadata?.uid ?? '';
   }
 
-  /** A newer version of the pod from the API. */
-  update(pod: IPod): void {
+  /** A newer version of the pod from the API; `resync` false when nothing the sync acts on changed. */
+  update(pod: IPod, resync = true): void {
     this.pod = pod;
-    this.kick();
+    if (resync) this.kick();
   }
 
   /** The pod object is gone from the API (force deleted): stop everything, write nothing. */
@@ -265,9 +267,10 @@ export class PodWorker {
     }
     const spec = this.pod.spec ?? { containers: [] };
     const restartPolicy = spec.restartPolicy ?? 'Always';
-    let containers = await this.containerStatuses();
-    const sandboxes = await this.ctx.runtime.listPodSandbox({ labelSelector: this.podLabelSelector() });
-    let sandbox = sandboxes.find((s) => s.state === 'SANDBOX_READY');
+    // The pod's state in the runtime (upstream GetPodStatus): both questions at once.
+    const [statuses, sandboxes] = await Promise.all([this.containerStatuses(), this.ctx.runtime.listPodSandbox({ labelSelector: this.podLabelSelector() })]);
+    let containers = statuses;
+    let sandbox: PodSandbox | undefined = sandboxes.find((s) => s.state === 'SANDBOX_READY');
     const reportedTerminal = isTerminal(this.lastStatus?.phase ?? this.pod.status?.phase);
     if (reportedTerminal) {
       // Terminal pods never run again: make sure nothing does, keep reporting.
@@ -295,13 +298,14 @@ export class PodWorker {
       this.report(containers, undefined);
       return;
     }
+    let sandboxStatus: PodSandboxStatus | undefined;
     if (!sandbox) {
       if (podDnsConfig(this.pod, this.ctx.dns).missingClusterDNS) {
         this.ctx.events.event(podRef(this.pod), 'Warning', 'MissingClusterDNS', `pod: "${this.podDescription()}". ${MISSING_CLUSTER_DNS_MESSAGE}`, this.ctx.nodeName);
       }
       try {
         const id = await this.ctx.runtime.runPodSandbox(this.sandboxConfig(sandboxes.length));
-        sandbox = (await this.ctx.runtime.listPodSandbox({ id }))[0];
+        sandbox = sandboxStatus = await this.ctx.runtime.podSandboxStatus(id);
       } catch (err) {
         this.ctx.events.event(podRef(this.pod), 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${(err as Error).message}`, this.ctx.nodeName);
         this.report(containers, undefined);
@@ -309,7 +313,7 @@ export class PodWorker {
         return;
       }
     }
-    const sandboxStatus = await this.ctx.runtime.podSandboxStatus(sandbox.id);
+    sandboxStatus ??= await this.ctx.runtime.podSandboxStatus(sandbox.id);
     const sandboxConfig = this.sandboxConfig(sandbox.metadata.attempt);
     // Host-network pods have the node's address.
     const podIP = this.pod.spec?.hostNetwork ? (this.ctx.hostIPs()[0] ?? '') : sandboxStatus.network.ip;
@@ -361,7 +365,12 @@ export class PodWorker {
   private deadlineExceeded(): boolean {
     const deadline = this.pod.spec?.activeDeadlineSeconds;
     const start = this.lastStatus?.startTime ?? this.pod.status?.startTime;
-    if (deadline === undefined || !start) return false;
+    if (deadline === undefined) return false;
+    if (!start) {
+      // Started by this sync (the status it writes has the startTime): check again once a whole deadline has passed.
+      this.requeueAfter(deadline * 1000);
+      return false;
+    }
     const left = Date.parse(start) + deadline * 1000 - Date.now();
     if (left > 0) this.requeueAfter(left);
     return left <= 0;

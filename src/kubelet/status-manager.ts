@@ -12,6 +12,8 @@ interface Entry {
   status: IPodStatus;
   json: string;
   writtenJson?: string;
+  /** The pod's resourceVersion our last write made. */
+  writtenResourceVersion?: string;
   writing: boolean;
   retryMs: number;
 }
@@ -63,6 +65,12 @@ export class PodStatusManager {
     return this.entries.get(uid)?.status;
   }
 
+  /** Whether this version of the pod is the one our own status write made (its only change is that status). */
+  isOwnWrite(uid: string, resourceVersion: string | undefined): boolean {
+    const written = this.entries.get(uid)?.writtenResourceVersion;
+    return written !== undefined && written === resourceVersion;
+  }
+
   forget(uid: string): void {
     this.entries.delete(uid);
   }
@@ -105,8 +113,9 @@ export class PodStatusManager {
     const json = entry.json;
     const status = entry.status;
     try {
-      await this.pods.patch(entry.namespace, entry.name, 'merge', { metadata: { uid: entry.uid }, status }, { subresource: 'status' });
+      const written = await this.pods.patch(entry.namespace, entry.name, 'merge', { metadata: { uid: entry.uid }, status }, { subresource: 'status' });
       entry.writtenJson = json;
+      entry.writtenResourceVersion = written.metadata?.resourceVersion;
       entry.retryMs = 200;
       this.writes++;
       this.onWritten?.(entry.uid, status);

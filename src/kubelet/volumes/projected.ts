@@ -37,16 +37,21 @@ async function sourcePayload(ctx: SetUpContext, source: IVolumeProjection, defau
   return new Map();
 }
 
-/** All sources' files; every source is tried, failures are reported together (upstream's aggregate error). */
+/**
+ * All sources' files; every source is tried, failures are reported together (upstream's aggregate error).
+ * The sources are read at once (a token request and a ConfigMap read need not wait for each other), and
+ * merged in their order, so a later source's file wins as before.
+ */
 export async function projectedPayload(ctx: SetUpContext, sources: IVolumeProjection[], defaultMode: number): Promise<Payload> {
   const payload: Payload = new Map();
   const errors: string[] = [];
-  for (const source of sources) {
-    try {
-      for (const [k, v] of await sourcePayload(ctx, source, defaultMode)) payload.set(k, v);
-    } catch (err) {
-      if (!(err instanceof VolumeError)) throw err;
-      errors.push(err.message);
+  const results = await Promise.allSettled(sources.map((source) => sourcePayload(ctx, source, defaultMode)));
+  for (const result of results) {
+    if (result.status === 'fulfilled') {
+      for (const [k, v] of result.value) payload.set(k, v);
+    } else {
+      if (!(result.reason instanceof VolumeError)) throw result.reason;
+      errors.push(result.reason.message);
     }
   }
   if (errors.length === 1) throw new VolumeError(errors[0]);
