@@ -14,7 +14,7 @@ interface ListJson {
   items: ObjectJson[];
 }
 interface PodJson extends ObjectJson {
-  spec: { containers: { name: string; image: string }[]; ephemeralContainers?: { name: string }[] };
+  spec: { nodeName?: string; containers: { name: string; image: string }[]; ephemeralContainers?: { name: string }[] };
   status: {
     phase?: string;
     message?: string;
@@ -215,5 +215,86 @@ describe('node conformance (API level, hollow nodes)', () => {
     assert.match(status.message, /Invalid value: "bar\.\."/);
     assert.doesNotMatch(status.message, /safe-and-unsafe/);
     assert.doesNotMatch(status.message, /kernel\.shmmax/);
+  });
+
+  const RUNTIME_CLASSES = '/apis/node.k8s.io/v1/runtimeclasses';
+  const runtimeClass = (name: string, extra: object = {}) => ({ apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name }, handler: 'runc', ...extra });
+  const podWithClass = (name: string, className: string) => {
+    const p = pod(name);
+    return { ...p, spec: { ...p.spec, runtimeClassName: className } };
+  };
+  const scheduled = (name: string) => eventually(`pod ${name} scheduled`, async () => (await getPod(name)).spec.nodeName, 60_000, async () => (await getPod(name)).status);
+
+  test('RuntimeClass API', async () => {
+    const groups = (await call('GET', '/apis')).body as { groups: { name: string; versions: { groupVersion: string }[] }[] };
+    assert.deepEqual(groups.groups.find((g) => g.name === 'node.k8s.io')?.versions.map((v) => v.groupVersion), ['node.k8s.io/v1']);
+    const group = (await call('GET', '/apis/node.k8s.io')).body as { versions: { groupVersion: string }[] };
+    assert.deepEqual(group.versions.map((v) => v.groupVersion), ['node.k8s.io/v1']);
+    const resources = (await call('GET', '/apis/node.k8s.io/v1')).body as { resources: { name: string; verbs: string[] }[] };
+    const rc = resources.resources.find((r) => r.name === 'runtimeclasses');
+    assert.deepEqual(rc?.verbs.slice().sort(), ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch']);
+
+    const watch = api.watch(`${RUNTIME_CLASSES}?watch=true&labelSelector=test%3Drc-api`);
+    try {
+      for (const n of ['rc-api-1', 'rc-api-2', 'rc-api-3']) await call('POST', RUNTIME_CLASSES, { ...runtimeClass(n), metadata: { name: n, labels: { test: 'rc-api' } } });
+      const first = (await call('GET', `${RUNTIME_CLASSES}/rc-api-1`)).body as ObjectJson & { handler: string };
+      assert.equal(first.handler, 'runc');
+      assert.deepEqual(names((await call('GET', `${RUNTIME_CLASSES}?labelSelector=test%3Drc-api`)).body), ['rc-api-1', 'rc-api-2', 'rc-api-3']);
+      const seen = new Set<string>();
+      await eventually('three ADDED events', async () => {
+        const e = await watch.next(1000);
+        if (e?.type === 'ADDED' && e.object.metadata?.name) seen.add(e.object.metadata.name);
+        return seen.size === 3;
+      }, 30_000);
+      const patched = (await call('PATCH', `${RUNTIME_CLASSES}/rc-api-1`, { metadata: { annotations: { patched: 'true' } } }, MERGE)).body as ObjectJson;
+      assert.equal(patched.metadata.annotations?.patched, 'true');
+      const updated = (await call('PUT', `${RUNTIME_CLASSES}/rc-api-1`, { ...patched, metadata: { ...patched.metadata, annotations: { updated: 'true' } } })).body as ObjectJson;
+      assert.equal(updated.metadata.annotations?.updated, 'true');
+      const changedHandler = await api.request('PUT', `${RUNTIME_CLASSES}/rc-api-1`, { ...updated, handler: 'other' });
+      assert.equal(changedHandler.status, 422, changedHandler.text);
+      assert.match((changedHandler.body as { message: string }).message, /handler: Invalid value: "other": field is immutable/);
+      await eventually('MODIFIED events for the patch and the update', async () => {
+        const e = await watch.next(1000);
+        return e?.type === 'MODIFIED' && e.object.metadata?.name === 'rc-api-1' && (e.object.metadata as { annotations?: Record<string, string> }).annotations?.updated === 'true';
+      }, 30_000);
+      assert.match(await cluster.kubectl(['get', 'runtimeclass', 'rc-api-2']), /^NAME\s+HANDLER\s+AGE\nrc-api-2\s+runc\s+\S+\n$/);
+      await call('DELETE', `${RUNTIME_CLASSES}/rc-api-1`);
+      assert.equal((await api.request('GET', `${RUNTIME_CLASSES}/rc-api-1`)).status, 404);
+      await call('DELETE', `${RUNTIME_CLASSES}?labelSelector=test%3Drc-api`);
+      assert.deepEqual(names((await call('GET', `${RUNTIME_CLASSES}?labelSelector=test%3Drc-api`)).body), []);
+    } finally {
+      watch.close();
+    }
+  });
+
+  test('Pod with the non-existing RuntimeClass is rejected.', async () => {
+    const res = await api.request('POST', PODS, podWithClass('rc-missing', 'no-such-class'));
+    assert.equal(res.status, 403, res.text);
+    assert.equal((res.body as { reason: string }).reason, 'Forbidden');
+    assert.match((res.body as { message: string }).message, /pod rejected: RuntimeClass "no-such-class" not found/);
+  });
+
+  test('Pod with the deleted RuntimeClass is rejected.', async () => {
+    await call('POST', RUNTIME_CLASSES, runtimeClass('rc-deleted'));
+    await call('DELETE', `${RUNTIME_CLASSES}/rc-deleted`);
+    await eventually('rc-deleted gone', async () => (await api.request('GET', `${RUNTIME_CLASSES}/rc-deleted`)).status === 404);
+    const res = await api.request('POST', PODS, podWithClass('rc-deleted-pod', 'rc-deleted'));
+    assert.equal(res.status, 403, res.text);
+    assert.match((res.body as { message: string }).message, /RuntimeClass "rc-deleted" not found/);
+  });
+
+  test('RuntimeClass Overhead field must be respected.', async () => {
+    const podFixed = { cpu: '10m', memory: '1Mi' };
+    await call('POST', RUNTIME_CLASSES, runtimeClass('rc-overhead', { overhead: { podFixed } }));
+    const created = (await call('POST', PODS, podWithClass('rc-overhead-pod', 'rc-overhead'))).body as PodJson & { spec: { overhead?: object } };
+    assert.deepEqual(created.spec.overhead, podFixed);
+    await scheduled('rc-overhead-pod');
+  });
+
+  test('Can schedule a pod requesting existing RuntimeClass.', async () => {
+    await call('POST', RUNTIME_CLASSES, runtimeClass('rc-plain'));
+    const created = (await call('POST', PODS, podWithClass('rc-plain-pod', 'rc-plain'))).body as PodJson & { spec: { overhead?: object } };
+    assert.equal(created.spec.overhead, undefined);
+    await scheduled('rc-plain-pod');
   });
 });
