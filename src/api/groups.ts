@@ -10,6 +10,7 @@ import { discoveryKinds } from './discovery/index.js';
 import { eventsKinds } from './events/index.js';
 import type { KindStrategy } from './kind.js';
 import { networkingKinds } from './networking/index.js';
+import { nodeKinds } from './node/index.js';
 import { policyKinds } from './policy/index.js';
 import { rbacKinds } from './rbac/index.js';
 import { schedulingKinds } from './scheduling/index.js';
@@ -26,6 +27,7 @@ export const groupKinds: KindStrategy[] = [
   ...storageKinds,
   ...coordinationKinds,
   ...schedulingKinds,
+  ...nodeKinds,
   ...eventsKinds,
   ...rbacKinds,
   ...admissionRegistrationKinds,
