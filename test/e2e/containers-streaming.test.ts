@@ -5,7 +5,8 @@
 // docker-registry; a missing one fails the test.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -190,6 +191,22 @@ describe('into real containers', () => {
     ], 120_000);
     assert.equal(r.code, 0, r.output);
     assert.match(r.output, /pod "term" deleted/);
+  });
+
+  test('kubectl cp copies files and directories both ways on a real container (tar over exec)', async () => {
+    await apply(pod('cp-target', { containers: [{ name: 'main', image: 'busybox', command: ['sleep', '3600'] }] }));
+    await running('cp-target');
+    const dir = mkdtempSync(join(tmpdir(), 'k8ts-cp-'));
+    mkdirSync(join(dir, 'tree', 'sub'), { recursive: true });
+    writeFileSync(join(dir, 'tree', 'a.txt'), 'alpha\n');
+    writeFileSync(join(dir, 'tree', 'sub', 'b.bin'), Buffer.alloc(300_000, 7));
+    await cluster.kubectl(['cp', join(dir, 'tree', 'a.txt'), 'cp-target:/tmp/a.txt']);
+    assert.equal(await cluster.kubectl(['exec', 'cp-target', '--', 'cat', '/tmp/a.txt']), 'alpha\n');
+    await cluster.kubectl(['cp', join(dir, 'tree'), 'cp-target:/data']);
+    assert.equal(await cluster.kubectl(['exec', 'cp-target', '--', 'ls', '/data/sub']), 'b.bin\n');
+    await cluster.kubectl(['cp', 'cp-target:/data', join(dir, 'back')]);
+    assert.equal(readFileSync(join(dir, 'back', 'a.txt'), 'utf8'), 'alpha\n');
+    assert.ok(readFileSync(join(dir, 'back', 'sub', 'b.bin')).equals(Buffer.alloc(300_000, 7)));
   });
 
   test('a chatty container\'s log is rotated by size, old files are removed and kubectl logs follows the live file', async () => {

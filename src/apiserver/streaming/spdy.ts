@@ -210,9 +210,14 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> {
     super();
     this.nextStreamId = role === 'client' ? 1 : 2;
     transport.on('data', (chunk: Buffer) => this.receive(chunk));
-    transport.on('close', () => this.close());
-    transport.on('end', () => this.close());
-    transport.on('error', () => this.close());
+    // Frames already read are still queued for handling: close only after them (the last data of an
+    // exec arrives just before the peer closes the connection).
+    const closeAfterQueued = () => {
+      this.queue = this.queue.then(() => this.close());
+    };
+    transport.on('close', closeAfterQueued);
+    transport.on('end', closeAfterQueued);
+    transport.on('error', closeAfterQueued);
   }
 
   get openStreams(): number {
