@@ -77,8 +77,8 @@ describe('into real containers', () => {
     };
     await eventually('burner over 200m', async () => ((await top('burner'))?.cpu ?? 0) >= 200);
     await eventually('holder over 40Mi', async () => ((await top('holder'))?.memory ?? 0) >= 40 * 1024 ** 2);
-    const holder = (await top('holder'))!;
-    assert.ok(holder.cpu < 100, `an idle container uses little CPU (${holder.cpu}m)`);
+    // Right after dd the rate still covers its work; once it sleeps, its CPU falls to almost nothing.
+    await eventually('holder idle (under 100m)', async () => ((await top('holder'))?.cpu ?? Infinity) < 100);
     const containers = await cluster.kubectl(['top', 'pod', 'burner', '--containers', '--no-headers']);
     assert.match(containers, /^burner\s+burn\s+\d+m\s+\d+Mi/);
   });
