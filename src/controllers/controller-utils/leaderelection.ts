@@ -7,7 +7,7 @@ import type { KubeObject, ResourceClient } from '../../client/types.js';
 import type { Logger } from '../../cli/log.js';
 import { microTimeNow } from '../../machinery/time.js';
 import type { LeaderElection } from '../manager.js';
-import { isAlreadyExists, isNotFound } from './run.js';
+import { isAlreadyExists, isNotFound, sleep } from './run.js';
 
 export interface Lease extends KubeObject {
   spec?: {
@@ -29,14 +29,6 @@ export interface LeaseElectionOptions {
   retryPeriodSeconds: number;
   log: Logger;
 }
-
-/** Waits `ms` or until `signal` aborts; the abort listener goes with the timer (renewals sleep thousands of times). */
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const onAbort = () => { clearTimeout(t); resolve(); };
-    const t = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(); }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 
 export class LeaseElection implements LeaderElection {
   private observed: { record: string; at: number } | undefined;

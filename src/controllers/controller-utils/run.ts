@@ -62,3 +62,18 @@ export async function updateStatusRetrying<T extends KubeObject>(client: Resourc
     return client.updateStatus({ ...fresh, status });
   }
 }
+
+/** Waits `ms` or until `signal` aborts; the abort listener goes with the timer (loops sleep thousands of times). */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const onAbort = () => {
+      clearTimeout(t);
+      resolve();
+    };
+    const t = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

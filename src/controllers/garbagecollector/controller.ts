@@ -11,7 +11,7 @@ import { WorkQueue, runWorkers } from '../../client/workqueue.js';
 import type { KubeObject, ResourceClient } from '../../client/types.js';
 import type { Controller, ControllerContext, EventRecorder } from '../context.js';
 import { discoverPreferredResources, supportsVerbs, apiVersionOfResource, type DiscoveredResource } from '../controller-utils/discovery.js';
-import { isConflict, isNotFound } from '../controller-utils/run.js';
+import { isConflict, isNotFound, sleep } from '../controller-utils/run.js';
 import {
   FINALIZER_FOREGROUND,
   FINALIZER_ORPHAN,
@@ -309,20 +309,6 @@ export class GarbageCollector {
       `ownerRef ${identityString(owner)} does not exist in namespace ${JSON.stringify(namespace)}`,
     );
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const onAbort = () => {
-      clearTimeout(t);
-      resolve();
-    };
-    const t = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 export const garbageCollectorController: Controller = {

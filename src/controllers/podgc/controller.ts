@@ -4,7 +4,7 @@
 // never scheduled, and terminating pods on out-of-service nodes.
 import * as resources from '../../client/resources.js';
 import type { Controller, ControllerContext } from '../context.js';
-import { isNotFound } from '../controller-utils/run.js';
+import { isNotFound, sleep } from '../controller-utils/run.js';
 import type { Node, Pod } from '../controller-utils/types.js';
 import { GC_CHECK_PERIOD_MS, isPodTerminated, outOfServiceTerminatingPods, QUARANTINE_MS, TERMINATED_POD_GC_THRESHOLD, terminatedPodsToDelete, unscheduledTerminatingPods } from './gc.js';
 
@@ -32,17 +32,7 @@ export class PodGCController {
     if (!(await this.ctx.informers.waitForCacheSync())) return;
     while (!signal.aborted) {
       await this.gc().catch((err: Error) => this.ctx.log.warn(`pod GC pass failed: ${err.message}`));
-      await new Promise<void>((resolve) => {
-        const onAbort = () => {
-          clearTimeout(t);
-          resolve();
-        };
-        const t = setTimeout(() => {
-          signal.removeEventListener('abort', onAbort);
-          resolve();
-        }, GC_CHECK_PERIOD_MS);
-        signal.addEventListener('abort', onAbort, { once: true });
-      });
+      await sleep(GC_CHECK_PERIOD_MS, signal);
     }
   }
 
