@@ -128,10 +128,8 @@ export class ApiServer {
   }
 
   private async namespacePhase(name: string): Promise<string | undefined> {
-    const kv = await this.options.store.get(this.resources.get('', 'namespaces').key('', name));
-    if (!kv) return undefined;
-    const ns = JSON.parse(Buffer.from(kv.value).toString('utf8')) as { status?: { phase?: string } };
-    return ns.status?.phase ?? 'Active';
+    const ns = (await this.resources.get('', 'namespaces').cachedGet('', name)) as { status?: { phase?: string } } | undefined;
+    return ns ? (ns.status?.phase ?? 'Active') : undefined;
   }
 
 

@@ -29,6 +29,19 @@ export class WatchCache {
     return { items: cache.list(prefix), revision: this.revision };
   }
 
+  /**
+   * What the cache holds now under `prefix`, without waiting for the store: upstream's listers,
+   * for readers that tolerate a few milliseconds of lag (admission plugins).
+   */
+  async current(resourcePrefix: string, prefix: string): Promise<KeyValue[]> {
+    return (await this.resource(resourcePrefix)).list(prefix);
+  }
+
+  /** One object as the cache holds it now, without waiting for the store. */
+  async currentObject(resourcePrefix: string, key: string): Promise<KeyValue | undefined> {
+    return (await this.resource(resourcePrefix)).get(key);
+  }
+
   /** A watch from `afterRevision`, or undefined when the cache no longer holds that part of history. */
   async watch(resourcePrefix: string, prefix: string, afterRevision: number): Promise<Watch | undefined> {
     const cache = await this.resource(resourcePrefix);
@@ -147,6 +160,10 @@ class ResourceCache {
     const late = (this.buffered ?? []).filter((e) => e.kv.modRevision > revision);
     this.buffered = undefined;
     if (late.length > 0) this.apply(late);
+  }
+
+  get(key: string): KeyValue | undefined {
+    return this.objects.get(key);
   }
 
   list(prefix: string): KeyValue[] {

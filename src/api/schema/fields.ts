@@ -23,21 +23,59 @@ function isFreeForm(schema: Schema): boolean {
   );
 }
 
-function join(path: string, field: string): string {
-  return path ? `${path}.${field}` : field;
+/**
+ * Where the walk is: the keys and list indexes down to the current value. Walks
+ * keep one mutable stack and write a path as text only for a field they report.
+ */
+class Place {
+  /** A field's key, a list index, or a map key (in the path, not in Go's field stack). */
+  private readonly segments: (string | number | { mapKey: string })[] = [];
+
+  push(segment: string | number | { mapKey: string }): void {
+    this.segments.push(segment);
+  }
+
+  pop(): void {
+    this.segments.pop();
+  }
+
+  /** `spec.containers[0].name` */
+  path(): string {
+    let text = '';
+    for (const s of this.segments) {
+      if (typeof s === 'number') text += `[${s}]`;
+      else {
+        const key = typeof s === 'string' ? s : s.mapKey;
+        text += text ? `.${key}` : key;
+      }
+    }
+    return text;
+  }
+
+  /** The struct fields without indexes or map keys, as Go's decoder keeps them: `spec.replicas`. */
+  fieldStack(): string {
+    return this.segments.filter((s): s is string => typeof s === 'string').join('.');
+  }
 }
 
-function collectUnknown(schema: Schema, value: unknown, path: string, found: string[]): void {
+function collectUnknown(schema: Schema, value: unknown, place: Place, found: string[]): void {
   const s = resolveSchema(schema);
   if (Array.isArray(value)) {
-    if (s.items) value.forEach((item, i) => collectUnknown(s.items!, item, `${path}[${i}]`, found));
+    if (!s.items) return;
+    for (let i = 0; i < value.length; i++) {
+      place.push(i);
+      collectUnknown(s.items, value[i], place, found);
+      place.pop();
+    }
     return;
   }
   if (!isObject(value) || isFreeForm(s)) return;
-  for (const [key, child] of Object.entries(value)) {
+  for (const key in value) {
     const property = s.properties?.[key] ?? s.additionalProperties;
-    if (property) collectUnknown(property, child, join(path, key), found);
-    else found.push(join(path, key));
+    place.push(key);
+    if (property) collectUnknown(property, value[key], place, found);
+    else found.push(place.path());
+    place.pop();
   }
 }
 
@@ -49,7 +87,7 @@ function collectUnknown(schema: Schema, value: unknown, path: string, found: str
 export function unknownFields(group: string, version: string, kind: string, obj: unknown): string[] {
   const root = rootSchema(group, version, kind);
   const found: string[] = [];
-  if (root) collectUnknown(root, obj, '', found);
+  if (root) collectUnknown(root, obj, new Place(), found);
   return found;
 }
 
@@ -112,11 +150,10 @@ const QUANTITY = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
 const QUANTITY_ERROR = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
 
 interface TypeWalk {
-  /** The innermost struct's Go name, for `Go struct field DeploymentSpec.spec.replicas`. */
-  struct: string;
-  /** The field path without list indexes, as Go's decoder keeps it. */
-  fieldStack: string;
-  path: string;
+  kind: string;
+  place: Place;
+  /** $ref of the innermost struct, for `Go struct field DeploymentSpec.spec.replicas`; the kind at the top. */
+  structRef?: string;
   found: FieldTypeError[];
 }
 
@@ -125,57 +162,66 @@ function isQuantity(schema: Schema): boolean {
 }
 
 /** The message for a value a referenced scalar type (IntOrString, Time) refuses. */
-function scalarMismatch(schema: Schema, value: unknown): string | undefined {
-  const name = schema.$ref && refName(schema.$ref);
-  const target = resolveSchema(schema);
+function scalarMismatch(schema: Schema, target: Schema, value: unknown): string | undefined {
   if (target.type === 'object' || target.type === 'array' || fits(target, value)) return undefined;
   if (target.format === 'int-or-string') return `json: cannot unmarshal ${jsonTypeName(value)} into Go value of type int32`;
-  if (name) return `json: cannot unmarshal ${jsonTypeName(value)} into Go value of type string`;
+  if (schema.$ref) return `json: cannot unmarshal ${jsonTypeName(value)} into Go value of type string`;
   return undefined;
+}
+
+function report(walk: TypeWalk, message: string): void {
+  walk.found.push({ path: walk.place.path(), message });
 }
 
 function checkValue(schema: Schema, value: unknown, walk: TypeWalk): void {
   if (value === null) return;
   if (isQuantity(schema)) {
-    if (typeof value !== 'string' && typeof value !== 'number') walk.found.push({ path: walk.path, message: QUANTITY_ERROR });
+    if (typeof value !== 'string' && typeof value !== 'number') report(walk, QUANTITY_ERROR);
     return;
   }
   const target = resolveSchema(schema);
-  const scalar = scalarMismatch(schema, value);
-  if (scalar) {
-    walk.found.push({ path: walk.path, message: scalar });
-    return;
-  }
+  const scalar = scalarMismatch(schema, target, value);
+  if (scalar) return report(walk, scalar);
   if (!fits(target, value)) {
-    const field = walk.fieldStack ? `Go struct field ${walk.struct}.${walk.fieldStack}` : `Go value`;
-    walk.found.push({ path: walk.path, message: `json: cannot unmarshal ${jsonTypeName(value)} into ${field} of type ${goType(schema)}` });
-    return;
+    const fieldStack = walk.place.fieldStack();
+    const struct = walk.structRef ? refName(walk.structRef).split('.').pop()! : walk.kind;
+    const field = fieldStack ? `Go struct field ${struct}.${fieldStack}` : `Go value`;
+    return report(walk, `json: cannot unmarshal ${jsonTypeName(value)} into ${field} of type ${goType(schema)}`);
   }
   if (Array.isArray(value) && target.items) {
-    value.forEach((item, i) => checkValue(target.items!, item, { ...walk, path: `${walk.path}[${i}]` }));
+    for (let i = 0; i < value.length; i++) {
+      walk.place.push(i);
+      checkValue(target.items, value[i], walk);
+      walk.place.pop();
+    }
   } else if (isObject(value) && !isFreeForm(target)) {
     checkFields(target, schema, value, walk);
   }
 }
 
 function checkFields(target: Schema, schema: Schema, value: Record<string, unknown>, walk: TypeWalk): void {
-  const struct = schema.$ref ? refName(schema.$ref).split('.').pop()! : walk.struct;
-  for (const [key, child] of Object.entries(value)) {
+  const outer = walk.structRef;
+  if (schema.$ref) walk.structRef = schema.$ref;
+  for (const key in value) {
     const property = target.properties?.[key];
     if (property) {
-      const next = { ...walk, struct, fieldStack: join(walk.fieldStack, key), path: join(walk.path, key) };
-      checkValue(property, child, next);
+      walk.place.push(key);
+      checkValue(property, value[key], walk);
+      walk.place.pop();
     } else if (target.additionalProperties) {
-      checkValue(target.additionalProperties, child, { ...walk, struct, path: join(walk.path, key) });
+      walk.place.push({ mapKey: key });
+      checkValue(target.additionalProperties, value[key], walk);
+      walk.place.pop();
     }
   }
+  walk.structRef = outer;
 }
 
 /** Values whose JSON type their field cannot hold, in document order (upstream reports the first). */
 export function fieldTypeErrors(group: string, version: string, kind: string, obj: unknown): FieldTypeError[] {
   const root = rootSchema(group, version, kind);
   const found: FieldTypeError[] = [];
-  if (root) checkValue(root, obj, { struct: kind, fieldStack: '', path: '', found });
+  if (root) checkValue(root, obj, { kind, place: new Place(), found });
   return found;
 }
 

@@ -177,7 +177,7 @@ const aggregate = (errs: string[]): string => (errs.length === 1 ? errs[0] : `[$
 
 export function limitRanger(resources: ResourceMap): AdmissionPlugin {
   const limitRangeItems = async (namespace: string): Promise<LimitRangeItem[]> => {
-    const { items } = await resources.get('', 'limitranges').list(namespace, { selection: {} });
+    const items = await resources.get('', 'limitranges').cachedList(namespace);
     return items.flatMap((lr) => ((lr.spec ?? {}) as { limits?: LimitRangeItem[] }).limits ?? []);
   };
   return {

@@ -17,7 +17,7 @@ const pods = { group: '', resource: 'pods' };
 export function priorityAdmission(resources: ResourceMap): AdmissionPlugin {
   const classes = () => resources.get('scheduling.k8s.io', 'priorityclasses');
   const defaultClass = async (): Promise<(ApiObject & PriorityClassFields) | undefined> => {
-    const { items } = await classes().list('', { selection: {} });
+    const items = await classes().cachedList('');
     const defaults = (items as (ApiObject & PriorityClassFields)[]).filter((pc) => pc.globalDefault);
     // With several defaults (a race upstream allows too), the lowest value wins.
     return defaults.sort((a, b) => (a.value ?? 0) - (b.value ?? 0))[0];
@@ -31,9 +31,7 @@ export function priorityAdmission(resources: ResourceMap): AdmissionPlugin {
       const spec = (obj.spec ?? {}) as { priorityClassName?: string; priority?: number; preemptionPolicy?: string };
       let priorityClass: (ApiObject & PriorityClassFields) | undefined;
       if (spec.priorityClassName) {
-        priorityClass = (await classes()
-          .get('', spec.priorityClassName)
-          .catch(() => undefined)) as (ApiObject & PriorityClassFields) | undefined;
+        priorityClass = (await classes().cachedGet('', spec.priorityClassName)) as (ApiObject & PriorityClassFields) | undefined;
         if (!priorityClass) throw forbidden(pods, obj.metadata?.name ?? '', `no PriorityClass with name ${spec.priorityClassName} was found`);
       } else {
         priorityClass = await defaultClass();

@@ -81,7 +81,7 @@ export function resourceQuotaAdmission(resources: ResourceMap): AdmissionPlugin 
     async validate(obj, _operation, ctx) {
       const namespace = obj.metadata?.namespace;
       if (!namespace) return;
-      const { items } = await quotas().list(namespace, { selection: {} });
+      const items = await quotas().cachedList(namespace);
       if (items.length === 0) return;
       const usage = usageOf(ctx.group, ctx.resource, obj);
       for (const quota of items as Quota[]) {

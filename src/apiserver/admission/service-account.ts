@@ -92,11 +92,8 @@ export function serviceAccountAdmission(resources: ResourceMap, options: { defau
     const attempts = name === DEFAULT_SERVICE_ACCOUNT ? defaultAttempts : 1;
     for (let i = 0; i < attempts; i++) {
       if (i > 0) await new Promise((r) => setTimeout(r, interval));
-      try {
-        return (await serviceAccounts().get(namespace, name)) as ServiceAccount;
-      } catch (err) {
-        if (!isApiError(err) || err.status.code !== 404) throw err;
-      }
+      const sa = await serviceAccounts().cachedGet(namespace, name);
+      if (sa) return sa as ServiceAccount;
     }
     throw new Error(`serviceaccount "${name}" not found`);
   };
