@@ -1,7 +1,8 @@
 // The API server: HTTPS, authentication, then discovery, health, OpenAPI and
 // the resource handlers, over one Store.
 import { createServer, type Server } from 'node:https';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import { chmodSync, rmSync } from 'node:fs';
 import { allKinds } from '../api/all.js';
 import type { KindStrategy } from '../api/kind.js';
 import { internalError, isApiError, notAcceptable, notFound, unauthorized } from '../machinery/status.js';
@@ -52,6 +53,11 @@ export interface ApiServerOptions {
   serviceRanges?: ServiceRanges;
   /** The API server's client certificate toward kubelets (logs, exec, proxies). */
   kubeletClient?: KubeletClientConfig;
+  /**
+   * A unix socket serving plain HTTP to the components in this process, who present `token`
+   * (upstream's loopback client): no TLS between the API server and its own scheduler and controllers.
+   */
+  loopback?: { socketPath: string; token: string };
   log?: (message: string) => void;
 }
 
@@ -62,6 +68,7 @@ export class ApiServer {
   readonly groupVersions: GroupVersion[];
   private readonly kinds: readonly KindStrategy[];
   private readonly server: Server;
+  private readonly loopbackServer?: HttpServer;
   private readonly log: (message: string) => void;
   private readonly serviceAllocator: ServiceAllocator;
   private readonly authenticator: Authenticator;
@@ -87,7 +94,7 @@ export class ApiServer {
         if (plugin.resources.includes('*') || plugin.resources.includes(`${resource.names.group}/${resource.names.plural}`)) resource.admission.push(plugin);
       }
     }
-    this.authenticator = new Authenticator(this.resources, options.serviceAccountTokens);
+    this.authenticator = new Authenticator(this.resources, options.serviceAccountTokens, options.loopback?.token);
     this.serviceAllocator = new ServiceAllocator(options.store, options.serviceRanges ?? defaultServiceRanges);
     const hooks: Record<string, ResourceHooks> = {
       '/pods': podHooks,
@@ -104,11 +111,18 @@ export class ApiServer {
     );
     this.server.keepAliveTimeout = 65_000;
     if (options.kubeletClient) this.kubelet = new KubeletClient(options.kubeletClient);
-    this.server.on('upgrade', (req, socket, head) => void serveUpgrade({ authenticator: this.authenticator, resources: this.resources, kubelet: this.kubelet, log: this.log }, req, socket, head));
+    const upgrade = { authenticator: this.authenticator, resources: this.resources, kubelet: this.kubelet, log: this.log };
+    this.server.on('upgrade', (req, socket, head) => void serveUpgrade(upgrade, req, socket, head));
+    if (options.loopback) {
+      this.loopbackServer = createHttpServer((req, res) => void this.serve(req, res));
+      this.loopbackServer.keepAliveTimeout = 65_000;
+      this.loopbackServer.on('upgrade', (req, socket, head) => void serveUpgrade(upgrade, req, socket, head));
+    }
   }
 
   async listen(port: number, host?: string): Promise<number> {
     await this.serviceAllocator.repair(this.resources.get('', 'services'));
+    if (this.loopbackServer && this.options.loopback) await listenOnSocket(this.loopbackServer, this.options.loopback.socketPath);
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(port, host, () => {
@@ -121,10 +135,8 @@ export class ApiServer {
   /** Stops accepting connections; in-flight requests finish, idle connections close, watches end. */
   async close(): Promise<void> {
     this.watchCache.close();
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeIdleConnections();
-    setTimeout(() => this.server.closeAllConnections(), 5000).unref();
-    await closed;
+    await Promise.all([this.server, this.loopbackServer].map((server) => server && closeGracefully(server)));
+    if (this.options.loopback) rmSync(this.options.loopback.socketPath, { force: true });
   }
 
   private async namespacePhase(name: string): Promise<string | undefined> {
@@ -230,4 +242,22 @@ function pageNotFound() {
   err.status.message = 'the server could not find the requested resource';
   err.status.details = {};
   return err;
+}
+
+async function closeGracefully(server: Server | HttpServer): Promise<void> {
+  if (!server.listening) return;
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  setTimeout(() => server.closeAllConnections(), 5000).unref();
+  await closed;
+}
+
+/** Listens on a unix socket only its owner may use (a socket left by a crashed server is replaced). */
+async function listenOnSocket(server: HttpServer, socketPath: string): Promise<void> {
+  rmSync(socketPath, { force: true });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(socketPath, () => resolve());
+  });
+  chmodSync(socketPath, 0o600);
 }

@@ -1,5 +1,8 @@
 // `k8ts server`: the control plane on one machine.
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { bootstrapCluster } from '../apiserver/bootstrap.js';
 import { startControllerManager, type RunningControllerManager } from '../controllers/manager.js';
 import { namespaceHooks } from '../apiserver/namespace-lifecycle.js';
@@ -83,7 +86,9 @@ export async function startServer(flags: ServerFlags, log: Logger): Promise<Runn
   const serviceIP = firstServiceIP(flags.serviceCidr);
   const pki = await ensureClusterPki(flags.dataDir, { serviceIPs: [serviceIP] });
   const advertiseIP = hostAddresses().find((a) => !a.includes(':')) ?? '127.0.0.1';
+  const loopback = { socketPath: loopbackSocketPath(flags.dataDir), token: randomBytes(32).toString('base64url') };
   const apiserver = new ApiServer({
+    loopback,
     store,
     tls: { cert: pki.servingCertPem, key: pki.servingKeyPem, ca: pki.caCertPem },
     advertiseAddress: `${advertiseIP}:${flags.httpsListenPort}`,
@@ -100,13 +105,15 @@ export async function startServer(flags: ServerFlags, log: Logger): Promise<Runn
   const serverURL = `https://127.0.0.1:${port}`;
   const [kubeconfigPath] = await writeAdminKubeconfig(pki, serverURL, { extraPath: flags.writeKubeconfig });
   log.info('server', `API server listening on ${serverURL}; kubeconfig written to ${kubeconfigPath}`);
-  const scheduler = flags.disableScheduler ? undefined : startScheduler({ client: await Client.fromKubeconfig(kubeconfigPath, { userAgent: 'k8ts-scheduler' }), log });
-  const controllerClient = await Client.fromKubeconfig(kubeconfigPath, { userAgent: 'kube-controller-manager' });
+  // caPem: what the controllers publish as kube-root-ca.crt (the loopback connection itself has no TLS).
+  const loopbackClient = (userAgent: string) => new Client({ server: serverURL, caPem: pki.caCertPem, socketPath: loopback.socketPath, token: loopback.token, userAgent });
+  const scheduler = flags.disableScheduler ? undefined : startScheduler({ client: loopbackClient('k8ts-scheduler'), log });
+  const controllerClient = loopbackClient('kube-controller-manager');
   const controllerManager = startControllerManager(controllerClient, log, {
     config: { nodeMonitorGracePeriodMs: flags.nodeMonitorGracePeriodMs, terminatedPodGCThreshold: flags.terminatedPodGCThreshold },
   });
   // Node IPAM runs here until the controller manager takes it over.
-  const ipamClient = await Client.fromKubeconfig(kubeconfigPath, { userAgent: 'k8ts-node-ipam' });
+  const ipamClient = loopbackClient('k8ts-node-ipam');
   const nodeIpam = new NodeIpamController(ipamClient.resource(nodesResource), flags.clusterCidr, log);
   await nodeIpam.start();
   const dns = { clusterDNS: flags.clusterDNS ?? [defaultClusterDNS(flags.serviceCidr)], clusterDomain: flags.clusterDomain, resolvConf: flags.resolvConf };
@@ -171,6 +178,15 @@ export async function startServer(flags: ServerFlags, log: Logger): Promise<Runn
     },
   };
   return running;
+}
+
+/**
+ * The loopback socket lives in the data dir; a data dir too deep for a unix socket's path
+ * (108 bytes) puts it in the temp dir instead.
+ */
+function loopbackSocketPath(dataDir: string): string {
+  const inDataDir = join(dataDir, 'apiserver.sock');
+  return Buffer.byteLength(inDataDir) < 100 ? inDataDir : join(tmpdir(), `k8ts-apiserver-${randomBytes(6).toString('hex')}.sock`);
 }
 
 /** The API server's client certificate toward kubelets (upstream's apiserver-kubelet-client). */

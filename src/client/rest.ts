@@ -1,9 +1,9 @@
 // The REST client: JSON over HTTPS to the API server, one keep-alive agent
 // shared by every resource client of a Client (a process hosting many
 // components — or a thousand simulated kubelets — shares one connection pool).
-import { Agent, request as httpsRequest } from 'node:https';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { createSecureContext } from 'node:tls';
-import type { IncomingMessage } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage, type RequestOptions as HttpRequestOptions } from 'node:http';
 import { URL } from 'node:url';
 import type { Status } from '../machinery/meta.js';
 import { loadKubeconfig } from '../pki/kubeconfig.js';
@@ -42,6 +42,11 @@ export interface ClientConfig {
    * pooled connections instead of paying a TLS handshake for each request.
    */
   maxConcurrentRequests?: number;
+  /**
+   * The API server's loopback socket (a unix socket, plain HTTP, `token` authenticates):
+   * components in the server's own process skip TLS, as upstream's loopback client does.
+   */
+  socketPath?: string;
 }
 
 type Attempt =
@@ -71,7 +76,7 @@ export const DEFAULT_MAX_CONCURRENT_REQUESTS = 32;
 
 export class Client {
   /** The connection pool of this client; tests destroy its sockets to simulate dropped connections. */
-  readonly agent: Agent;
+  readonly agent: HttpAgent;
   private readonly base: URL;
   private readonly headers: Record<string, string>;
   private readonly requestTimeoutMs: number;
@@ -80,16 +85,17 @@ export class Client {
   private readonly waiting: (() => void)[] = [];
 
   constructor(readonly config: ClientConfig) {
-    this.base = new URL(config.server);
-    this.agent = new Agent({
-      keepAlive: true,
-      maxSockets: Infinity,
-      maxFreeSockets: 64,
-      // One TLS context for every connection: without it each new socket parses the CA, certificate and key again.
-      secureContext: createSecureContext({ ca: config.caPem, cert: config.certPem, key: config.keyPem }),
-      rejectUnauthorized: !config.insecureSkipTLSVerify,
-      servername: config.tlsServerName,
-    });
+    this.base = new URL(config.socketPath ? 'http://localhost' : config.server);
+    const pool = { keepAlive: true, maxSockets: Infinity, maxFreeSockets: 64 };
+    this.agent = config.socketPath
+      ? new HttpAgent(pool)
+      : new HttpsAgent({
+          ...pool,
+          // One TLS context for every connection: without it each new socket parses the CA, certificate and key again.
+          secureContext: createSecureContext({ ca: config.caPem, cert: config.certPem, key: config.keyPem }),
+          rejectUnauthorized: !config.insecureSkipTLSVerify,
+          servername: config.tlsServerName,
+        });
     this.headers = { 'User-Agent': config.userAgent ?? defaultUserAgent, Accept: 'application/json' };
     if (config.token) this.headers.Authorization = `Bearer ${config.token}`;
     this.requestTimeoutMs = config.requestTimeoutMs ?? 60_000;
@@ -160,7 +166,7 @@ export class Client {
   private attempt(method: string, path: string, options: RequestOptions): Promise<Attempt> {
     return new Promise((resolve) => {
       const { payload, headers } = this.encodeBody(options);
-      const req = httpsRequest(this.url(path, options.query), { method, agent: this.agent, headers }, (res) => {
+      const req = this.send(this.url(path, options.query), { method, headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', (error) => resolve({ kind: 'error', error }));
@@ -185,7 +191,7 @@ export class Client {
 
   /** Opens a watch on a collection path; a refused watch yields one ERROR event carrying the Status. */
   watch<T extends KubeObject>(path: string, query: Query = {}): Watch<T> {
-    const req = httpsRequest(this.url(path, { ...query, watch: 'true' }), { method: 'GET', agent: this.agent, headers: this.headers });
+    const req = this.send(this.url(path, { ...query, watch: 'true' }), { method: 'GET', headers: this.headers });
     const stream = new WatchStream<T>(() => req.destroy());
     req.on('response', (res: IncomingMessage) => {
       const code = res.statusCode ?? 0;
@@ -205,6 +211,11 @@ export class Client {
     req.on('error', () => stream.finish());
     req.end();
     return stream;
+  }
+
+  private send(url: URL, options: HttpRequestOptions, onResponse?: (res: IncomingMessage) => void): ClientRequest {
+    if (this.config.socketPath) return httpRequest(url, { ...options, agent: this.agent, socketPath: this.config.socketPath }, onResponse);
+    return httpsRequest(url, { ...options, agent: this.agent }, onResponse);
   }
 
   /** Closes every pooled connection (open watches end). */
