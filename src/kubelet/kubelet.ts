@@ -6,6 +6,7 @@ import type { INode } from 'kubernetes-models/v1/Node';
 import type { INodeStatus } from 'kubernetes-models/v1/NodeStatus';
 import type { IPod } from 'kubernetes-models/v1/Pod';
 import type { IPodStatus } from 'kubernetes-models/v1/PodStatus';
+import type { IService } from 'kubernetes-models/v1/Service';
 import type { Logger } from '../cli/log.js';
 import { isAlreadyExists, isConflict, isNotFound } from '../client/errors.js';
 import type { KubeObject, ResourceClient } from '../client/types.js';
@@ -59,6 +60,8 @@ export interface KubeletShared {
   volumeResyncMs?: number;
   /** Cluster DNS, cluster domain and the node's resolver, for the pods' resolv.conf and hostnames. */
   dns: ClusterDnsSettings;
+  /** Every Service (for the pods' service links); undefined until listed once. */
+  listServices(): IService[] | undefined;
 }
 
 export interface NodeAgentOptions {
@@ -356,6 +359,7 @@ export class NodeAgent {
           throw err;
         }
       },
+      listServices: () => this.shared.listServices(),
     };
     const hostIPs = cfg.addresses.filter((a) => a.type === 'InternalIP').map((a) => a.address);
     this.workerContextCache = {
