@@ -18,6 +18,7 @@ import type { NodeConfig } from './node-status.js';
 import type { ProbeHandler } from './prober.js';
 import type { ImageService, RuntimeService } from './runtime/types.js';
 import { PodStatusManager } from './status-manager.js';
+import { sysctlAdmission } from './sysctl.js';
 import { Ticker } from './ticker.js';
 
 export interface HostedNode {
@@ -43,6 +44,8 @@ export interface KubeletHostOptions {
   clusterDNS?: string[];
   clusterDomain?: string;
   resolvConf?: string;
+  /** --allowed-unsafe-sysctls: unsafe sysctls (or prefixes ending in *) pods may set besides the safe ones. */
+  allowedUnsafeSysctls?: string[];
 }
 
 /** Where k3s looks for the node's resolver when --resolv-conf is not given (systemd-resolved's real one second). */
@@ -110,6 +113,7 @@ export class KubeletHost {
       retryMs: options.retryMs ?? 5_000,
       volumeResyncMs: options.volumeResyncMs,
       dns: clusterDnsSettings(options, nodeResolvConf(options.resolvConf, options.log)),
+      admitSysctls: sysctlAdmission(options.allowedUnsafeSysctls),
       listServices: () => (this.serviceInformer.hasSynced() ? (this.serviceInformer.indexer.list() as unknown as IService[]) : undefined),
     };
     for (const node of options.nodes) {

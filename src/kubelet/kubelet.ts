@@ -18,6 +18,7 @@ import { nodeRef, type EventSink } from './events.js';
 import { nodeConditions, nodeStatus, registrationNode, statusChanged, type NodeConfig } from './node-status.js';
 import { PodFiles } from './pod-files.js';
 import { PodWorker, type WorkerContext } from './pod-worker.js';
+import type { SysctlAdmission } from './sysctl.js';
 import type { ProbeHandler } from './prober.js';
 import type { ImageService, RuntimeService } from './runtime/types.js';
 import type { Ticker } from './ticker.js';
@@ -62,6 +63,8 @@ export interface KubeletShared {
   dns: ClusterDnsSettings;
   /** Every Service (for the pods' service links); undefined until listed once. */
   listServices(): IService[] | undefined;
+  /** The sysctl admission of the nodes (safe sysctls and --allowed-unsafe-sysctls). */
+  admitSysctls: SysctlAdmission;
 }
 
 export interface NodeAgentOptions {
@@ -387,6 +390,7 @@ export class NodeAgent {
       volumes: this.volumes,
       files: this.files,
       dns: this.shared.dns,
+      admitSysctls: this.shared.admitSysctls,
     };
     return this.workerContextCache;
   }
