@@ -1,8 +1,11 @@
 // The environment of a container as the kubelet builds it (upstream
 // makeEnvironmentVariables): envFrom first, then env in order, with $(VAR)
-// references expanded against what is defined so far.
+// references expanded against what is defined so far and the service links;
+// then the service links (Docker-link-style variables of Services) that the
+// container does not define itself.
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPod } from 'kubernetes-models/v1/Pod';
+import type { IService } from 'kubernetes-models/v1/Service';
 import { Quantity } from '../machinery/quantity.js';
 import type { KeyValue } from './runtime/types.js';
 
@@ -10,6 +13,8 @@ import type { KeyValue } from './runtime/types.js';
 export interface EnvSources {
   getConfigMap(namespace: string, name: string): Promise<{ data?: Record<string, string>; binaryData?: Record<string, string> } | undefined>;
   getSecret(namespace: string, name: string): Promise<{ data?: Record<string, string> } | undefined>;
+  /** Every Service of the cluster (an informer's cache); undefined until they have been listed once. */
+  listServices(): IService[] | undefined;
 }
 
 /** A container cannot start because of its configuration: the pod shows CreateContainerConfigError with this message. */
@@ -98,6 +103,57 @@ export function resourceValue(pod: IPod, container: IContainer, ref: { container
   return String(Math.ceil(q.value() / Math.max(1, divisor.value())));
 }
 
+/** The service whose variables every pod gets, from the default namespace (upstream's master services). */
+const MASTER_SERVICE = 'kubernetes';
+
+/** FOO-BAR → FOO_BAR (upstream makeEnvVariableName). */
+function envVariableName(name: string): string {
+  return name.replaceAll('-', '_').toUpperCase();
+}
+
+function hostPort(ip: string, port: number): string {
+  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
+}
+
+/** One Service's variables, in upstream's order (envvars.FromServices). */
+function serviceVariables(service: IService): [string, string][] {
+  const prefix = envVariableName(service.metadata?.name ?? '');
+  const ip = service.spec?.clusterIP ?? '';
+  const ports = service.spec?.ports ?? [];
+  if (ports.length === 0) return [];
+  const out: [string, string][] = [[`${prefix}_SERVICE_HOST`, ip], [`${prefix}_SERVICE_PORT`, String(ports[0].port)]];
+  for (const p of ports) if (p.name) out.push([`${prefix}_SERVICE_PORT_${envVariableName(p.name)}`, String(p.port)]);
+  ports.forEach((p, i) => {
+    const protocol = p.protocol ?? 'TCP';
+    const url = `${protocol.toLowerCase()}://${hostPort(ip, p.port)}`;
+    if (i === 0) out.push([`${prefix}_PORT`, url]);
+    const portPrefix = `${prefix}_PORT_${p.port}_${protocol.toUpperCase()}`;
+    out.push([portPrefix, url], [`${portPrefix}_PROTO`, protocol.toLowerCase()], [`${portPrefix}_PORT`, String(p.port)], [`${portPrefix}_ADDR`, ip]);
+  });
+  return out;
+}
+
+/**
+ * The service links of a pod in `namespace` (upstream getServiceEnvVarMap): the `kubernetes` Service of the
+ * default namespace always, and with enableServiceLinks every Service of the pod's namespace that has a cluster IP.
+ */
+export function serviceEnv(services: IService[], namespace: string, enableServiceLinks: boolean): Map<string, string> {
+  const byName = new Map<string, IService>();
+  for (const s of services) {
+    const ip = s.spec?.clusterIP ?? '';
+    if (ip === '' || ip === 'None') continue;
+    const name = s.metadata?.name ?? '';
+    const ns = s.metadata?.namespace ?? '';
+    if (ns === 'default' && name === MASTER_SERVICE) {
+      if (!byName.has(name)) byName.set(name, s);
+    } else if (ns === namespace && enableServiceLinks) {
+      byName.set(name, s);
+    }
+  }
+  const names = [...byName.keys()].sort();
+  return new Map(names.flatMap((n) => serviceVariables(byName.get(n)!)));
+}
+
 function decodeSecret(data: Record<string, string> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(data ?? {})) out[k] = Buffer.from(v, 'base64').toString('utf8');
@@ -110,6 +166,9 @@ function decodeSecret(data: Record<string, string> | undefined): Record<string, 
  */
 export async function containerEnv(pod: IPod, container: IContainer, sources: EnvSources, allocatable: Record<string, string> = {}): Promise<KeyValue[]> {
   const ns = pod.metadata?.namespace ?? 'default';
+  const services = sources.listServices();
+  if (!services) throw new ContainerConfigError('services have not yet been read at least once, cannot construct envvars');
+  const links = serviceEnv(services, ns, pod.spec?.enableServiceLinks ?? true);
   const env = new Map<string, string>();
   for (const from of container.envFrom ?? []) {
     const prefix = from.prefix ?? '';
@@ -136,7 +195,7 @@ export async function containerEnv(pod: IPod, container: IContainer, sources: En
       if (ENV_NAME.test(key)) env.set(key, v);
     }
   }
-  const lookup = (name: string) => env.get(name);
+  const lookup = (name: string) => env.get(name) ?? links.get(name);
   for (const e of container.env ?? []) {
     let value: string | undefined = e.value !== undefined ? expand(e.value, lookup) : '';
     const from = e.valueFrom;
@@ -169,6 +228,7 @@ export async function containerEnv(pod: IPod, container: IContainer, sources: En
     }
     env.set(e.name, value);
   }
+  for (const [key, value] of links) if (!env.has(key)) env.set(key, value);
   return [...env].map(([key, value]) => ({ key, value }));
 }
 

@@ -1,10 +1,11 @@
 // Runs the node agents of one process — one real node, or a thousand hollow
 // ones — over shared parts: one API client (one HTTPS connection pool), one pod
 // informer and one node informer whose events go to the agent of the node they
-// name, one status writer, one event recorder and one timer for all heartbeats.
+// name, one Service informer for the pods' service links, one status writer, one event recorder and one timer for all heartbeats.
 import { readFileSync } from 'node:fs';
 import type { INode } from 'kubernetes-models/v1/Node';
 import type { IPod } from 'kubernetes-models/v1/Pod';
+import type { IService } from 'kubernetes-models/v1/Service';
 import type { Logger } from '../cli/log.js';
 import { dropManagedFields, Informer } from '../client/informer.js';
 import * as resources from '../client/resources.js';
@@ -17,6 +18,7 @@ import type { NodeConfig } from './node-status.js';
 import type { ProbeHandler } from './prober.js';
 import type { ImageService, RuntimeService } from './runtime/types.js';
 import { PodStatusManager } from './status-manager.js';
+import { sysctlAdmission } from './sysctl.js';
 import { Ticker } from './ticker.js';
 
 export interface HostedNode {
@@ -42,6 +44,8 @@ export interface KubeletHostOptions {
   clusterDNS?: string[];
   clusterDomain?: string;
   resolvConf?: string;
+  /** --allowed-unsafe-sysctls: unsafe sysctls (or prefixes ending in *) pods may set besides the safe ones. */
+  allowedUnsafeSysctls?: string[];
 }
 
 /** Where k3s looks for the node's resolver when --resolv-conf is not given (systemd-resolved's real one second). */
@@ -80,6 +84,8 @@ export class KubeletHost {
   private readonly api: KubeletApi;
   private readonly podInformer: Informer<KubeObject>;
   private readonly nodeInformer: Informer<KubeObject>;
+  /** Every Service, for the pods' service links (upstream's kubelet service lister). */
+  private readonly serviceInformer: Informer<KubeObject>;
 
   constructor(private readonly options: KubeletHostOptions) {
     const { client } = options;
@@ -107,6 +113,8 @@ export class KubeletHost {
       retryMs: options.retryMs ?? 5_000,
       volumeResyncMs: options.volumeResyncMs,
       dns: clusterDnsSettings(options, nodeResolvConf(options.resolvConf, options.log)),
+      admitSysctls: sysctlAdmission(options.allowedUnsafeSysctls),
+      listServices: () => (this.serviceInformer.hasSynced() ? (this.serviceInformer.indexer.list() as unknown as IService[]) : undefined),
     };
     for (const node of options.nodes) {
       this.agents.set(node.config.nodeName, new NodeAgent({ ...node, shared }));
@@ -114,6 +122,7 @@ export class KubeletHost {
     const single = options.nodes.length === 1 ? options.nodes[0].config.nodeName : undefined;
     this.podInformer = new Informer(this.api.pods, { fieldSelector: single ? `spec.nodeName=${single}` : 'spec.nodeName!=', log: options.log, name: 'kubelet-pods', transform: dropManagedFields });
     this.nodeInformer = new Informer(this.api.nodes, { ...(single ? { fieldSelector: `metadata.name=${single}` } : {}), log: options.log, name: 'kubelet-nodes', transform: dropManagedFields });
+    this.serviceInformer = new Informer(client.resource(resources.services), { log: options.log, name: 'kubelet-services', transform: dropManagedFields });
   }
 
   async start(): Promise<void> {
@@ -129,6 +138,9 @@ export class KubeletHost {
     const agents = [...this.agents.values()];
     for (let i = 0; i < agents.length; i += 50) await Promise.all(agents.slice(i, i + 50).map((a) => a.start()));
     this.nodeInformer.start();
+    // Containers get the service links: know the Services before the first pod starts.
+    this.serviceInformer.start();
+    await this.serviceInformer.waitForSync();
     this.podInformer.start();
     await this.podInformer.waitForSync();
     const known = new Set(this.podInformer.indexer.list().map((p) => p.metadata?.uid ?? ''));
@@ -141,6 +153,6 @@ export class KubeletHost {
     for (const a of this.agents.values()) a.stop();
     this.ticker.stop();
     this.statuses.close();
-    await Promise.all([this.podInformer.stop(), this.nodeInformer.stop()]);
+    await Promise.all([this.podInformer.stop(), this.nodeInformer.stop(), this.serviceInformer.stop()]);
   }
 }

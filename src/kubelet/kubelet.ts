@@ -6,6 +6,7 @@ import type { INode } from 'kubernetes-models/v1/Node';
 import type { INodeStatus } from 'kubernetes-models/v1/NodeStatus';
 import type { IPod } from 'kubernetes-models/v1/Pod';
 import type { IPodStatus } from 'kubernetes-models/v1/PodStatus';
+import type { IService } from 'kubernetes-models/v1/Service';
 import type { Logger } from '../cli/log.js';
 import { isAlreadyExists, isConflict, isNotFound } from '../client/errors.js';
 import type { KubeObject, ResourceClient } from '../client/types.js';
@@ -17,6 +18,7 @@ import { nodeRef, type EventSink } from './events.js';
 import { nodeConditions, nodeStatus, registrationNode, statusChanged, type NodeConfig } from './node-status.js';
 import { PodFiles } from './pod-files.js';
 import { PodWorker, type WorkerContext } from './pod-worker.js';
+import type { SysctlAdmission } from './sysctl.js';
 import type { ProbeHandler } from './prober.js';
 import type { ImageService, RuntimeService } from './runtime/types.js';
 import type { Ticker } from './ticker.js';
@@ -59,6 +61,10 @@ export interface KubeletShared {
   volumeResyncMs?: number;
   /** Cluster DNS, cluster domain and the node's resolver, for the pods' resolv.conf and hostnames. */
   dns: ClusterDnsSettings;
+  /** Every Service (for the pods' service links); undefined until listed once. */
+  listServices(): IService[] | undefined;
+  /** The sysctl admission of the nodes (safe sysctls and --allowed-unsafe-sysctls). */
+  admitSysctls: SysctlAdmission;
 }
 
 export interface NodeAgentOptions {
@@ -356,6 +362,7 @@ export class NodeAgent {
           throw err;
         }
       },
+      listServices: () => this.shared.listServices(),
     };
     const hostIPs = cfg.addresses.filter((a) => a.type === 'InternalIP').map((a) => a.address);
     this.workerContextCache = {
@@ -383,6 +390,7 @@ export class NodeAgent {
       volumes: this.volumes,
       files: this.files,
       dns: this.shared.dns,
+      admitSysctls: this.shared.admitSysctls,
     };
     return this.workerContextCache;
   }

@@ -18,6 +18,7 @@ import { containerLinuxConfig, podPortMappings, sandboxLinuxConfig } from './lin
 import type { PodFiles } from './pod-files.js';
 import { runLifecycleHandler, type HookRunner } from './lifecycle.js';
 import { attemptsOf, computePodStatus, conditionsToCarry, isRestartableInit, type WaitingReason } from './pod-status.js';
+import { SYSCTL_FORBIDDEN, type SysctlAdmission } from './sysctl.js';
 import { PROBE_KIND, ProbeWorker, type ProbeHandler, type ProbeTarget, type ProbeType } from './prober.js';
 import { ANNOTATION_TERMINATION_MESSAGE_PATH, ANNOTATION_TERMINATION_MESSAGE_POLICY, readFileTail, terminationMessage, type TerminationMessageSources } from './termination-message.js';
 import {
@@ -62,6 +63,8 @@ export interface WorkerContext {
   /** The pod's /etc/hosts and termination message files. */
   files: PodFiles;
   dns: ClusterDnsSettings;
+  /** Whether the node admits the pod's sysctls (undefined) or why not. */
+  admitSysctls: SysctlAdmission;
 }
 
 /** upstream's minimumGracePeriodInSeconds: what a container gets after its preStop hook used up the grace period. */
@@ -291,6 +294,14 @@ export class PodWorker {
       this.publish({ ...status, phase: 'Failed', reason: 'DeadlineExceeded', message: 'Pod was active on the node longer than the specified deadline' });
       return;
     }
+    if (sandboxes.length === 0 && containers.length === 0) {
+      // Upstream admits a pod before running anything of it; a rejected pod fails at once.
+      const forbidden = this.ctx.admitSysctls(this.pod);
+      if (forbidden !== undefined) {
+        this.reject(SYSCTL_FORBIDDEN, forbidden);
+        return;
+      }
+    }
     // Volumes before the sandbox (upstream WaitForAttachAndMount): a missing source keeps the pod ContainerCreating.
     const volumesReady = await this.ctx.volumes.mountPod(this.pod);
     if (!volumesReady) this.requeueAfter(this.ctx.retryMs);
@@ -360,6 +371,13 @@ export class PodWorker {
       await this.ctx.runtime.stopPodSandbox(sandbox.id);
       await this.unmountVolumes();
     }
+  }
+
+  /** Upstream rejectPod: a Warning event and the Failed phase with the reason, nothing started. */
+  private reject(reason: string, message: string): void {
+    this.ctx.events.event(podRef(this.pod), 'Warning', reason, message, this.ctx.nodeName);
+    const status = computePodStatus(this.statusInput([], undefined));
+    this.publish({ ...status, phase: 'Failed', reason, message: `Pod was rejected: ${message}` });
   }
 
   private deadlineExceeded(): boolean {

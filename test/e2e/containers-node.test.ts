@@ -2,12 +2,14 @@
 // busybox-based pod through containerd and reads what it must show from
 // `kubectl logs` or the pod's status. Images as in containers.test.ts: busybox
 // is a shell (no ENTRYPOINT, CMD sh), nginx is busybox httpd (ENTRYPOINT
-// httpd -f -v -p 80 -h /var/www, no CMD).
+// httpd -f -v -p 80 -h /var/www, no CMD), etcd:k8ts is the host's etcd (a gRPC
+// server with the standard health service on its client port).
 import assert from 'node:assert/strict';
 import { get } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
+import { etcdImage } from '../../src/kubelet/images/host-binary.js';
 import { pushSeedImages, startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { eventually as poll } from '../helpers/eventually.js';
 
@@ -26,6 +28,8 @@ interface PodJson {
   metadata: { name: string; namespace: string; uid: string };
   status: {
     phase: string;
+    reason?: string;
+    message?: string;
     podIP?: string;
     hostIP?: string;
     conditions?: { type: string; status: string }[];
@@ -54,15 +58,15 @@ describe('common/node conformance on real containers', () => {
   const pod = (name: string, spec: object) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { terminationGracePeriodSeconds: 2, ...spec } });
   const deletePod = (name: string) => cluster.kubectl(['delete', 'pod', name, '--wait=false']);
 
-  /** Runs a one-container pod (restartPolicy Never) to success; its pod and `kubectl logs`. */
-  const runToSuccess = async (name: string, container: object) => {
-    await apply(pod(name, { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', ...container }] }));
+  /** Runs a one-container pod (restartPolicy Never, more of the pod's spec in `podSpec`) to success; its pod and `kubectl logs`. */
+  const runToSuccess = async (name: string, container: object, podSpec: object = {}) => {
+    await apply(pod(name, { restartPolicy: 'Never', ...podSpec, containers: [{ name: 'c', image: 'busybox', ...container }] }));
     const p = await eventually(`${name} done`, async () => {
       const got = await getPod(name);
       return got.status.phase === 'Succeeded' || got.status.phase === 'Failed' ? got : undefined;
     });
     const log = await cluster.kubectl(['logs', name]);
-    assert.equal(p.status.phase, 'Succeeded', `${name}: ${log}`);
+    assert.equal(p.status.phase, 'Succeeded', `${name}: ${log} ${JSON.stringify(p.status)}`);
     return { pod: p, log };
   };
   /** `env` as NAME=value lines of a pod's log, as a map. */
@@ -86,6 +90,7 @@ describe('common/node conformance on real containers', () => {
   before(async () => {
     registry = await startRegistry();
     await pushSeedImages(registry);
+    await registry.push('library/etcd', 'k8ts', etcdImage());
     cluster = await startTestCluster({ runtime: 'containerd', registriesYaml: registry.registriesYaml(), kubeletBackoffBaseMs: 1000, nodeName: 'k8ts-node' });
     await eventually('node Ready', async () => (await cluster.kubectl(['get', 'node', 'k8ts-node', '--no-headers'])).split(/\s+/)[1] === 'Ready', 120_000);
   });
@@ -302,5 +307,107 @@ describe('common/node conformance on real containers', () => {
     );
     await assertNoRestart('liveness-http');
     await deletePod('liveness-http');
+  });
+  test('Pods, service environment variables', async () => {
+    const service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'fooservice' }, spec: { selector: { name: 'server-envvars' }, ports: [{ port: 8765, targetPort: 8080 }] } };
+    await apply(service);
+    const ip = (JSON.parse(await cluster.kubectl(['get', 'service', 'fooservice', '-o', 'json'])) as { spec: { clusterIP: string } }).spec.clusterIP;
+    const { log } = await runToSuccess('client-envvars', { command: ['env'] });
+    const env = envOf(log);
+    const expected: Record<string, string> = {
+      FOOSERVICE_SERVICE_HOST: ip,
+      FOOSERVICE_SERVICE_PORT: '8765',
+      FOOSERVICE_PORT: `tcp://${ip}:8765`,
+      FOOSERVICE_PORT_8765_TCP_PORT: '8765',
+      FOOSERVICE_PORT_8765_TCP_PROTO: 'tcp',
+      FOOSERVICE_PORT_8765_TCP: `tcp://${ip}:8765`,
+      FOOSERVICE_PORT_8765_TCP_ADDR: ip,
+    };
+    for (const [name, value] of Object.entries(expected)) assert.equal(env.get(name), value, name);
+    assert.match(env.get('KUBERNETES_SERVICE_HOST') ?? '', /^\d+\.\d+\.\d+\.\d+$/);
+    assert.equal(env.get('KUBERNETES_SERVICE_PORT_HTTPS'), '443');
+    // enableServiceLinks: false leaves only the kubernetes Service's variables.
+    const { log: unlinked } = await runToSuccess('client-no-links', { command: ['env'] }, { enableServiceLinks: false });
+    assert.equal(envOf(unlinked).get('FOOSERVICE_SERVICE_HOST'), undefined);
+    assert.equal(envOf(unlinked).get('KUBERNETES_SERVICE_HOST'), env.get('KUBERNETES_SERVICE_HOST'));
+  });
+
+  test('Sysctl, test sysctls', async () => {
+    const { pod: p, log } = await runToSuccess('sysctl-safe', { command: ['/bin/sysctl', 'kernel.shm_rmid_forced'] }, { securityContext: { sysctls: [{ name: 'kernel.shm_rmid_forced', value: '1' }] } });
+    assert.equal(p.status.phase, 'Succeeded');
+    assert.equal(log, 'kernel.shm_rmid_forced = 1\n');
+  });
+
+  test('Sysctls, an unsafe sysctl the kubelet does not allow rejects the pod', async () => {
+    const sysctls = [
+      { name: 'kernel.shm_rmid_forced', value: '1' },
+      { name: 'kernel.msgmax', value: '10000' },
+    ];
+    await apply(pod('sysctl-unsafe', { restartPolicy: 'Never', securityContext: { sysctls }, containers: [{ name: 'c', image: 'busybox', command: ['true'] }] }));
+    const p = await eventually('rejected', async () => {
+      const got = await getPod('sysctl-unsafe');
+      return got.status.phase === 'Failed' ? got : undefined;
+    });
+    assert.equal(p.status.reason, 'SysctlForbidden');
+    assert.equal(p.status.message, 'Pod was rejected: forbidden sysctl: "kernel.msgmax" not allowlisted');
+    const events = await cluster.kubectl(['get', 'events', '--field-selector', 'involvedObject.name=sysctl-unsafe,reason=SysctlForbidden', '-o', 'custom-columns=TYPE:.type,MESSAGE:.message', '--no-headers']);
+    assert.match(events, /Warning\s+forbidden sysctl: "kernel.msgmax" not allowlisted/);
+    await deletePod('sysctl-unsafe');
+  });
+
+  /** Upstream's gRPC probe test pod: etcd serving its client port (and the gRPC health service) on 2379. */
+  const etcdPod = (name: string, probes: object) =>
+    pod(name, {
+      containers: [
+        {
+          name: 'etcd',
+          image: 'etcd:k8ts',
+          command: ['/usr/local/bin/etcd', '--data-dir', '/var/lib/etcd', '--listen-client-urls', 'http://0.0.0.0:2379', '--advertise-client-urls', 'http://127.0.0.1:2379'],
+          ports: [{ containerPort: 2379 }],
+          ...probes,
+        },
+      ],
+    });
+
+  test('Pod liveness probe, using grpc call, success', async () => {
+    const grpc = { grpc: { port: 2379 }, periodSeconds: 1, timeoutSeconds: 5, failureThreshold: 1 };
+    await apply(etcdPod('liveness-grpc', { livenessProbe: { ...grpc, initialDelaySeconds: 5 }, readinessProbe: grpc }));
+    // Ready: the readiness probe's Health/Check answered SERVING.
+    await eventually('ready', async () => (await getPod('liveness-grpc')).status.containerStatuses?.[0]?.ready === true);
+    await assertNoRestart('liveness-grpc');
+    await deletePod('liveness-grpc');
+  });
+
+  test('Pod liveness probe, using grpc call, failure', async () => {
+    // Nothing listens on 2333: the probe fails and the kubelet restarts etcd.
+    await apply(etcdPod('liveness-grpc-fail', { livenessProbe: { grpc: { port: 2333 }, initialDelaySeconds: 2, periodSeconds: 1, timeoutSeconds: 5, failureThreshold: 1 } }));
+    await eventually('restarted once', async () => (await restartCount('liveness-grpc-fail')) >= 1);
+    const events = await cluster.kubectl(['get', 'events', '--field-selector', 'involvedObject.name=liveness-grpc-fail,reason=Unhealthy', '-o', 'custom-columns=MESSAGE:.message', '--no-headers']);
+    assert.match(events, /Liveness probe failed/);
+    await deletePod('liveness-grpc-fail');
+  });
+
+  test('Pod liveness probe, using http endpoint, multiple restarts (slow)', async () => {
+    // Upstream's liveness server: /healthz answers 200 for a while after start, then an error (here 404 after 2 s).
+    const server = 'mkdir -p /www; echo ok > /www/healthz; (sleep 2; rm /www/healthz) & exec httpd -f -p 8080 -h /www';
+    await apply(
+      pod('liveness-http-restarts', {
+        containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', server], livenessProbe: { httpGet: { path: '/healthz', port: 8080 }, initialDelaySeconds: 1, periodSeconds: 1, failureThreshold: 1 } }],
+      }),
+    );
+    const seen: number[] = [];
+    await eventually(
+      '5 restarts',
+      async () => {
+        const count = await restartCount('liveness-http-restarts');
+        if (count !== seen.at(-1)) seen.push(count);
+        return count >= 5;
+      },
+      180_000,
+    );
+    // Monotonically increasing: every observed count is above the one before.
+    assert.deepEqual(seen, [...seen].sort((a, b) => a - b), `restart counts seen: ${seen.join(', ')}`);
+    assert.equal(new Set(seen).size, seen.length);
+    await deletePod('liveness-http-restarts');
   });
 });

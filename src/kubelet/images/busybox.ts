@@ -22,9 +22,14 @@ function busyboxBinary(): Buffer {
   }
 }
 
-/** The applets as `usr/bin/wget`-style paths (busybox --list-full). */
+/**
+ * The applets as `usr/bin/wget`-style paths (busybox --list-full), and each also in bin/ as the
+ * Docker busybox image has them (upstream's tests run /bin/sysctl).
+ */
 function applets(): string[] {
-  return execFileSync(BUSYBOX_BIN, ['--list-full'], { encoding: 'utf8' }).split('\n').filter((l) => l && l !== 'bin/busybox');
+  const full = execFileSync(BUSYBOX_BIN, ['--list-full'], { encoding: 'utf8' }).split('\n').filter((l) => l && l !== 'bin/busybox');
+  const inBin = full.map((p) => `bin/${p.slice(p.lastIndexOf('/') + 1)}`);
+  return [...new Set([...full, ...inBin])];
 }
 
 function baseFiles(): TarEntry[] {

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
+import { BUSYBOX_BIN } from './busybox.js';
+import { hostBinaryImage, sharedLibraries } from './host-binary.js';
 import { buildImage, ociArchive } from './oci.js';
 import { credentialsOf, pullAuthFor, registryOf } from './pull-secrets.js';
 import { tar } from './tar.js';
@@ -48,4 +50,14 @@ test('imagePullSecrets: dockerconfigjson credentials matched to the image regist
   const auth = await pullAuthFor('reg.example:5000/app:1', 'ns', ['missing', 'regcred'], async (_ns, name) => (name === 'regcred' ? secret : undefined));
   assert.deepEqual(auth, { username: 'u', password: 'p', serverAddress: 'reg.example:5000' });
   assert.equal(await pullAuthFor('quay.io/x', 'ns', ['regcred'], async () => secret), undefined);
+});
+
+test('host binary image: the program and the libraries it links, under their directories', () => {
+  const libs = sharedLibraries('/bin/sh');
+  assert.ok(libs.some((l) => /\/libc\.so/.test(l)), libs.join(' '));
+  assert.deepEqual(sharedLibraries(BUSYBOX_BIN), []);
+  const img = hostBinaryImage('/bin/sh', '/usr/local/bin/sh', ['/usr/local/bin/sh']);
+  const layer = gunzipSync(img.layers[0].data).toString('latin1');
+  for (const name of ['usr/', 'usr/local/', 'usr/local/bin/', 'usr/local/bin/sh', ...libs.map((l) => l.slice(1))]) assert.ok(layer.includes(`${name}\0`), name);
+  assert.ok(layer.indexOf('usr/local/\0') < layer.indexOf('usr/local/bin/sh\0'));
 });
