@@ -171,10 +171,10 @@ export async function startContainerdAgent(flags: ContainerdAgentFlags, log: Log
 }
 
 /** Who signs the kubelet API's serving certificates: the cluster CA in this process, or the cluster through CSRs. */
-function servingOptions(flags: KubeletApiFlags, client: Client, log: Logger): Pick<KubeletServerOptions, 'issuer' | 'issueAtStart' | 'clientCaPem'> {
+function servingOptions(flags: KubeletApiFlags, client: Client, log: Logger): Pick<KubeletServerOptions, 'issuer' | 'clientCaPem'> {
   if (flags.ca) return { issuer: caIssuer(flags.ca), clientCaPem: flags.ca.certPem };
   if (!flags.clientCaPem) throw new Error('the kubelet API needs the cluster CA certificate to verify its clients');
-  return { issuer: csrIssuer(client, log), issueAtStart: true, clientCaPem: flags.clientCaPem };
+  return { issuer: csrIssuer(client, log), clientCaPem: flags.clientCaPem };
 }
 
 function dnsOptions(flags: { clusterDNS?: string[]; clusterDomain?: string; resolvConf?: string }) {

@@ -24,8 +24,6 @@ export const DEFAULT_KUBELET_PORT = 10250;
 export interface KubeletServerOptions {
   /** Issues each node's serving certificate. */
   issuer: ServingCertificateIssuer;
-  /** Issue every node's certificate at start (an agent's CSRs), not at its first connection. */
-  issueAtStart?: boolean;
   /** Verifies clients (--client-ca-file): the cluster CA's certificate. */
   clientCaPem: string;
   nodes: HostedNode[];
@@ -46,13 +44,14 @@ export class KubeletServer {
     this.certificates = new ServingCertificates(options.issuer, options.clientCaPem);
   }
 
-  /** Listens (port 0: any free port) and returns the port; a single node's certificate is issued first. */
+  /**
+   * Listens (port 0: any free port) and returns the port. A single node's certificate is issued
+   * first; hollow nodes get theirs at their first connection: issuing a thousand at start
+   * (through CSRs, for an agent) would double the time their nodes take to become Ready.
+   */
   async listen(port: number): Promise<number> {
     const only = this.nodes.size === 1 ? [...this.nodes.values()][0] : undefined;
     const defaultPair = only ? (await this.certificates.get(only)).pair : undefined;
-    if (this.options.issueAtStart) {
-      for (const n of this.nodes.values()) this.certificates.get(n).catch((err: Error) => this.options.log.warn('kubelet', `node ${n.config.nodeName}: no serving certificate yet: ${err.message}`));
-    }
     const server = createServer(
       {
         ...(defaultPair ? { cert: defaultPair.certPem, key: defaultPair.keyPem } : {}),
