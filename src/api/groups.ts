@@ -5,6 +5,7 @@ import { authenticationKinds } from './authentication/index.js';
 import { authorizationKinds } from './authorization/index.js';
 import { autoscalingKinds } from './autoscaling/index.js';
 import { batchKinds } from './batch/index.js';
+import { certificatesKinds } from './certificates/index.js';
 import { coordinationKinds } from './coordination/index.js';
 import { discoveryKinds } from './discovery/index.js';
 import { eventsKinds } from './events/index.js';
@@ -33,5 +34,6 @@ export const groupKinds: KindStrategy[] = [
   ...admissionRegistrationKinds,
   ...authenticationKinds,
   ...authorizationKinds,
+  ...certificatesKinds,
   ...apiExtensionsKinds,
 ];

@@ -45,6 +45,14 @@ export interface ScalePaths {
   selector(obj: ApiObject): string;
 }
 
+/** Who makes a request (user.Info), for strategies that record it (a CertificateSigningRequest's requestor). */
+export interface RequestUser {
+  username: string;
+  uid?: string;
+  groups: string[];
+  extra?: Record<string, string[]>;
+}
+
 /** Why a write is being made, for strategies that need to know. */
 export interface WriteContext {
   /** The namespace object the request targets, when namespaced. */
@@ -94,8 +102,8 @@ export interface KindStrategy {
   nameValidation?: (name: string, prefix: boolean) => string[];
   /** Fills unset fields with upstream's defaults, in place. */
   defaults?(obj: ApiObject): void;
-  /** On create: clears what clients may not set (status, for most kinds). */
-  prepareForCreate?(obj: ApiObject): void;
+  /** On create: clears what clients may not set (status, for most kinds); `user` is the requestor, unset for the server's own writes. */
+  prepareForCreate?(obj: ApiObject, user?: RequestUser): void;
   /** On update of the main resource: e.g. keeps the old status. */
   prepareForUpdate?(obj: ApiObject, old: ApiObject): void;
   /** On update of the status subresource: keeps everything but status. */

@@ -149,12 +149,12 @@ async function watch({ req, res, url, info, resource }: HandlerInput): Promise<v
   });
 }
 
-export function writeOptions({ url, req }: Pick<HandlerInput, 'url' | 'req'>): WriteOptions {
+export function writeOptions({ url, req, user }: Pick<HandlerInput, 'url' | 'req'> & { user?: UserInfo }): WriteOptions {
   const dryRun = url.searchParams.getAll('dryRun');
   for (const value of dryRun) {
     if (value !== 'All') throw badRequest(`Invalid dry run value "${value}": supported values: "All"`);
   }
-  return { dryRun: dryRun.length > 0, fieldManager: fieldManagerOf(url, req.headers['user-agent']) };
+  return { dryRun: dryRun.length > 0, fieldManager: fieldManagerOf(url, req.headers['user-agent']), user };
 }
 
 /** The fieldManager parameter, else the client's name from its User-Agent (upstream's prefixFromUserAgent). */

@@ -38,7 +38,8 @@ Flags (k3s names):
   --terminated-pod-gc-threshold N  terminated pods kept before the oldest are deleted (default 12500, 0 disables)
   --kubelet-port N            the kubelet API's port (default 10250)
   --kubelet-certificate-authority FILE  verify the kubelets' serving certificates with this CA
-                              (default: not verified, as upstream; agents serve self-signed ones)
+                              (default: the cluster CA, which signs every kubelet's serving certificate)
+  --cluster-signing-duration D  the longest certificate the built-in CSR signers issue (default 8760h0m0s)
   --container-log-max-size Q  rotate a container's log at this size (default 10Mi)
   --container-log-max-files N keep this many log files per container (default 5)
   -v LEVEL                    log verbosity (2 logs every request)
@@ -88,6 +89,7 @@ async function main(argv: string[]): Promise<void> {
       'terminated-pod-gc-threshold': { type: 'string' },
       'kubelet-port': { type: 'string' },
       'kubelet-certificate-authority': { type: 'string' },
+      'cluster-signing-duration': { type: 'string' },
       'container-log-max-size': { type: 'string' },
       'container-log-max-files': { type: 'string' },
       v: { type: 'string', short: 'v' },
@@ -118,6 +120,7 @@ async function main(argv: string[]): Promise<void> {
       terminatedPodGCThreshold: values['terminated-pod-gc-threshold'] === undefined ? undefined : Number(values['terminated-pod-gc-threshold']),
       kubeletPort: values['kubelet-port'] !== undefined ? Number(values['kubelet-port']) : undefined,
       kubeletCertificateAuthority: values['kubelet-certificate-authority'],
+      clusterSigningDurationMs: values['cluster-signing-duration'] === undefined ? undefined : parseGoDuration(values['cluster-signing-duration']),
       containerLogMaxSize: values['container-log-max-size'] !== undefined ? byteQuantity(values['container-log-max-size']) : undefined,
       containerLogMaxFiles: values['container-log-max-files'] !== undefined ? Number(values['container-log-max-files']) : undefined,
     },

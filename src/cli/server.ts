@@ -53,8 +53,10 @@ export interface ServerFlags {
   terminatedPodGCThreshold?: number;
   /** The kubelet API's port (10250; 0 picks a free one). */
   kubeletPort?: number;
-  /** --kubelet-certificate-authority: a CA file the kubelets' serving certificates must chain to (default: not verified). */
+  /** --kubelet-certificate-authority: a CA file the kubelets' serving certificates must chain to (default: the cluster CA, which signs them). */
   kubeletCertificateAuthority?: string;
+  /** kube-controller-manager --cluster-signing-duration, in ms (default a year). */
+  clusterSigningDurationMs?: number;
   containerLogMaxSize?: number;
   containerLogMaxFiles?: number;
   /** --cluster-dns: default the 10th address of the service CIDR (k3s). */
@@ -96,7 +98,8 @@ export async function startServer(flags: ServerFlags, log: Logger): Promise<Runn
     hooks: () => ({ '/namespaces': namespaceHooks }),
     serviceRanges: { serviceCidr: flags.serviceCidr, nodePortRange: flags.serviceNodePortRange ?? '30000-32767' },
     serviceAccountTokens: new ServiceAccountTokens(await ensureServiceAccountKey(flags.dataDir)),
-    kubeletClient: { ...(await kubeletClientCredentials(pki)), ...(flags.kubeletCertificateAuthority ? { servingCa: readFileSync(flags.kubeletCertificateAuthority, 'utf8') } : {}) },
+    // Every kubelet serves with a certificate the cluster CA signed (agents get theirs through a CSR).
+    kubeletClient: { ...(await kubeletClientCredentials(pki)), servingCa: flags.kubeletCertificateAuthority ? readFileSync(flags.kubeletCertificateAuthority, 'utf8') : pki.caCertPem },
   });
   const port = await apiserver.listen(flags.httpsListenPort, flags.bindAddress);
   await bootstrapCluster(apiserver.resources, { kubernetesServiceIP: serviceIP, apiServerIP: advertiseIP, apiServerPort: port });
@@ -110,7 +113,8 @@ export async function startServer(flags: ServerFlags, log: Logger): Promise<Runn
   const scheduler = flags.disableScheduler ? undefined : startScheduler({ client: loopbackClient('k8ts-scheduler'), log });
   const controllerClient = loopbackClient('kube-controller-manager');
   const controllerManager = startControllerManager(controllerClient, log, {
-    config: { nodeMonitorGracePeriodMs: flags.nodeMonitorGracePeriodMs, terminatedPodGCThreshold: flags.terminatedPodGCThreshold },
+    config: { nodeMonitorGracePeriodMs: flags.nodeMonitorGracePeriodMs, terminatedPodGCThreshold: flags.terminatedPodGCThreshold, clusterSigningDurationMs: flags.clusterSigningDurationMs },
+    signingCA: pki.ca,
   });
   // Node IPAM runs here until the controller manager takes it over.
   const ipamClient = loopbackClient('k8ts-node-ipam');

@@ -41,4 +41,5 @@ export const eventsV1 = ref('events.k8s.io', 'v1', 'events', 'Event', true);
 export const horizontalpodautoscalers = ref('autoscaling', 'v2', 'horizontalpodautoscalers', 'HorizontalPodAutoscaler', true);
 export const ingresses = ref('networking.k8s.io', 'v1', 'ingresses', 'Ingress', true);
 export const networkpolicies = ref('networking.k8s.io', 'v1', 'networkpolicies', 'NetworkPolicy', true);
+export const certificatesigningrequests = ref('certificates.k8s.io', 'v1', 'certificatesigningrequests', 'CertificateSigningRequest', false);
 export const storageclasses = ref('storage.k8s.io', 'v1', 'storageclasses', 'StorageClass', false);

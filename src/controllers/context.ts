@@ -3,6 +3,7 @@
 // an event recorder per component, and a logger tagged with the controller.
 import type { KubeObject, ResourceClient, ResourceRef } from '../client/types.js';
 import type { Selector } from '../machinery/labels.js';
+import type { CertificateAuthority } from '../pki/index.js';
 
 export interface ControllerLog {
   debug(msg: string): void;
@@ -68,6 +69,8 @@ export interface ControllerConfig {
   nodeMonitorPeriodMs?: number;
   /** --terminated-pod-gc-threshold (0 disables). */
   terminatedPodGCThreshold?: number;
+  /** --cluster-signing-duration in ms (the longest certificate the built-in signers issue; a year). */
+  clusterSigningDurationMs?: number;
 }
 
 export interface ControllerContext {
@@ -78,6 +81,8 @@ export interface ControllerContext {
   log: ControllerLog;
   /** The cluster CA certificate (PEM) the root CA publisher hands to every namespace. */
   rootCAPem?: string;
+  /** The CA the built-in CSR signers sign with (--cluster-signing-cert-file/--cluster-signing-key-file); none: they do not run. */
+  signingCA?: CertificateAuthority;
 }
 
 /** A controller: `start` registers its informer handlers and runs its workers until `signal` aborts. */

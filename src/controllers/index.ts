@@ -1,4 +1,6 @@
 // Every controller the controller manager runs. Add a controller with one line.
+import { csrCleanerController } from './certificates/cleaner.js';
+import { csrSigningController } from './certificates/signing.js';
 import type { Controller } from './context.js';
 import { cronJobController } from './cronjob/controller.js';
 import { daemonSetController } from './daemonset/controller.js';
@@ -39,4 +41,6 @@ export const controllers: Controller[] = [
   jobController,
   cronJobController,
   ttlAfterFinishedController,
+  csrSigningController,
+  csrCleanerController,
 ];

@@ -10,6 +10,7 @@ import { SharedInformerFactory } from '../client/informer-factory.js';
 import * as resources from '../client/resources.js';
 import type { Client } from '../client/rest.js';
 import type { Logger } from '../cli/log.js';
+import type { CertificateAuthority } from '../pki/index.js';
 import type { Controller, ControllerConfig, ControllerContext } from './context.js';
 import { LeaseElection } from './controller-utils/leaderelection.js';
 import { controllers } from './index.js';
@@ -92,7 +93,7 @@ export interface RunningControllerManager {
 }
 
 /** Starts the controller manager of `k8ts server` as a client of the API (election, informers, events). */
-export function startControllerManager(client: Client, log: Logger, options: { identity?: string; controllers?: readonly Controller[]; config?: ControllerConfig } = {}): RunningControllerManager {
+export function startControllerManager(client: Client, log: Logger, options: { identity?: string; controllers?: readonly Controller[]; config?: ControllerConfig; signingCA?: CertificateAuthority } = {}): RunningControllerManager {
   const identity = options.identity ?? `${hostname()}_${randomUUID()}`;
   const election = new LeaseElection({
     leases: client.resource(resources.leases),
@@ -114,6 +115,7 @@ export function startControllerManager(client: Client, log: Logger, options: { i
         config: options.config,
         informers,
         rootCAPem: client.config.caPem,
+        signingCA: options.signingCA,
         recorder: (component) => new EventRecorder(client, { component, log }),
         log: { debug: (m) => log.debug('controller-manager', m), info: (m) => log.info('controller-manager', m), warn: (m) => log.warn('controller-manager', m), error: (m) => log.error('controller-manager', m) },
       };

@@ -59,7 +59,7 @@ export async function runAgent(args: string[]): Promise<void> {
   if (!values.kubeconfig) throw new Error('--kubeconfig is required (bearer-token joins are not supported yet)');
   const log = createLogger(Number(values.v ?? 0));
   // The kubelet API verifies the API server's client certificate against the cluster CA the
-  // kubeconfig trusts (upstream's --client-ca-file); it serves with a self-signed certificate.
+  // kubeconfig trusts (upstream's --client-ca-file); its serving certificates come through CSRs.
   const { caCertPem } = await loadKubeconfig(values.kubeconfig);
   if (!caCertPem) throw new Error('the kubeconfig names no certificate authority: the kubelet API needs it to verify the API server');
   const kubelet = { clientCaPem: caCertPem, port: values['kubelet-port'] !== undefined ? Number(values['kubelet-port']) : DEFAULT_KUBELET_PORT };

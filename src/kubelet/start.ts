@@ -4,7 +4,8 @@
 import type { Logger } from '../cli/log.js';
 import { Client } from '../client/rest.js';
 import type { CertificateAuthority } from '../pki/index.js';
-import { KubeletServer } from './server/server.js';
+import { KubeletServer, type KubeletServerOptions } from './server/server.js';
+import { caIssuer, csrIssuer } from './server/serving-certificate.js';
 import { DEFAULT_CONTAINER_LOG_MAX_FILES, DEFAULT_CONTAINER_LOG_MAX_SIZE } from './logs/rotation.js';
 import { ContainerLogManager } from './logs/manager.js';
 import { KubeletHost } from './host.js';
@@ -14,8 +15,8 @@ import { startContainerdNode, type ContainerdNode } from './containerd/node.js';
 
 /**
  * The kubelet API's certificates: `ca` (the cluster CA, in the server's process) signs the serving
- * certificate and verifies clients; an agent of its own has only the CA's certificate (`clientCaPem`)
- * and serves with a self-signed one.
+ * certificates and verifies clients; an agent of its own has only the CA's certificate (`clientCaPem`)
+ * and gets its serving certificates through CertificateSigningRequests.
  */
 export interface KubeletApiFlags {
   ca?: CertificateAuthority;
@@ -59,7 +60,7 @@ export async function startSimulatedNodes(flags: NodeAgentFlags, log: Logger): P
   let kubeletServer: KubeletServer | undefined;
   if (flags.kubelet) {
     // Hollow nodes' kubelets live in this process, reachable on loopback only.
-    kubeletServer = new KubeletServer({ ca: flags.kubelet.ca, clientCaPem: flags.kubelet.clientCaPem, nodes, host: '127.0.0.1', log });
+    kubeletServer = new KubeletServer({ ...servingOptions(flags.kubelet, client, log), nodes, host: '127.0.0.1', log });
     const port = await kubeletServer.listen(flags.kubelet.port);
     for (const n of nodes) {
       n.config.kubeletPort = port;
@@ -130,13 +131,18 @@ export async function startContainerdAgent(flags: ContainerdAgentFlags, log: Log
     controlPlane: flags.controlPlane,
     log,
   });
+  const client = await agentClient(flags.kubeconfigPath, flags.server);
   let kubeletServer: KubeletServer | undefined;
   if (flags.kubelet) {
-    const ips = node.hosted.config.addresses.filter((a) => a.type === 'InternalIP').map((a) => a.address);
-    kubeletServer = new KubeletServer({ ca: flags.kubelet.ca, clientCaPem: flags.kubelet.clientCaPem, nodes: [node.hosted], log, sans: { dnsNames: [node.hosted.config.nodeName], ips } });
-    node.hosted.config.kubeletPort = await kubeletServer.listen(flags.kubelet.port);
+    kubeletServer = new KubeletServer({ ...servingOptions(flags.kubelet, client, log), nodes: [node.hosted], log });
+    try {
+      node.hosted.config.kubeletPort = await kubeletServer.listen(flags.kubelet.port);
+    } catch (err) {
+      client.close();
+      await node.stop();
+      throw err;
+    }
   }
-  const client = await agentClient(flags.kubeconfigPath, flags.server);
   const host = new KubeletHost({ client, log, nodes: [node.hosted], backoffBaseMs: flags.backoffBaseMs, retryMs: flags.retryMs, volumeResyncMs: flags.volumeResyncMs, ...dnsOptions(flags) });
   const logs = new ContainerLogManager(node.hosted.runtime, { maxSize: flags.containerLogMaxSize, maxFiles: flags.containerLogMaxFiles }, (message) => log.warn('kubelet', message));
   try {
@@ -162,6 +168,13 @@ export async function startContainerdAgent(flags: ContainerdAgentFlags, log: Log
     },
   };
   return agent;
+}
+
+/** Who signs the kubelet API's serving certificates: the cluster CA in this process, or the cluster through CSRs. */
+function servingOptions(flags: KubeletApiFlags, client: Client, log: Logger): Pick<KubeletServerOptions, 'issuer' | 'clientCaPem'> {
+  if (flags.ca) return { issuer: caIssuer(flags.ca), clientCaPem: flags.ca.certPem };
+  if (!flags.clientCaPem) throw new Error('the kubelet API needs the cluster CA certificate to verify its clients');
+  return { issuer: csrIssuer(client, log), clientCaPem: flags.clientCaPem };
 }
 
 function dnsOptions(flags: { clusterDNS?: string[]; clusterDomain?: string; resolvConf?: string }) {

@@ -49,3 +49,4 @@ export {
 } from './tokens.js';
 export { userFromClientCertificate, type CertificateUser } from './authn.js';
 export { DEFAULT_ISSUER, ServiceAccountTokens, ensureServiceAccountKey, type BoundObject, type TokenSubject, type VerifiedToken } from './service-account-tokens.js';
+export { parseCertificateRequest, createCertificateRequest, signCertificateRequest, type CertificateRequestInfo, type NewCertificateRequest } from './csr.js';

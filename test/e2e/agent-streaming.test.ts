@@ -1,14 +1,17 @@
-// `k8ts agent` in a process of its own serves the kubelet API: a self-signed serving certificate
-// (upstream's kubelet without --tls-cert-file), clients verified against the cluster CA its
-// kubeconfig names; the API server reaches it for kubectl logs, exec and top.
+// `k8ts agent` in a process of its own serves the kubelet API: a serving certificate the cluster CA
+// signed through a kubernetes.io/kubelet-serving CertificateSigningRequest, clients verified against
+// the cluster CA its kubeconfig names; the API server reaches it (verifying it) for kubectl logs, exec and top.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { request } from 'node:https';
+import { connect, type PeerCertificate } from 'node:tls';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
 import { eventually as poll } from '../helpers/eventually.js';
+import { loadKubeconfig } from '../../src/pki/index.js';
 
 const eventually = <T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 60_000) => poll(what, check, timeoutMs);
 const main = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'cli', 'main.js');
@@ -61,5 +64,25 @@ describe('k8ts agent in a process of its own', () => {
       req.end();
     });
     assert.match(outcome, /^error /, 'the TLS handshake fails without a client certificate');
+  });
+
+  test('the agent serves with a certificate the cluster CA issued through its kubelet-serving CSR', async () => {
+    const csrs = JSON.parse(await cluster.kubectl(['get', 'csr', '-o', 'json'])) as { items: { spec: { signerName: string; username: string }; status: { certificate?: string; conditions?: { type: string }[] } }[] };
+    const serving = csrs.items.filter((c) => c.spec.signerName === 'kubernetes.io/kubelet-serving');
+    assert.equal(serving.length, 1);
+    assert.deepEqual(serving[0].status.conditions?.map((c) => c.type), ['Approved']);
+    const node = JSON.parse(await cluster.kubectl(['get', 'node', 'remote-0', '-o', 'json'])) as { status: { daemonEndpoints: { kubeletEndpoint: { Port: number } } } };
+    const kc = await loadKubeconfig(cluster.kubeconfig);
+    const presented = await new Promise<PeerCertificate>((resolve, reject) => {
+      const socket = connect({ host: '127.0.0.1', port: node.status.daemonEndpoints.kubeletEndpoint.Port, servername: 'remote-0', ca: kc.caCertPem, cert: kc.clientCertPem, key: kc.clientKeyPem, checkServerIdentity: () => undefined }, () => {
+        resolve(socket.getPeerCertificate());
+        socket.end();
+      });
+      socket.on('error', reject);
+    });
+    assert.equal(presented.subject.CN, 'system:node:remote-0');
+    assert.equal(presented.subject.O, 'system:nodes');
+    const issued = new X509Certificate(Buffer.from(serving[0].status.certificate ?? '', 'base64'));
+    assert.equal(presented.fingerprint256, issued.fingerprint256);
   });
 });

@@ -1,7 +1,7 @@
 // The generic registry (upstream genericregistry.Store): storage, optimistic
 // concurrency, metadata, validation and deletion for any kind, driven by the
 // kind's strategy.
-import { apiVersionOf, type ApiObject, type KindStrategy, type UpdateSubresource } from '../../api/kind.js';
+import { apiVersionOf, type ApiObject, type KindStrategy, type RequestUser, type UpdateSubresource } from '../../api/kind.js';
 import { FieldPath, type FieldError } from '../../machinery/field.js';
 import {
   alreadyExists,
@@ -32,6 +32,8 @@ export interface WriteOptions {
   fieldManager?: string;
   /** Set when server-side apply already computed managedFields. */
   managedFieldsPrepared?: boolean;
+  /** The requesting user, for kinds that record it. */
+  user?: RequestUser;
 }
 
 export interface DeleteOptions extends WriteOptions {
@@ -255,7 +257,7 @@ export class Resource {
       metaOf(obj).managedFields = updateManagedFields(undefined, obj, options.fieldManager, this.fieldManagerScope(''));
     }
     for (const plugin of this.admission) await plugin.admit?.(obj, 'create');
-    this.strategy.prepareForCreate?.(obj);
+    this.strategy.prepareForCreate?.(obj, options.user);
     fillCreateMeta(this.strategy, obj);
     this.validateCreate(obj, namespace);
     for (const plugin of this.admission) await plugin.validate?.(obj, 'create', { group: this.names.group, resource: this.names.plural, dryRun: options.dryRun === true });

@@ -13,8 +13,8 @@ export interface KubeletClientConfig {
   cert: string;
   key: string;
   /**
-   * --kubelet-certificate-authority: the kubelets' serving certificates must chain to it and name the
-   * address dialled. Without it they are not verified (upstream's default: kubelets serve self-signed).
+   * The CA the kubelets' serving certificates must chain to (and name the address dialled): the cluster
+   * CA, which signs them, or --kubelet-certificate-authority. Without it they are not verified.
    */
   servingCa?: string;
   /** --kubelet-preferred-address-types. */

@@ -1,18 +1,15 @@
 // The kubelet's HTTPS API (port 10250): container logs, exec, attach,
 // port-forward, running pods, health, stats and metrics. Clients must present
 // a certificate the cluster CA signed (the API server's kubelet client
-// certificate; upstream's --client-ca-file). The serving certificate comes
-// from the cluster CA when this process holds it (the server's own nodes);
-// an agent in a process of its own makes a self-signed CA for it, as
-// upstream's kubelet does without --tls-cert-file. The hollow nodes of one
-// process share one server: a request names its node in the TLS server name
-// (SNI) the API server sets.
+// certificate; upstream's --client-ca-file). Each node serves with its own
+// certificate from the cluster CA (serving-certificate.ts). The hollow nodes of
+// one process share one server: a request names its node in the TLS server name
+// (SNI) the API server sets, which also picks the node's certificate.
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { TLSSocket } from 'node:tls';
+import type { SecureContext, TLSSocket } from 'node:tls';
 import type { Logger } from '../../cli/log.js';
-import { createCertificateAuthority, issueServingCertificate, type CertificateAuthority } from '../../pki/index.js';
 import type { HostedNode } from '../host.js';
 import { HttpError, rejectUpgrade, sendJson, sendText } from './http.js';
 import { serveContainerLogs } from './logs.js';
@@ -20,18 +17,17 @@ import { runningPods } from './pods.js';
 import { CpuRates, resourceMetrics, summary } from './stats.js';
 import { serveStream } from './streaming.js';
 import { servePortForward } from './portforward.js';
+import { ServingCertificates, type ServingCertificateIssuer } from './serving-certificate.js';
 
 export const DEFAULT_KUBELET_PORT = 10250;
 
 export interface KubeletServerOptions {
-  /** Signs the serving certificate; without it the kubelet signs its own with a self-signed CA. */
-  ca?: CertificateAuthority;
-  /** Verifies clients (--client-ca-file): the cluster CA's certificate; default the signing CA's. */
-  clientCaPem?: string;
+  /** Issues each node's serving certificate. */
+  issuer: ServingCertificateIssuer;
+  /** Verifies clients (--client-ca-file): the cluster CA's certificate. */
+  clientCaPem: string;
   nodes: HostedNode[];
   host?: string;
-  /** Extra names and IPs the serving certificate covers (the node's addresses). */
-  sans?: { dnsNames: string[]; ips: string[] };
   log: Logger;
 }
 
@@ -41,26 +37,29 @@ export class KubeletServer {
   private readonly startedAt = Date.now();
   private readonly sockets = new Set<Duplex>();
   private readonly cpuRates = new Map<string, CpuRates>();
+  private readonly certificates: ServingCertificates;
 
   constructor(private readonly options: KubeletServerOptions) {
     for (const n of options.nodes) this.nodes.set(n.config.nodeName, n);
+    this.certificates = new ServingCertificates(options.issuer, options.clientCaPem);
   }
 
-  /** Listens (port 0: any free port) and returns the port. */
+  /**
+   * Listens (port 0: any free port) and returns the port. A single node's certificate is issued
+   * first; hollow nodes get theirs at their first connection: issuing a thousand at start
+   * (through CSRs, for an agent) would double the time their nodes take to become Ready.
+   */
   async listen(port: number): Promise<number> {
-    const sans = this.options.sans ?? { dnsNames: [], ips: [] };
-    const name = this.options.nodes[0]?.config.nodeName ?? 'kubelet';
-    const since = Math.floor(this.startedAt / 1000);
-    const issuer = this.options.ca ?? (await createCertificateAuthority({ commonName: `${name}-ca@${since}` }));
-    const clientCa = this.options.clientCaPem ?? this.options.ca?.certPem;
-    if (!clientCa) throw new Error('the kubelet API needs the cluster CA certificate to verify its clients');
-    const serving = await issueServingCertificate(issuer, {
-      commonName: `${name}@${since}`,
-      dnsNames: ['localhost', ...sans.dnsNames],
-      ips: ['127.0.0.1', '::1', ...sans.ips],
-    });
+    const only = this.nodes.size === 1 ? [...this.nodes.values()][0] : undefined;
+    const defaultPair = only ? (await this.certificates.get(only)).pair : undefined;
     const server = createServer(
-      { cert: serving.certPem, key: serving.keyPem, ca: clientCa, requestCert: true, rejectUnauthorized: true },
+      {
+        ...(defaultPair ? { cert: defaultPair.certPem, key: defaultPair.keyPem } : {}),
+        ca: this.options.clientCaPem,
+        requestCert: true,
+        rejectUnauthorized: true,
+        SNICallback: (servername, cb) => this.secureContextFor(servername, cb),
+      },
       (req, res) => void this.serve(req, res),
     );
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.serveUpgrade(req, socket, head));
@@ -78,7 +77,18 @@ export class KubeletServer {
     });
   }
 
+  /** The TLS context of the node a connection names (SNI), or of the only node. */
+  private secureContextFor(servername: string, cb: (err: Error | null, ctx?: SecureContext) => void): void {
+    const node = this.nodes.get(servername) ?? (this.nodes.size === 1 ? [...this.nodes.values()][0] : undefined);
+    if (!node) return cb(new Error(`node "${servername}" is not served here`));
+    this.certificates.get(node).then(
+      ({ context }) => cb(null, context),
+      (err: Error) => cb(err),
+    );
+  }
+
   async close(): Promise<void> {
+    this.certificates.stop();
     const server = this.server;
     if (!server) return;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
