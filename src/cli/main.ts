@@ -26,6 +26,7 @@ Flags (k3s names):
   --cluster-domain DOMAIN     cluster DNS domain (default cluster.local)
   --resolv-conf PATH          the node's resolver for pods (default: /etc/resolv.conf, else
                               systemd-resolved's, else 8.8.8.8; loopback resolvers are passed over)
+  --allowed-unsafe-sysctls LIST  sysctls (or prefix.* patterns) outside the safe set pods may set (comma-separated)
   --disable-scheduler         do not run the scheduler
   --simulated-nodes N         run N hollow nodes (simulated runtime) in this process
   --node-name NAME            the agent's node name (hollow nodes: prefix of their names, default k8ts-sim)
@@ -78,6 +79,7 @@ async function main(argv: string[]): Promise<void> {
       'cluster-dns': { type: 'string' },
       'cluster-domain': { type: 'string' },
       'resolv-conf': { type: 'string' },
+      'allowed-unsafe-sysctls': { type: 'string' },
       'disable-scheduler': { type: 'boolean' },
       'simulated-nodes': { type: 'string' },
       'node-name': { type: 'string' },
@@ -109,6 +111,7 @@ async function main(argv: string[]): Promise<void> {
       clusterDNS: parseClusterDNS(values['cluster-dns']),
       clusterDomain: values['cluster-domain'],
       resolvConf: values['resolv-conf'],
+      allowedUnsafeSysctls: values['allowed-unsafe-sysctls']?.split(',').filter(Boolean),
       disableScheduler: values['disable-scheduler'],
       simulatedNodes: Number(values['simulated-nodes'] ?? 0),
       nodeName: values['node-name'],

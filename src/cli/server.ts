@@ -65,6 +65,8 @@ export interface ServerFlags {
   clusterDomain?: string;
   /** --resolv-conf: the node's resolver for pods, default /etc/resolv.conf. */
   resolvConf?: string;
+  /** --allowed-unsafe-sysctls: sysctls (or `prefix.*` patterns) outside the safe set pods may set. */
+  allowedUnsafeSysctls?: string[];
   /** How often container logs are checked for rotation (tests shorten upstream's 10 s). */
   containerLogMonitorPeriodMs?: number;
 }
@@ -120,7 +122,7 @@ export async function startServer(flags: ServerFlags, log: Logger): Promise<Runn
   const ipamClient = loopbackClient('k8ts-node-ipam');
   const nodeIpam = new NodeIpamController(ipamClient.resource(nodesResource), flags.clusterCidr, log);
   await nodeIpam.start();
-  const dns = { clusterDNS: flags.clusterDNS ?? [defaultClusterDNS(flags.serviceCidr)], clusterDomain: flags.clusterDomain, resolvConf: flags.resolvConf };
+  const dns = { clusterDNS: flags.clusterDNS ?? [defaultClusterDNS(flags.serviceCidr)], clusterDomain: flags.clusterDomain, resolvConf: flags.resolvConf, allowedUnsafeSysctls: flags.allowedUnsafeSysctls };
   let agents: RunningAgents | undefined;
   if (!flags.disableAgent && (flags.simulatedNodes ?? 0) > 0) {
     agents = await startSimulatedNodes(

@@ -23,6 +23,7 @@ Flags:
   --cluster-domain DOMAIN     the cluster's DNS domain (default cluster.local)
   --resolv-conf PATH          the node's resolver for pods (default: /etc/resolv.conf, else
                               systemd-resolved's, else 8.8.8.8; loopback resolvers are passed over)
+  --allowed-unsafe-sysctls LIST  sysctls (or prefix.* patterns) outside the safe set pods may set (comma-separated)
   --kubelet-port N            the kubelet API's port (default 10250; 0: any free port)
   --container-log-max-size Q  rotate a container's log at this size (default 10Mi)
   --container-log-max-files N keep this many log files per container (default 5)
@@ -44,6 +45,7 @@ export async function runAgent(args: string[]): Promise<void> {
       'cluster-dns': { type: 'string' },
       'cluster-domain': { type: 'string' },
       'resolv-conf': { type: 'string' },
+      'allowed-unsafe-sysctls': { type: 'string' },
       'kubelet-port': { type: 'string' },
       'container-log-max-size': { type: 'string' },
       'container-log-max-files': { type: 'string' },
@@ -75,6 +77,7 @@ export async function runAgent(args: string[]): Promise<void> {
     clusterDNS: parseClusterDNS(values['cluster-dns']),
     clusterDomain: values['cluster-domain'],
     resolvConf: values['resolv-conf'],
+    allowedUnsafeSysctls: values['allowed-unsafe-sysctls']?.split(',').filter(Boolean),
   };
   const agent =
     values.runtime === 'containerd'

@@ -45,6 +45,8 @@ export interface NodeAgentFlags {
   clusterDNS?: string[];
   clusterDomain?: string;
   resolvConf?: string;
+  /** --allowed-unsafe-sysctls: sysctls (or `prefix.*` patterns) outside the safe set pods may set. */
+  allowedUnsafeSysctls?: string[];
 }
 
 export interface RunningAgents {
@@ -73,7 +75,7 @@ export async function startSimulatedNodes(flags: NodeAgentFlags, log: Logger): P
     nodes,
     backoffBaseMs: flags.backoffBaseMs,
     retryMs: flags.retryMs,
-    ...dnsOptions(flags),
+    ...hostOptions(flags),
   });
   await host.start();
   return {
@@ -106,6 +108,8 @@ export interface ContainerdAgentFlags {
   clusterDNS?: string[];
   clusterDomain?: string;
   resolvConf?: string;
+  /** --allowed-unsafe-sysctls: sysctls (or `prefix.*` patterns) outside the safe set pods may set. */
+  allowedUnsafeSysctls?: string[];
   /** Serve the kubelet's API (logs, exec, attach, port-forward, stats). */
   kubelet?: KubeletApiFlags;
   /** Container log rotation (--container-log-max-size, --container-log-max-files). */
@@ -143,7 +147,7 @@ export async function startContainerdAgent(flags: ContainerdAgentFlags, log: Log
       throw err;
     }
   }
-  const host = new KubeletHost({ client, log, nodes: [node.hosted], backoffBaseMs: flags.backoffBaseMs, retryMs: flags.retryMs, volumeResyncMs: flags.volumeResyncMs, ...dnsOptions(flags) });
+  const host = new KubeletHost({ client, log, nodes: [node.hosted], backoffBaseMs: flags.backoffBaseMs, retryMs: flags.retryMs, volumeResyncMs: flags.volumeResyncMs, ...hostOptions(flags) });
   const logs = new ContainerLogManager(node.hosted.runtime, { maxSize: flags.containerLogMaxSize, maxFiles: flags.containerLogMaxFiles }, (message) => log.warn('kubelet', message));
   try {
     await host.start();
@@ -177,8 +181,9 @@ function servingOptions(flags: KubeletApiFlags, client: Client, log: Logger): Pi
   return { issuer: csrIssuer(client, log), clientCaPem: flags.clientCaPem };
 }
 
-function dnsOptions(flags: { clusterDNS?: string[]; clusterDomain?: string; resolvConf?: string }) {
-  return { clusterDNS: flags.clusterDNS, clusterDomain: flags.clusterDomain, resolvConf: flags.resolvConf };
+/** What every node of this process shares: DNS for pods and the sysctls it allows. */
+function hostOptions(flags: { clusterDNS?: string[]; clusterDomain?: string; resolvConf?: string; allowedUnsafeSysctls?: string[] }) {
+  return { clusterDNS: flags.clusterDNS, clusterDomain: flags.clusterDomain, resolvConf: flags.resolvConf, allowedUnsafeSysctls: flags.allowedUnsafeSysctls };
 }
 
 async function agentClient(kubeconfigPath: string, server?: string): Promise<Client> {

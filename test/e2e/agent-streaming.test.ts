@@ -23,7 +23,7 @@ describe('k8ts agent in a process of its own', () => {
 
   before(async () => {
     cluster = await startTestCluster();
-    agent = spawn(process.execPath, [main, 'agent', '--runtime', 'simulated', '--kubeconfig', cluster.kubeconfig, '--node-name', 'remote', '--kubelet-port', '0'], {
+    agent = spawn(process.execPath, [main, 'agent', '--runtime', 'simulated', '--kubeconfig', cluster.kubeconfig, '--node-name', 'remote', '--kubelet-port', '0', '--allowed-unsafe-sysctls', 'kernel.msg*'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     agent.stdout!.on('data', (c: Buffer) => (agentOutput += c.toString()));
@@ -52,6 +52,24 @@ describe('k8ts agent in a process of its own', () => {
       return r.code === 0 ? r.stdout : undefined;
     });
     assert.match(top, /^far\s+\d+m\s+\d+Mi/);
+  });
+
+  test('--allowed-unsafe-sysctls lets pods set the sysctls it names; other unsafe ones are rejected', async () => {
+    const pod = (name: string, sysctl: string) =>
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name },
+        spec: { nodeName: 'remote-0', securityContext: { sysctls: [{ name: sysctl, value: '65536' }] }, containers: [{ name: 'c', image: 'busybox', command: ['sleep', '3600'] }] },
+      });
+    await cluster.kubectl(['create', '-f', '-'], { stdin: pod('allowed-sysctl', 'kernel.msgmax') });
+    await cluster.kubectl(['create', '-f', '-'], { stdin: pod('forbidden-sysctl', 'kernel.sem') });
+    await eventually('allowed-sysctl Running', async () => (await cluster.kubectl(['get', 'pod', 'allowed-sysctl', '-o', 'jsonpath={.status.phase}'])) === 'Running');
+    const rejected = await eventually('forbidden-sysctl rejected', async () => {
+      const status = await cluster.kubectl(['get', 'pod', 'forbidden-sysctl', '-o', 'jsonpath={.status.phase}/{.status.reason}/{.status.message}']);
+      return status.startsWith('Failed/') ? status : undefined;
+    });
+    assert.equal(rejected, 'Failed/SysctlForbidden/Pod was rejected: forbidden sysctl: "kernel.sem" not allowlisted');
   });
 
   test('the agent\'s kubelet API refuses a client without a certificate the cluster CA signed', async () => {
