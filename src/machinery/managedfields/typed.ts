@@ -75,6 +75,9 @@ export function compare(before: Value, after: Value, meta: PatchMeta): Compariso
 
 function compareInto(before: Value, after: Value, meta: PatchMeta, out: Comparison): void {
   if (before === undefined && after === undefined) return;
+  // One side missing (every field of a create): all of the other side is added, or removed.
+  if (before === undefined) return markWhole(after!, meta, out.added);
+  if (after === undefined) return markWhole(before, meta, out.removed);
   const sameShape = Array.isArray(before) === Array.isArray(after) && isJsonObject(before) === isJsonObject(after);
   const leaf = (isLeaf(before, meta) && isLeaf(after, meta)) || (before !== undefined && after !== undefined && !sameShape);
   if (leaf || (isEmptyMap(before) && isEmptyMap(after))) {
@@ -96,6 +99,17 @@ function compareInto(before: Value, after: Value, meta: PatchMeta, out: Comparis
       continue;
     }
     compareInto(b.get(key)?.value, a.get(key)?.value, m, child);
+  }
+}
+
+/** Compare's answer for a value on one side only: the value's node and every node beneath it. */
+function markWhole(value: JsonValue, meta: PatchMeta, set: FieldSet): void {
+  set.member = true;
+  if (isLeaf(value, meta)) return;
+  const isSet = Array.isArray(value) && meta.listType === 'set';
+  for (const [key, child] of childrenOf(value, meta)) {
+    if (isSet) set.child(key).member = true;
+    else markWhole(child.value, child.meta, set.child(key));
   }
 }
 
