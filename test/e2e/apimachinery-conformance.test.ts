@@ -2,8 +2,8 @@
 // through HTTPS with the admin's credentials, each named after its testname.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { apiClient, type ApiClient, type WatchEventJson, type WatchStream } from '../helpers/api.js';
-import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
+import { type ApiClient, type WatchEventJson, type WatchStream } from '../helpers/api.js';
+import { startApiCluster, type TestCluster } from '../helpers/cluster.js';
 
 type Meta = { name: string; resourceVersion: string; labels?: Record<string, string> };
 type List = { metadata: { resourceVersion: string; continue?: string; remainingItemCount?: number }; items: { metadata: Meta }[] };
@@ -15,10 +15,7 @@ describe('API machinery conformance', () => {
   let cluster: TestCluster;
   let api: ApiClient;
 
-  before(async () => {
-    cluster = await startTestCluster();
-    api = await apiClient(cluster.kubeconfig);
-  });
+  before(async () => ({ cluster, api } = await startApiCluster()));
   after(async () => cluster.stop());
 
   async function createNamespace(name: string): Promise<void> {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { apiClient, type ApiClient } from '../helpers/api.js';
-import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
+import { startApiCluster, type TestCluster } from '../helpers/cluster.js';
 
 type Obj = { metadata: { name: string; resourceVersion: string; labels?: Record<string, string> }; [k: string]: unknown };
 type List = { metadata: { resourceVersion: string; continue?: string; remainingItemCount?: number }; items: Obj[] };
@@ -13,10 +13,7 @@ describe('API machinery', () => {
   let api: ApiClient;
   const cms = '/api/v1/namespaces/default/configmaps';
 
-  before(async () => {
-    cluster = await startTestCluster();
-    api = await apiClient(cluster.kubeconfig);
-  });
+  before(async () => ({ cluster, api } = await startApiCluster()));
   after(async () => cluster.stop());
 
   const configMap = (name: string, labels: Record<string, string> = {}, data: Record<string, string> = { k: 'v' }) => ({

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { parse } from 'yaml';
-import { apiClient, type ApiClient } from '../helpers/api.js';
-import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
+import { type ApiClient } from '../helpers/api.js';
+import { startApiCluster, type TestCluster } from '../helpers/cluster.js';
 
 type Entry = { manager: string; operation: string; apiVersion: string; fieldsV1: Record<string, unknown>; subresource?: string };
 type Deployment = {
@@ -31,10 +31,7 @@ describe('apply and managedFields', () => {
   let cluster: TestCluster;
   let api: ApiClient;
 
-  before(async () => {
-    cluster = await startTestCluster();
-    api = await apiClient(cluster.kubeconfig);
-  });
+  before(async () => ({ cluster, api } = await startApiCluster()));
   after(async () => cluster.stop());
 
   const get = async (ns: string, name: string) =>

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { startServer } from '../../src/cli/server.js';
 import { createLogger } from '../../src/cli/log.js';
 import { apiClient, type ApiClient } from '../helpers/api.js';
-import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
+import { startApiCluster, type TestCluster } from '../helpers/cluster.js';
 import { kubectl } from '../helpers/kubectl.js';
 import { eventually } from './apps-readiness.js';
 
@@ -29,25 +29,13 @@ describe('garbage collector', () => {
   let api: ApiClient;
   const ns = 'default';
 
-  before(async () => {
-    cluster = await startTestCluster({ simulatedNodes: 1 });
-    api = await apiClient(cluster.kubeconfig);
-  });
-  after(async () => {
-    await cluster.stop();
-  });
+  before(async () => ({ cluster, api } = await startApiCluster({ simulatedNodes: 1 })));
+  after(async () => cluster.stop());
 
-  const get = async (path: string) => {
-    const res = await api.request('GET', path);
-    return res.status === 404 ? undefined : (res.body as Obj);
-  };
+  const get = (path: string) => api.getIfExists<Obj>(path);
   const list = async (path: string) => ((await api.request('GET', path)).body as { items: Obj[] }).items;
   const podsWith = (selector: string) => list(`/api/v1/namespaces/${ns}/pods?labelSelector=${encodeURIComponent(selector)}`);
-  const create = async (path: string, obj: unknown) => {
-    const res = await api.request('POST', path, obj);
-    assert.equal(res.status, 201, res.text);
-    return res.body as Obj;
-  };
+  const create = (path: string, obj: unknown) => api.create<Obj>(path, obj);
   const remove = async (path: string, propagationPolicy?: string) => {
     const res = await api.request('DELETE', path, { kind: 'DeleteOptions', apiVersion: 'v1', ...(propagationPolicy ? { propagationPolicy } : {}) });
     assert.ok(res.status === 200 || res.status === 202, res.text);

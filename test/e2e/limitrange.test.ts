@@ -2,8 +2,8 @@
 // (test/e2e/scheduling/limit_range.go, preemption.go) check them, through HTTPS and the real kubectl.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { apiClient, type ApiClient } from '../helpers/api.js';
-import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
+import { type ApiClient } from '../helpers/api.js';
+import { startApiCluster, type TestCluster } from '../helpers/cluster.js';
 
 type Resources = { requests?: Record<string, string>; limits?: Record<string, string> };
 type PodBody = { metadata: { annotations?: Record<string, string> }; spec: { containers: { resources: Resources }[] } };
@@ -15,10 +15,7 @@ describe('LimitRange and PriorityClass', () => {
   let cluster: TestCluster;
   let api: ApiClient;
 
-  before(async () => {
-    cluster = await startTestCluster();
-    api = await apiClient(cluster.kubeconfig);
-  });
+  before(async () => ({ cluster, api } = await startApiCluster()));
   after(async () => cluster.stop());
 
   const pod = (name: string, resources: Resources = {}) => ({

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { apiClient, type ApiClient } from '../helpers/api.js';
-import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
+import { type ApiClient } from '../helpers/api.js';
+import { startApiCluster, type TestCluster } from '../helpers/cluster.js';
 import { eventually } from './apps-readiness.js';
 
 interface Condition {
@@ -38,23 +38,11 @@ describe('namespaces', () => {
   let cluster: TestCluster;
   let api: ApiClient;
 
-  before(async () => {
-    cluster = await startTestCluster({ simulatedNodes: 1 });
-    api = await apiClient(cluster.kubeconfig);
-  });
-  after(async () => {
-    await cluster.stop();
-  });
+  before(async () => ({ cluster, api } = await startApiCluster({ simulatedNodes: 1 })));
+  after(async () => cluster.stop());
 
-  const get = async (path: string) => {
-    const res = await api.request('GET', path);
-    return res.status === 404 ? undefined : (res.body as Obj);
-  };
-  const create = async (path: string, obj: unknown) => {
-    const res = await api.request('POST', path, obj);
-    assert.equal(res.status, 201, res.text);
-    return res.body as Obj;
-  };
+  const get = (path: string) => api.getIfExists<Obj>(path);
+  const create = (path: string, obj: unknown) => api.create<Obj>(path, obj);
   const merge = (path: string, patch: unknown) => api.request('PATCH', path, patch, { 'Content-Type': 'application/merge-patch+json' });
   const createNamespace = async (name: string) => {
     await cluster.kubectl(['create', 'namespace', name]);

@@ -2,8 +2,8 @@
 // priority and default tolerations, and graceful deletion.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { apiClient, type ApiClient } from '../helpers/api.js';
-import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
+import { type ApiClient } from '../helpers/api.js';
+import { startApiCluster, type TestCluster } from '../helpers/cluster.js';
 
 type Pod = {
   metadata: { name: string; deletionTimestamp?: string; deletionGracePeriodSeconds?: number };
@@ -29,10 +29,7 @@ describe('pod subresources and admission', () => {
     return res.body as Pod;
   };
 
-  before(async () => {
-    cluster = await startTestCluster();
-    api = await apiClient(cluster.kubeconfig);
-  });
+  before(async () => ({ cluster, api } = await startApiCluster()));
   after(async () => cluster.stop());
 
   test('discovery lists pods/binding, pods/eviction and pods/ephemeralcontainers', async () => {

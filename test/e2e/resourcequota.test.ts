@@ -2,8 +2,8 @@
 // fit, as the conformance behaviours (test/e2e/apimachinery/resource_quota.go) check them.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { apiClient, type ApiClient } from '../helpers/api.js';
-import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
+import { type ApiClient } from '../helpers/api.js';
+import { startApiCluster, type TestCluster } from '../helpers/cluster.js';
 
 type ResourceList = Record<string, string>;
 type Quota = { metadata: { name: string; labels?: Record<string, string> }; spec: { hard: ResourceList }; status?: { hard?: ResourceList; used?: ResourceList } };
@@ -15,10 +15,7 @@ describe('ResourceQuota', () => {
   let cluster: TestCluster;
   let api: ApiClient;
 
-  before(async () => {
-    cluster = await startTestCluster();
-    api = await apiClient(cluster.kubeconfig);
-  });
+  before(async () => ({ cluster, api } = await startApiCluster()));
   after(async () => cluster.stop());
 
   async function namespace(name: string): Promise<string> {

@@ -6,8 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import { createLogger } from '../../src/cli/log.js';
 import { Client } from '../../src/client/rest.js';
 import { startScheduler } from '../../src/scheduler/run.js';
-import { apiClient, type ApiClient } from '../helpers/api.js';
-import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
+import { type ApiClient } from '../helpers/api.js';
+import { startApiCluster, type TestCluster } from '../helpers/cluster.js';
 
 interface PodJson {
   metadata: { name: string; uid: string; deletionTimestamp?: string };
@@ -20,10 +20,7 @@ describe('scheduling', () => {
   let api: ApiClient;
   let nsCounter = 0;
 
-  before(async () => {
-    cluster = await startTestCluster();
-    api = await apiClient(cluster.kubeconfig);
-  });
+  before(async () => ({ cluster, api } = await startApiCluster()));
   after(async () => cluster.stop());
 
   async function createNode(name: string, opts: { cpu?: string; memory?: string; pods?: string; labels?: Record<string, string>; taints?: object[]; extra?: Record<string, string> } = {}): Promise<void> {

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { startServer } from '../../src/cli/server.js';
 import { createLogger } from '../../src/cli/log.js';
 import { apiClient, type ApiClient } from '../helpers/api.js';
-import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
+import { startApiCluster, type TestCluster } from '../helpers/cluster.js';
 
 type Service = { metadata: { name: string }; spec: { type?: string; clusterIP?: string; clusterIPs?: string[]; ports: { port: number; nodePort?: number }[] } };
 type StatusBody = { code: number; reason: string; message: string };
@@ -37,10 +37,7 @@ describe('Service allocation', () => {
     return res.body as Service;
   };
 
-  before(async () => {
-    cluster = await startTestCluster();
-    api = await apiClient(cluster.kubeconfig);
-  });
+  before(async () => ({ cluster, api } = await startApiCluster()));
   after(async () => cluster.stop());
 
   test('a ClusterIP Service gets a free address of the service CIDR', async () => {

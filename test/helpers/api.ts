@@ -11,6 +11,10 @@ export interface ApiResponse {
 
 export interface ApiClient {
   request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse>;
+  /** The object at `path`, or undefined when it is 404. */
+  getIfExists<T = unknown>(path: string): Promise<T | undefined>;
+  /** POSTs `obj` to `path`; anything but 201 Created throws with the answer's text. */
+  create<T = unknown>(path: string, obj: unknown): Promise<T>;
   /** Opens a watch and yields its events until closed. */
   watch(path: string): WatchStream;
 }
@@ -39,7 +43,18 @@ export async function apiClient(kubeconfigPath: string, credentials = true): Pro
     headers,
     ...tls,
   });
-  return {
+  const client: ApiClient = {
+    async getIfExists<T>(path: string) {
+      const res = await client.request('GET', path);
+      if (res.status === 404) return undefined;
+      if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${res.text}`);
+      return res.body as T;
+    },
+    async create<T>(path: string, obj: unknown) {
+      const res = await client.request('POST', path, obj);
+      if (res.status !== 201) throw new Error(`POST ${path}: ${res.status} ${res.text}`);
+      return res.body as T;
+    },
     request(method, path, body, headers = {}) {
       return new Promise((resolve, reject) => {
         const payload = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
@@ -102,4 +117,5 @@ export async function apiClient(kubeconfigPath: string, credentials = true): Pro
       };
     },
   };
+  return client;
 }

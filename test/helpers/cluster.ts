@@ -5,6 +5,7 @@ import { createLogger } from '../../src/cli/log.js';
 import { kubectl, type KubectlOptions, type KubectlResult } from './kubectl.js';
 import { tempDir } from './tmp.js';
 import { acquireHostLock } from './host-lock.js';
+import { apiClient, type ApiClient } from './api.js';
 
 export interface TestCluster {
   server: RunningServer;
@@ -90,4 +91,10 @@ export async function startTestCluster(
       return server.stop().finally(() => releaseHost?.());
     },
   };
+}
+
+/** A test cluster and a raw API client with its admin credentials. */
+export async function startApiCluster(options?: Parameters<typeof startTestCluster>[0]): Promise<{ cluster: TestCluster; api: ApiClient }> {
+  const cluster = await startTestCluster(options);
+  return { cluster, api: await apiClient(cluster.kubeconfig) };
 }
