@@ -24,7 +24,9 @@ interface PodJson {
 }
 
 /** A CGI script for busybox httpd that records each request's query in the handler pod's log (upstream's netexec /echo). */
-const ECHO_CGI = '#!/bin/sh\necho "GET /echo?$QUERY_STRING hook=$HTTP_X_HOOK" >&2\nprintf "Content-Type: text/plain\\r\\n\\r\\nok\\n"\n';
+// Logs each request (method, query, X-Hook header, body) to stderr, where `kubectl logs` sees it.
+const ECHO_CGI =
+  '#!/bin/sh\nbody=""\n[ -n "$CONTENT_LENGTH" ] && body=$(head -c "$CONTENT_LENGTH")\necho "$REQUEST_METHOD /echo?$QUERY_STRING hook=$HTTP_X_HOOK body=$body" >&2\nprintf "Content-Type: text/plain\\r\\n\\r\\nok\\n"\n';
 const HANDLER_COMMAND = ['sh', '-c', `mkdir -p /www/cgi-bin && printf '%s' "$ECHO_CGI" > /www/cgi-bin/echo && chmod 755 /www/cgi-bin/echo && exec httpd -f -p 8080 -h /www`];
 
 describe('lifecycle hooks and volumes on real containers', () => {
@@ -113,6 +115,16 @@ describe('lifecycle hooks and volumes on real containers', () => {
       await running('pod-with-prestop-http-hook');
       await cluster.kubectl(['delete', 'pod', 'pod-with-prestop-http-hook', '--wait=true', '--timeout=60s']);
       await handlerGot('prestop-http');
+    });
+
+    test('Pods, prestop hook', async () => {
+      // Upstream's tester posts {"Source": "prestop"} to the server pod's /write from its preStop hook.
+      const post = ['wget', '-qO-', '--post-data', '{"Source": "prestop"}', `http://${handlerIP}:8080/cgi-bin/echo?msg=write`];
+      await create(pod('tester', { terminationGracePeriodSeconds: 5, containers: [{ name: 'tester', image: 'busybox', command: ['sleep', '600'], lifecycle: { preStop: { exec: { command: post } } } }] }));
+      await running('tester');
+      await cluster.kubectl(['delete', 'pod', 'tester', '--wait=true', '--timeout=60s']);
+      assert.match((await cluster.kubectlResult(['get', 'pod', 'tester'])).stderr, /pods "tester" not found/);
+      await eventually('the server received the prestop write', async () => (await logs('pod-handle-http-request')).includes('POST /echo?msg=write hook= body={"Source": "prestop"}'));
     });
 
     test('an httpGet hook defaults to the pod IP, resolves a named port and sends its headers', async () => {

@@ -70,6 +70,30 @@ describe('node agent with simulated nodes', () => {
     assert.equal(cidrs.size, 3);
   });
 
+  test('Conformance tests minimum number of nodes.', async () => {
+    type NodeJson = { spec: { unschedulable?: boolean; taints?: { effect: string }[] }; status: { conditions: { type: string; status: string }[] } };
+    const { items } = JSON.parse(await cluster.kubectl(['get', 'nodes', '-o', 'json'])) as { items: NodeJson[] };
+    const schedulable = items.filter(
+      (n) => !n.spec.unschedulable && !(n.spec.taints ?? []).some((t) => t.effect !== 'PreferNoSchedule') && n.status.conditions.some((c) => c.type === 'Ready' && c.status === 'True'),
+    );
+    assert.ok(schedulable.length >= 2, `${schedulable.length} untainted Ready nodes`);
+  });
+
+  test('Node, resource lifecycle', async () => {
+    // A Node object with no kubelet behind it, as upstream's test makes.
+    const name = 'e2e-fake-node-lifecycle';
+    await cluster.kubectl(['create', '-f', '-'], { stdin: JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name } }) });
+    assert.equal(await cluster.kubectl(['get', 'node', name, '-o', 'jsonpath={.metadata.name}']), name);
+    await cluster.kubectl(['patch', 'node', name, '--type=merge', '-p', '{"metadata":{"labels":{"patched":"true"}}}']);
+    assert.equal(await cluster.kubectl(['get', 'nodes', '-l', 'patched=true', '-o', 'jsonpath={.items[*].metadata.name}']), name);
+    const node = JSON.parse(await cluster.kubectl(['get', 'node', name, '-o', 'json'])) as { metadata: { labels: Record<string, string> } };
+    node.metadata.labels.updated = 'true';
+    await cluster.kubectl(['replace', '-f', '-'], { stdin: JSON.stringify(node) });
+    assert.equal(await cluster.kubectl(['get', 'node', name, '-o', 'jsonpath={.metadata.labels.updated}']), 'true');
+    await cluster.kubectl(['delete', 'node', name, '--wait=true']);
+    assert.match((await cluster.kubectlResult(['get', 'node', name])).stderr, /nodes "e2e-fake-node-lifecycle" not found/);
+  });
+
   test('Pods, assigned hostip', async () => {
     await apply(pod('web', 'k8ts-sim-0', { containers: [{ name: 'nginx', image: 'nginx' }] }));
     const p = await eventually('web Running', async () => {
