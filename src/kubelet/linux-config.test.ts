@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { IPod } from 'kubernetes-models/v1/Pod';
 import { ContainerConfigError } from './env.js';
-import { containerResources, containerSecurityContext, podCgroupParent, podPortMappings } from './linux-config.js';
+import { containerLinuxConfig, containerResources, containerSecurityContext, podCgroupParent, podPortMappings } from './linux-config.js';
 
 const pod = (spec: Partial<NonNullable<IPod['spec']>>): IPod => ({ metadata: { name: 'p', namespace: 'ns', uid: 'u1' }, spec: { containers: [{ name: 'c' }], ...spec } }) as IPod;
 
@@ -34,4 +34,13 @@ test('security context: the container overrides the pod; runAsNonRoot without a 
 test('sandbox: cgroup parent by QoS, host ports', () => {
   assert.equal(podCgroupParent(pod({})), '/kubepods/besteffort/podu1');
   assert.deepEqual(podPortMappings(pod({ containers: [{ name: 'c', ports: [{ containerPort: 80, hostPort: 8080 }, { containerPort: 81 }] }] })), [{ protocol: 'TCP', containerPort: 80, hostPort: 8080 }]);
+});
+
+test('an ephemeral container with a target joins its PID namespace unless the pod shares one', () => {
+  const p = pod({});
+  const c = p.spec!.containers[0];
+  assert.deepEqual(containerLinuxConfig(p, c, 'target-id').securityContext?.namespaceOptions, { network: 'POD', pid: 'TARGET', ipc: 'POD', targetId: 'target-id' });
+  assert.equal(containerLinuxConfig(p, c).securityContext?.namespaceOptions?.pid, 'CONTAINER');
+  const shared = pod({ shareProcessNamespace: true });
+  assert.equal(containerLinuxConfig(shared, shared.spec!.containers[0], 'target-id').securityContext?.namespaceOptions?.pid, 'POD');
 });

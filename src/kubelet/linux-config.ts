@@ -101,8 +101,15 @@ export function containerSecurityContext(pod: IPod, c: IContainer): NonNullable<
   };
 }
 
-export function containerLinuxConfig(pod: IPod, c: IContainer): LinuxContainerConfig {
-  return { resources: containerResources(pod, c), securityContext: containerSecurityContext(pod, c) };
+/**
+ * `targetId`: the running container whose PID namespace an ephemeral container with targetContainerName
+ * joins (kubectl debug --target) — unless the pod already shares one namespace or the node's.
+ */
+export function containerLinuxConfig(pod: IPod, c: IContainer, targetId?: string): LinuxContainerConfig {
+  const securityContext = containerSecurityContext(pod, c);
+  const ns = securityContext.namespaceOptions;
+  if (targetId && ns?.pid === 'CONTAINER') securityContext.namespaceOptions = { ...ns, pid: 'TARGET', targetId };
+  return { resources: containerResources(pod, c), securityContext };
 }
 
 /** The pod-level cgroup, as upstream's cgroupfs driver names it: /kubepods[/burstable|/besteffort]/pod<uid>. */

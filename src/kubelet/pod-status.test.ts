@@ -157,3 +157,21 @@ test('termination messages share 12 KiB between the pod containers: each is cut 
   assert.equal(s.containerStatuses![0].state?.terminated?.message, 'x'.repeat(3072));
   assert.equal(s.containerStatuses![1].state?.terminated?.message, 'short');
 });
+
+test('a container that failed to start waits in RunContainerError if it will be restarted, else stays terminated: StartError, Failed', () => {
+  const startError = (restartPolicy: 'Always' | 'OnFailure' | 'Never') => {
+    const failed = { ...ctr('app', 'CONTAINER_EXITED', { exitCode: 128 }), reason: 'StartError', message: 'exec: "nope": executable file not found in $PATH' };
+    return computePodStatus(input(pod({ restartPolicy }), [failed], { app: { reason: 'RunContainerError', message: failed.message } }));
+  };
+  const never = startError('Never');
+  assert.equal(never.phase, 'Failed');
+  const cs = never.containerStatuses![0];
+  assert.deepEqual([cs.state?.terminated?.reason, cs.state?.terminated?.exitCode, cs.state?.terminated?.message], ['StartError', 128, 'exec: "nope": executable file not found in $PATH']);
+  assert.deepEqual(cs.lastState, {});
+  for (const policy of ['Always', 'OnFailure'] as const) {
+    const s = startError(policy);
+    assert.equal(s.containerStatuses![0].state?.waiting?.reason, 'RunContainerError', policy);
+    assert.equal(s.containerStatuses![0].lastState?.terminated?.reason, 'StartError', policy);
+    assert.equal(s.phase, 'Running', policy);
+  }
+});

@@ -65,6 +65,14 @@ function terminatedOf(c: RuntimeContainerStatus, input: PodStatusInput): NonNull
   } as NonNullable<IContainerStatus['state']>['terminated'];
 }
 
+/** Upstream ShouldContainerBeRestarted for a container whose latest attempt exited with `exitCode`. */
+function restartsAfterExit(spec: IContainer, pod: IPod, exitCode: number): boolean {
+  if (pod.metadata?.deletionTimestamp) return false;
+  if (isRestartableInit(spec)) return true;
+  const policy = pod.spec?.restartPolicy ?? 'Always';
+  return policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0);
+}
+
 function restartCountOf(c: RuntimeContainerStatus): number {
   return Number(c.annotations[ANNOTATION_RESTART_COUNT] ?? c.metadata.attempt) || 0;
 }
@@ -107,7 +115,9 @@ function containerStatus(spec: IContainer, input: PodStatusInput, defaultWaiting
       break;
     }
     case 'CONTAINER_EXITED':
-      if (override) {
+      // Only a container that will run again waits (back-off, a failed start); one that will not stays terminated,
+      // as one that failed to start with restartPolicy Never: StartError, exit code 128.
+      if (override && restartsAfterExit(spec, input.pod, current.exitCode)) {
         status.state = { waiting: { reason: override.reason, ...(override.message ? { message: override.message } : {}) } };
         status.lastState = { terminated: terminatedOf(current, input) };
       } else {

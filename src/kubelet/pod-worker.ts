@@ -360,7 +360,9 @@ export class PodWorker {
       }
       // Ephemeral containers (kubectl debug) start once and are never restarted.
       for (const c of this.pod.spec?.ephemeralContainers ?? []) {
-        if (attemptsOf(containers, c.name).length === 0) await this.startContainer(c as IContainer, false, 0, sandbox.id, sandboxConfig, podIP);
+        if (attemptsOf(containers, c.name).length > 0) continue;
+        const [target] = c.targetContainerName ? attemptsOf(containers, c.targetContainerName) : [];
+        await this.startContainer(c as IContainer, false, 0, sandbox.id, sandboxConfig, podIP, undefined, target?.state === 'CONTAINER_RUNNING' ? target.id : undefined);
       }
     }
     containers = await this.containerStatuses();
@@ -453,7 +455,16 @@ export class PodWorker {
   }
 
   /** Pulls, resolves the environment, creates and starts one container; on failure records why it waits. */
-  private async startContainer(c: IContainer, init: boolean, restartCount: number, sandboxId: string, sandboxConfig: PodSandboxConfig, podIP: string, previous?: ContainerStatus): Promise<boolean> {
+  private async startContainer(
+    c: IContainer,
+    init: boolean,
+    restartCount: number,
+    sandboxId: string,
+    sandboxConfig: PodSandboxConfig,
+    podIP: string,
+    previous?: ContainerStatus,
+    pidTargetId?: string,
+  ): Promise<boolean> {
     const ref = containerRef(this.pod, c.name, init);
     const ev = this.ctx.events;
     const node = this.ctx.nodeName;
@@ -512,7 +523,7 @@ export class PodWorker {
     let linux: LinuxContainerConfig;
     let mounts;
     try {
-      linux = containerLinuxConfig(this.pod, c);
+      linux = containerLinuxConfig(this.pod, c, pidTargetId);
       const podWithIPs: IPod = { ...this.pod, status: { ...this.pod.status, podIP, podIPs: podIP ? [{ ip: podIP }] : [], hostIP: this.ctx.hostIPs()[0], hostIPs: this.ctx.hostIPs().map((ip) => ({ ip })) } };
       envs = await containerEnv(podWithIPs, c, this.ctx.env, this.ctx.allocatable());
       mounts = [...(await this.ctx.volumes.containerMounts(this.pod, c, envs)), ...(await this.podFileMounts(c, podIP))];

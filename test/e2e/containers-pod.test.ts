@@ -22,7 +22,12 @@ interface TerminatedJson {
 }
 interface PodJson {
   metadata: { name: string; uid: string };
-  status: { phase: string; podIP?: string; hostIP?: string; containerStatuses?: { name: string; ready: boolean; state: { terminated?: TerminatedJson } }[] };
+  status: {
+    phase: string;
+    podIP?: string;
+    hostIP?: string;
+    containerStatuses?: { name: string; ready: boolean; state: { terminated?: TerminatedJson }; lastState?: { terminated?: TerminatedJson } }[];
+  };
 }
 
 /** The node's own resolver as the kubelet picks it (k3s: one pods can reach), whose search domains ClusterFirst pods inherit. */
@@ -65,7 +70,7 @@ function podHelpers(cluster: () => TestCluster) {
 describe('pod identity in real containers', () => {
   let registry: TestRegistry;
   let cluster: TestCluster;
-  const { runPod, runSleeping, exec } = podHelpers(() => cluster);
+  const { apply, getPod, pod, runPod, runSleeping, exec } = podHelpers(() => cluster);
   const sleeper = (name: string, extra: object = {}) => ({ name, image: 'busybox', command: ['sleep', '3600'], ...extra });
 
   before(async () => {
@@ -173,6 +178,19 @@ describe('pod identity in real containers', () => {
     assert.equal(failed.terminated.message, undefined);
     const long = await runPod('term-file-long', { command: ['sh', '-c', 'printf "%5000s" "" | tr " " x > /dev/termination-log; printf END >> /dev/termination-log'] });
     assert.equal(long.terminated.message, `${'x'.repeat(4093)}END`);
+  });
+
+  test('a container that cannot start with restartPolicy Never is terminated: StartError, exit code 128, and the pod Failed', async () => {
+    await apply(pod('start-error', { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', command: ['no-such-command'] }] }));
+    const p = await eventually('start-error Failed', async () => {
+      const now = await getPod('start-error');
+      return now.status.phase === 'Failed' ? now : undefined;
+    });
+    const status = p.status.containerStatuses?.[0];
+    assert.equal(status?.state.terminated?.reason, 'StartError', JSON.stringify(status));
+    assert.equal(status?.state.terminated?.exitCode, 128);
+    assert.match(status?.state.terminated?.message ?? '', /exec: "no-such-command": executable file not found in \$PATH/);
+    assert.deepEqual(status?.lastState, {});
   });
 });
 

@@ -1,5 +1,5 @@
 // Into real containers: `kubectl top` from the runtime's cgroup figures, `kubectl exec -i` with
-// stdin end-of-file, `kubectl attach` and `kubectl run -it --rm`, and container log rotation — on
+// stdin end-of-file, `kubectl attach`, `kubectl run -it --rm` and `kubectl debug -it --target`, and container log rotation — on
 // `k8ts server` with this machine as a node over its own containerd, images from a local
 // docker-registry. Needs root, containerd, runc, the CNI plugins, busybox-static and
 // docker-registry; a missing one fails the test.
@@ -139,6 +139,30 @@ describe('into real containers', () => {
       { waitFor: /tty-42/, type: 'exit 4\r' },
     ]);
     assert.equal(r.code, 4, r.output);
+  });
+
+  test('kubectl debug -it --target runs a shell beside a real container, sees its processes and exits cleanly', async () => {
+    await apply(pod('debuggee', { containers: [{ name: 'app', image: 'busybox', command: ['sleep', '3601'] }] }));
+    await running('debuggee');
+    const r = await kubectlInTerminal(cluster.kubeconfig, ['debug', 'debuggee', '-it', '--image=busybox', '--target=app', '--container=debugger', '--profile=general'], [
+      // The shell prompted before kubectl attached: type at kubectl's hint.
+      { waitFor: /try pressing enter/, type: '\r' },
+      // A fresh prompt, with busybox's cursor position query after it (the terminal answers it).
+      { waitFor: /\/ # (\W\[6n)?$/, type: 'ps -o pid,args; echo seen-$((6*7))\r' },
+      { waitFor: /seen-42/, type: 'exit\r' },
+    ], 120_000);
+    assert.equal(r.code, 0, r.output);
+    assert.match(r.output, /Targeting container "app"/);
+    // The target's PID namespace: its process is PID 1 there, the debugger's shell is another.
+    assert.match(r.output, /\b1 sleep 3601\r\n/, r.output);
+    type Status = { name: string; state: { terminated?: { exitCode: number; reason: string } } };
+    const debuggerStatus = await eventually('the debugger terminated', async () => {
+      const statuses = JSON.parse(await cluster.kubectl(['get', 'pod', 'debuggee', '-o', 'jsonpath={.status.ephemeralContainerStatuses}'])) as Status[];
+      return statuses.find((c) => c.name === 'debugger' && c.state.terminated);
+    });
+    assert.deepEqual([debuggerStatus.state.terminated?.exitCode, debuggerStatus.state.terminated?.reason], [0, 'Completed']);
+    // The pod goes on running.
+    assert.equal(await cluster.kubectl(['get', 'pod', 'debuggee', '-o', 'jsonpath={.status.phase}']), 'Running');
   });
 
   test('kubectl attach -i sends stdin to the container\'s process and shows its output', async () => {

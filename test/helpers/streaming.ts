@@ -52,15 +52,28 @@ export interface PtyResult {
   output: string;
 }
 
+/** The VT100 cursor position query (DSR 6) busybox's line editor sends at each prompt. */
+const CURSOR_POSITION_QUERY = '\x1b[6n';
+
 /**
  * Runs kubectl in a pseudo-terminal (util-linux `script`), typing `keys` one step at a time once
- * `waitFor` (a regexp over the output so far) matches before each step.
+ * `waitFor` (a regexp over the output so far) matches before each step. Like a real terminal it
+ * answers each cursor position query (row 1, column 1): a shell waiting for the answer reads no
+ * command before it.
  */
 export function kubectlInTerminal(kubeconfig: string, args: string[], steps: { waitFor: RegExp; type: string }[], timeoutMs = 60_000): Promise<PtyResult> {
   const quoted = [kubectlPath(), '--kubeconfig', kubeconfig, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   const child = spawn('script', ['-qefc', quoted, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout.on('data', (c: Buffer) => (output += c.toString('utf8')));
+  let answered = 0;
+  // A write racing the terminal's close (an answer, a step) has nowhere to go.
+  child.stdin.on('error', () => undefined);
+  child.stdout.on('data', (c: Buffer) => {
+    output += c.toString('utf8');
+    // Counted over the whole output: a query split between two chunks is answered once it is whole.
+    const queries = output.split(CURSOR_POSITION_QUERY).length - 1;
+    for (; answered < queries; answered++) child.stdin.write('\x1b[1;1R');
+  });
   child.stderr.on('data', (c: Buffer) => (output += c.toString('utf8')));
   const done = new Promise<PtyResult>((resolve) => child.on('close', (code) => resolve({ code: code ?? -1, output })));
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);

@@ -46,8 +46,8 @@ export interface LinuxContainerResources {
 export interface LinuxContainerSecurityContext {
   capabilities?: { addCapabilities: string[]; dropCapabilities: string[] };
   privileged?: boolean;
-  /** Whether the container shares the node's network (hostNetwork) or PID namespace. */
-  namespaceOptions?: { network: 'POD' | 'NODE'; pid: 'POD' | 'CONTAINER' | 'NODE'; ipc: 'POD' | 'NODE' };
+  /** Whether the container shares the node's network (hostNetwork) or PID namespace, or (TARGET) the PID namespace of container targetId. */
+  namespaceOptions?: { network: 'POD' | 'NODE'; pid: 'POD' | 'CONTAINER' | 'NODE' | 'TARGET'; ipc: 'POD' | 'NODE'; targetId?: string };
   runAsUser?: number;
   runAsUsername?: string;
   runAsGroup?: number;
