@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { byteQuantity } from '../cli/byte-quantity.js';
 import { createLogger, type Logger } from '../cli/log.js';
 import { loadKubeconfig } from '../pki/kubeconfig.js';
+import { defaultNodeIP, parseIPFlag } from './node-ip.js';
 import { DEFAULT_KUBELET_PORT } from './server/server.js';
 import { startContainerdAgent, startSimulatedNodes } from './start.js';
 
@@ -17,6 +18,9 @@ Flags:
   --data-dir DIR              the agent's state (containerd's config, images, pod logs); default /var/lib/k8ts
   --simulated-nodes N         number of hollow nodes to run (default 1)
   --node-name NAME            prefix of the hollow nodes' names (default k8ts-sim)
+  --node-ip IP                the address the node(s) advertise as InternalIP, where the API server
+                              reaches their kubelet (default: this machine's first non-loopback IPv4)
+  --bind-address IP           the address the kubelet API listens on (default 0.0.0.0, :: for an IPv6 node IP)
   --node-label KEY=VALUE      label for the node(s) (repeatable)
   --node-taint KEY=VALUE:EFFECT  taint for the node(s) (repeatable)
   --cluster-dns IP[,IP]       the cluster DNS server pods resolve through (default 10.43.0.10)
@@ -40,6 +44,8 @@ export async function runAgent(args: string[]): Promise<void> {
       'data-dir': { type: 'string' },
       'simulated-nodes': { type: 'string' },
       'node-name': { type: 'string' },
+      'node-ip': { type: 'string' },
+      'bind-address': { type: 'string' },
       'node-label': { type: 'string', multiple: true },
       'node-taint': { type: 'string', multiple: true },
       'cluster-dns': { type: 'string' },
@@ -64,11 +70,16 @@ export async function runAgent(args: string[]): Promise<void> {
   // kubeconfig trusts (upstream's --client-ca-file); its serving certificates come through CSRs.
   const { caCertPem } = await loadKubeconfig(values.kubeconfig);
   if (!caCertPem) throw new Error('the kubeconfig names no certificate authority: the kubelet API needs it to verify the API server');
-  const kubelet = { clientCaPem: caCertPem, port: values['kubelet-port'] !== undefined ? Number(values['kubelet-port']) : DEFAULT_KUBELET_PORT };
+  const kubelet = {
+    clientCaPem: caCertPem,
+    port: values['kubelet-port'] !== undefined ? Number(values['kubelet-port']) : DEFAULT_KUBELET_PORT,
+    bindAddress: parseIPFlag('bind-address', values['bind-address']),
+  };
   const common = {
     kubeconfigPath: values.kubeconfig,
     server: values.server,
     nodeName: values['node-name'],
+    nodeIP: parseIPFlag('node-ip', values['node-ip']) ?? defaultNodeIP(),
     nodeLabels: values['node-label'],
     nodeTaints: values['node-taint'],
     kubelet,

@@ -41,6 +41,13 @@ export function parseResolvConf(text: string): ResolvConf {
   return out;
 }
 
+/** resolv.conf as the runtime writes it from the sandbox's DNS config (containerd's layout: search, nameservers, options). */
+export function resolvConfText(config: ResolvConf): string {
+  const search = config.searches.length > 0 ? `search ${config.searches.join(' ')}\n` : '';
+  const options = config.options.length > 0 ? `options ${config.options.join(' ')}\n` : '';
+  return search + config.servers.map((s) => `nameserver ${s}\n`).join('') + options;
+}
+
 /** The DNS server the cluster runs at (k3s): the 10th address of the service CIDR, 10.43.0.10 for 10.43.0.0/16. */
 export function defaultClusterDNS(serviceCidr: string): string {
   return formatIpv4(parseCidr(serviceCidr).base + 10);

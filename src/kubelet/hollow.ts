@@ -17,6 +17,8 @@ export interface HollowNodeOptions {
   capacity?: Record<string, string>;
   /** Bytes of log each simulated container keeps. */
   logMaxBytes?: number;
+  /** The InternalIP every node advertises (an agent's --node-ip); default: one of 172.18.0.0/16 each. */
+  nodeIP?: string;
 }
 
 /** KWOK's default hollow node size: room for 110 pods of any reasonable request. */
@@ -37,7 +39,7 @@ export function hollowNodeConfig(index: number, options: HollowNodeOptions = {})
     taints: options.taints ?? [],
     controlPlane: false,
     addresses: [
-      { type: 'InternalIP', address: hollowNodeIP(index) },
+      { type: 'InternalIP', address: options.nodeIP ?? hollowNodeIP(index) },
       { type: 'Hostname', address: nodeName },
     ],
     capacity,

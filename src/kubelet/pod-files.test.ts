@@ -26,7 +26,7 @@ test('the pod hosts file is written under the pod directory and mounted at /etc/
   assert.equal(await files.hostsMount(own, own.spec!.containers[0], ['10.42.0.7'], 'p', ''), undefined);
 });
 
-test('each container instance gets a fresh world-writable termination message file; none without a path or a pod directory', async () => {
+test('each container instance gets a fresh world-writable termination message file; none without a path', async () => {
   const p = pod({ containers: [{ name: 'c', terminationMessagePath: '/dev/termination-log' }] });
   const a = await files.terminationMessageMount(p, p.spec!.containers[0]);
   const b = await files.terminationMessageMount(p, p.spec!.containers[0]);
@@ -36,5 +36,16 @@ test('each container instance gets a fresh world-writable termination message fi
   assert.equal(statSync(a!.hostPath).mode & 0o777, 0o666);
   assert.equal(readFileSync(a!.hostPath, 'utf8'), '');
   assert.equal(await files.terminationMessageMount(pod({}), { name: 'c' }), undefined);
-  assert.equal(await new PodFiles({}).terminationMessageMount(p, p.spec!.containers[0]), undefined);
+});
+
+test('without a pod directory (hollow nodes) the same files are mounts of their content, nothing written', async () => {
+  const inMemory = new PodFiles({ podDir: undefined, nodeHostsPath: nodeHosts });
+  const p = pod({ subdomain: 'web', hostAliases: [{ ip: '1.2.3.4', hostnames: ['a'] }], containers: [{ name: 'c', terminationMessagePath: '/dev/termination-log' }] });
+  const hosts = await inMemory.hostsMount(p, p.spec!.containers[0], ['10.42.0.7'], 'p', 'web.ns.svc.cluster.local');
+  const onDisk = await files.hostsMount(p, p.spec!.containers[0], ['10.42.0.7'], 'p', 'web.ns.svc.cluster.local');
+  assert.deepEqual(hosts, { containerPath: '/etc/hosts', hostPath: '', readonly: false, content: readFileSync(onDisk!.hostPath, 'utf8') });
+  assert.deepEqual(await inMemory.terminationMessageMount(p, p.spec!.containers[0]), { containerPath: '/dev/termination-log', hostPath: '', readonly: false, content: '' });
+  assert.equal(await inMemory.terminationMessageMount(pod({}), { name: 'c' }), undefined);
+  const own = pod({ containers: [{ name: 'c', volumeMounts: [{ name: 'h', mountPath: '/etc/hosts' }] }] });
+  assert.equal(await inMemory.hostsMount(own, own.spec!.containers[0], ['10.42.0.7'], 'p', ''), undefined);
 });

@@ -3,7 +3,8 @@
 // and one termination message file per container instance
 // (`<pod dir>/containers/<name>/<random id>`, writable by any user). They go
 // with the pod directory when the volume manager removes it. A node without a
-// root directory (hollow nodes) has no files and mounts none.
+// root directory (hollow nodes) keeps the same files in memory: mounts with
+// their content, which the runtime serves and reads back (no disk write per pod).
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ import { ETC_HOSTS_PATH, managedHostsFile, mountsHostsFile, nodeHostsFile } from
 import type { Mount } from './runtime/types.js';
 
 export interface PodFilesOptions {
-  /** The pod's directory on this host; absent when the node keeps nothing on the host. */
+  /** The pod's directory on this host; absent when the node keeps the files in memory. */
   podDir?: (uid: string) => string;
   /** The node's own hosts file, for host-network pods. */
   nodeHostsPath?: string;
@@ -28,10 +29,11 @@ export class PodFiles {
    * mounts its own /etc/hosts or the pod has no IP yet.
    */
   async hostsMount(pod: IPod, container: IContainer, podIPs: string[], hostname: string, domain: string): Promise<Mount | undefined> {
-    const podDir = this.options.podDir?.(pod.metadata?.uid ?? '');
-    if (!podDir || !mountsHostsFile(container.volumeMounts, podIPs)) return undefined;
+    if (!mountsHostsFile(container.volumeMounts, podIPs)) return undefined;
     const aliases = pod.spec?.hostAliases;
     const content = pod.spec?.hostNetwork ? nodeHostsFile(await readFile(this.options.nodeHostsPath ?? ETC_HOSTS_PATH, 'utf8').catch(() => ''), aliases) : managedHostsFile(podIPs, hostname, domain, aliases);
+    const podDir = this.options.podDir?.(pod.metadata?.uid ?? '');
+    if (!podDir) return { containerPath: ETC_HOSTS_PATH, hostPath: '', readonly: false, content };
     const hostPath = join(podDir, 'etc-hosts');
     await mkdir(podDir, { recursive: true });
     await writeFile(hostPath, content, { mode: 0o644 });
@@ -40,9 +42,10 @@ export class PodFiles {
 
   /** A fresh, empty, world-writable file mounted at the container's terminationMessagePath (none without a path). */
   async terminationMessageMount(pod: IPod, container: IContainer): Promise<Mount | undefined> {
-    const podDir = this.options.podDir?.(pod.metadata?.uid ?? '');
     const containerPath = container.terminationMessagePath;
-    if (!podDir || !containerPath) return undefined;
+    if (!containerPath) return undefined;
+    const podDir = this.options.podDir?.(pod.metadata?.uid ?? '');
+    if (!podDir) return { containerPath, hostPath: '', readonly: false, content: '' };
     const dir = join(podDir, 'containers', container.name);
     await mkdir(dir, { recursive: true });
     const hostPath = join(dir, randomBytes(4).toString('hex'));

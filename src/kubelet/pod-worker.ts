@@ -20,7 +20,7 @@ import { runLifecycleHandler, type HookRunner } from './lifecycle.js';
 import { attemptsOf, computePodStatus, conditionsToCarry, isRestartableInit, type WaitingReason } from './pod-status.js';
 import { SYSCTL_FORBIDDEN, type SysctlAdmission } from './sysctl.js';
 import { PROBE_KIND, ProbeWorker, type ProbeHandler, type ProbeTarget, type ProbeType } from './prober.js';
-import { ANNOTATION_TERMINATION_MESSAGE_PATH, ANNOTATION_TERMINATION_MESSAGE_POLICY, readFileTail, terminationMessage, type TerminationMessageSources } from './termination-message.js';
+import { ANNOTATION_TERMINATION_MESSAGE_PATH, ANNOTATION_TERMINATION_MESSAGE_POLICY, readMountTail, terminationMessage, type TerminationMessageSources } from './termination-message.js';
 import {
   ANNOTATION_RESTART_COUNT,
   ANNOTATION_TERMINATION_GRACE,
@@ -223,7 +223,7 @@ export class PodWorker {
     let message = this.exitMessages.get(status.id);
     if (message === undefined) {
       const sources: TerminationMessageSources = {
-        readFileTail: async (path, max) => readFileTail(path, max).catch((err: NodeJS.ErrnoException) => {
+        readMountTail: async (mount, max) => readMountTail(this.ctx.runtime, status.id, mount, max).catch((err: NodeJS.ErrnoException) => {
           const kept = err.code === 'ENOENT' ? this.reportedMessage(status.id) : undefined;
           if (kept === undefined) throw err;
           return kept;

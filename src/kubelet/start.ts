@@ -10,6 +10,7 @@ import { DEFAULT_CONTAINER_LOG_MAX_FILES, DEFAULT_CONTAINER_LOG_MAX_SIZE } from 
 import { ContainerLogManager } from './logs/manager.js';
 import { KubeletHost } from './host.js';
 import { hollowNodes } from './hollow.js';
+import { defaultBindAddress } from './node-ip.js';
 import { parseLabel, parseTaint } from './node-status.js';
 import { startContainerdNode, type ContainerdNode } from './containerd/node.js';
 
@@ -22,6 +23,8 @@ export interface KubeletApiFlags {
   ca?: CertificateAuthority;
   clientCaPem?: string;
   port: number;
+  /** Where it listens (k3s --bind-address); default: every address of the node IP's family. */
+  bindAddress?: string;
 }
 
 export interface NodeAgentFlags {
@@ -31,6 +34,12 @@ export interface NodeAgentFlags {
   simulatedNodes: number;
   /** Prefix of the hollow nodes' names (`<prefix>-<i>`). */
   nodeName?: string;
+  /**
+   * The InternalIP all the hollow nodes advertise, where their kubelet API is reached (an agent's
+   * --node-ip). Without it (the server's own hollow nodes) each has a 172.18.0.0/16 address of its
+   * own and their kubelets answer on loopback only.
+   */
+  nodeIP?: string;
   nodeLabels?: string[];
   nodeTaints?: string[];
   /** CrashLoopBackOff base in ms (upstream 10 s). */
@@ -58,15 +67,16 @@ export async function startSimulatedNodes(flags: NodeAgentFlags, log: Logger): P
   const client = await agentClient(flags.kubeconfigPath, flags.server);
   const labels = Object.fromEntries((flags.nodeLabels ?? []).map(parseLabel));
   const taints = (flags.nodeTaints ?? []).map(parseTaint);
-  const nodes = hollowNodes(flags.simulatedNodes, { prefix: flags.nodeName, labels, taints, logMaxBytes: logMaxBytes(flags) });
+  const nodes = hollowNodes(flags.simulatedNodes, { prefix: flags.nodeName, labels, taints, logMaxBytes: logMaxBytes(flags), nodeIP: flags.nodeIP });
   let kubeletServer: KubeletServer | undefined;
   if (flags.kubelet) {
-    // Hollow nodes' kubelets live in this process, reachable on loopback only.
-    kubeletServer = new KubeletServer({ ...servingOptions(flags.kubelet, client, log), nodes, host: '127.0.0.1', log });
+    const host = flags.nodeIP ? (flags.kubelet.bindAddress ?? defaultBindAddress(flags.nodeIP)) : '127.0.0.1';
+    kubeletServer = new KubeletServer({ ...servingOptions(flags.kubelet, client, log), nodes, host, log });
     const port = await kubeletServer.listen(flags.kubelet.port);
     for (const n of nodes) {
       n.config.kubeletPort = port;
-      n.config.addresses.push({ type: 'InternalDNS', address: 'localhost' });
+      // The API server prefers InternalDNS: without a node IP it is what sends it to loopback.
+      if (!flags.nodeIP) n.config.addresses.push({ type: 'InternalDNS', address: 'localhost' });
     }
   }
   const host = new KubeletHost({
@@ -97,6 +107,8 @@ export interface ContainerdAgentFlags {
   dataDir: string;
   /** Default: the host name. */
   nodeName?: string;
+  /** The node's InternalIP (--node-ip); default: this machine's first non-loopback IPv4. */
+  nodeIP?: string;
   nodeLabels?: string[];
   nodeTaints?: string[];
   controlPlane?: boolean;
@@ -133,12 +145,14 @@ export async function startContainerdAgent(flags: ContainerdAgentFlags, log: Log
     labels: Object.fromEntries((flags.nodeLabels ?? []).map(parseLabel)),
     taints: (flags.nodeTaints ?? []).map(parseTaint),
     controlPlane: flags.controlPlane,
+    nodeIP: flags.nodeIP,
     log,
   });
   const client = await agentClient(flags.kubeconfigPath, flags.server);
   let kubeletServer: KubeletServer | undefined;
   if (flags.kubelet) {
-    kubeletServer = new KubeletServer({ ...servingOptions(flags.kubelet, client, log), nodes: [node.hosted], log });
+    const nodeIP = node.hosted.config.addresses.find((a) => a.type === 'InternalIP')?.address ?? '';
+    kubeletServer = new KubeletServer({ ...servingOptions(flags.kubelet, client, log), nodes: [node.hosted], host: flags.kubelet.bindAddress ?? defaultBindAddress(nodeIP), log });
     try {
       node.hosted.config.kubeletPort = await kubeletServer.listen(flags.kubelet.port);
     } catch (err) {

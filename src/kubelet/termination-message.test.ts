@@ -31,7 +31,7 @@ function exited(exitCode: number, policy: string, hostPath?: string, extra: Part
 }
 
 const sources = (log: string): TerminationMessageSources => ({
-  readFileTail,
+  readMountTail: (mount, max) => readFileTail(mount.hostPath, max),
   readLogTail: async (_id, lines) => log.split('\n').slice(-lines - 1).join('\n'),
 });
 

@@ -3,9 +3,10 @@
 // terminationMessagePath — a file the kubelet created and mounted there — and,
 // with terminationMessagePolicy FallbackToLogsOnError, the tail of its log when
 // it failed without writing one. Everything goes through the runtime interface
-// and the container's mounts, so every runtime gets the same treatment.
+// and the container's mounts, so every runtime gets the same treatment: a host
+// file, or one the runtime keeps in memory (hollow nodes).
 import { open } from 'node:fs/promises';
-import type { ContainerStatus } from './runtime/types.js';
+import type { ContainerStatus, Mount, RuntimeService } from './runtime/types.js';
 
 /** Upstream's container annotations, read back after the container exited. */
 export const ANNOTATION_TERMINATION_MESSAGE_PATH = 'io.kubernetes.container.terminationMessagePath';
@@ -45,11 +46,18 @@ export function firstBytes(text: string, max: number): string {
   return buf.length <= max ? text : buf.subarray(0, max).toString('utf8');
 }
 
+/** The last `max` bytes of the file behind a container's mount: on the host, or in the runtime's memory (throws ENOENT when it is missing). */
+export async function readMountTail(runtime: Pick<RuntimeService, 'readMountedFile'>, containerId: string, mount: Mount, max: number): Promise<string> {
+  if (mount.content === undefined) return readFileTail(mount.hostPath, max);
+  if (!runtime.readMountedFile) throw new Error(`the runtime cannot read ${mount.containerPath}: it keeps no files in memory`);
+  return runtime.readMountedFile(containerId, mount.containerPath, max);
+}
+
 export interface TerminationMessageSources {
   /** The container's log, its last `tailLines` lines. */
   readLogTail(containerId: string, tailLines: number): Promise<string>;
-  /** The last `max` bytes of a host file (throws ENOENT when it is missing). */
-  readFileTail(path: string, max: number): Promise<string>;
+  /** The last `max` bytes of the file behind the container's mount (throws ENOENT when it is missing). */
+  readMountTail(mount: Mount, max: number): Promise<string>;
 }
 
 /** The message from the termination message file, and whether the log tail should be used instead. */
@@ -57,11 +65,11 @@ async function fromFile(status: ContainerStatus, path: string, fallbackToLogs: b
   const mount = path ? status.mounts?.find((m) => m.containerPath === path) : undefined;
   if (!mount) return { message: '', checkLogs: fallbackToLogs };
   try {
-    const data = await sources.readFileTail(mount.hostPath, MAX_CONTAINER_TERMINATION_MESSAGE_LENGTH);
+    const data = await sources.readMountTail(mount, MAX_CONTAINER_TERMINATION_MESSAGE_LENGTH);
     return { message: data, checkLogs: fallbackToLogs && data.length === 0 };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { message: '', checkLogs: fallbackToLogs };
-    return { message: `Error on reading termination log ${mount.hostPath}: ${(err as Error).message}`, checkLogs: false };
+    return { message: `Error on reading termination log ${mount.hostPath || mount.containerPath}: ${(err as Error).message}`, checkLogs: false };
   }
 }
 

@@ -1,11 +1,13 @@
 // `k8ts agent` in a process of its own serves the kubelet API: a serving certificate the cluster CA
 // signed through a kubernetes.io/kubelet-serving CertificateSigningRequest, clients verified against
 // the cluster CA its kubeconfig names; the API server reaches it (verifying it) for kubectl logs, exec and top.
+// The agent runs as if on another machine: --node-ip 127.0.0.2 (a loopback alias Linux routes without
+// setup) is the only address its node advertises, and --bind-address 127.0.0.2 the only one it listens on.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { request } from 'node:https';
-import { connect, type PeerCertificate } from 'node:tls';
+import { checkServerIdentity, connect, type PeerCertificate } from 'node:tls';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
@@ -15,6 +17,7 @@ import { loadKubeconfig } from '../../src/pki/index.js';
 
 const eventually = <T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 60_000) => poll(what, check, timeoutMs);
 const main = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'cli', 'main.js');
+const NODE_IP = '127.0.0.2';
 
 describe('k8ts agent in a process of its own', () => {
   let cluster: TestCluster;
@@ -23,7 +26,7 @@ describe('k8ts agent in a process of its own', () => {
 
   before(async () => {
     cluster = await startTestCluster();
-    agent = spawn(process.execPath, [main, 'agent', '--runtime', 'simulated', '--kubeconfig', cluster.kubeconfig, '--node-name', 'remote', '--kubelet-port', '0', '--allowed-unsafe-sysctls', 'kernel.msg*'], {
+    agent = spawn(process.execPath, [main, 'agent', '--runtime', 'simulated', '--kubeconfig', cluster.kubeconfig, '--node-name', 'remote', '--node-ip', NODE_IP, '--bind-address', NODE_IP, '--kubelet-port', '0', '--allowed-unsafe-sysctls', 'kernel.msg*'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     agent.stdout!.on('data', (c: Buffer) => (agentOutput += c.toString()));
@@ -40,6 +43,28 @@ describe('k8ts agent in a process of its own', () => {
       await exited;
     }
     await cluster?.stop();
+  });
+
+  test('--node-ip is the address the node advertises; --bind-address the only one its kubelet listens on; its serving certificate names it', async () => {
+    const node = JSON.parse(await cluster.kubectl(['get', 'node', 'remote-0', '-o', 'json'])) as { status: { addresses: { type: string; address: string }[]; daemonEndpoints: { kubeletEndpoint: { Port: number } } } };
+    assert.deepEqual(node.status.addresses, [
+      { type: 'InternalIP', address: NODE_IP },
+      { type: 'Hostname', address: 'remote-0' },
+    ]);
+    assert.match(await cluster.kubectl(['get', 'node', 'remote-0', '-o', 'wide', '--no-headers']), /^remote-0\s+Ready\s+\S+\s+\S+\s+\S+\s+127\.0\.0\.2\s/);
+    const port = node.status.daemonEndpoints.kubeletEndpoint.Port;
+    const kc = await loadKubeconfig(cluster.kubeconfig);
+    const dial = (host: string) =>
+      new Promise<PeerCertificate>((resolve, reject) => {
+        const socket = connect({ host, port, servername: 'remote-0', ca: kc.caCertPem, cert: kc.clientCertPem, key: kc.clientKeyPem, checkServerIdentity: (_name, cert) => checkServerIdentity(host, cert) }, () => {
+          resolve(socket.getPeerCertificate());
+          socket.end();
+        });
+        socket.on('error', reject);
+      });
+    // Verified as the API server verifies it: the certificate must name the address dialled.
+    assert.match((await dial(NODE_IP)).subjectaltname ?? '', /IP Address:127\.0\.0\.2\b/);
+    await assert.rejects(dial('127.0.0.1'), { code: 'ECONNREFUSED' });
   });
 
   test('kubectl logs, exec and top reach a pod on the separately started agent', async () => {
@@ -77,7 +102,7 @@ describe('k8ts agent in a process of its own', () => {
     const port = node.status.daemonEndpoints.kubeletEndpoint.Port;
     assert.ok(port > 0);
     const outcome = await new Promise<string>((resolve) => {
-      const req = request({ host: '127.0.0.1', port, path: '/healthz', rejectUnauthorized: false, timeout: 10_000 }, (res) => resolve(`status ${res.statusCode}`));
+      const req = request({ host: NODE_IP, port, path: '/healthz', rejectUnauthorized: false, timeout: 10_000 }, (res) => resolve(`status ${res.statusCode}`));
       req.on('error', (err) => resolve(`error ${err.message}`));
       req.end();
     });
@@ -92,7 +117,7 @@ describe('k8ts agent in a process of its own', () => {
     const node = JSON.parse(await cluster.kubectl(['get', 'node', 'remote-0', '-o', 'json'])) as { status: { daemonEndpoints: { kubeletEndpoint: { Port: number } } } };
     const kc = await loadKubeconfig(cluster.kubeconfig);
     const presented = await new Promise<PeerCertificate>((resolve, reject) => {
-      const socket = connect({ host: '127.0.0.1', port: node.status.daemonEndpoints.kubeletEndpoint.Port, servername: 'remote-0', ca: kc.caCertPem, cert: kc.clientCertPem, key: kc.clientKeyPem, checkServerIdentity: () => undefined }, () => {
+      const socket = connect({ host: NODE_IP, port: node.status.daemonEndpoints.kubeletEndpoint.Port, servername: 'remote-0', ca: kc.caCertPem, cert: kc.clientCertPem, key: kc.clientKeyPem, checkServerIdentity: () => undefined }, () => {
         resolve(socket.getPeerCertificate());
         socket.end();
       });

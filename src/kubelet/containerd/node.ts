@@ -7,11 +7,11 @@ import { cpus, hostname, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { kubernetesVersion } from '../../apiserver/version.js';
 import type { Logger } from '../../cli/log.js';
-import { hostAddresses } from '../../pki/index.js';
 import { PAUSE_IMAGE, pauseImage } from '../images/busybox.js';
 import { archivesIn, importImageArchive, importImageBuffer } from '../images/import.js';
 import { ociArchive } from '../images/oci.js';
 import type { HostedNode } from '../host.js';
+import { defaultNodeIP } from '../node-ip.js';
 import { goArch, type NodeConfig } from '../node-status.js';
 import { CriProbeHandler } from '../runtime/cri/probe.js';
 import { CriRuntime } from '../runtime/cri/runtime.js';
@@ -25,6 +25,8 @@ export interface ContainerdNodeOptions {
   labels?: Record<string, string>;
   taints?: NodeConfig['taints'];
   controlPlane?: boolean;
+  /** The InternalIP the node advertises (--node-ip); default: this machine's first non-loopback IPv4. */
+  nodeIP?: string;
   log: Logger;
 }
 
@@ -69,7 +71,7 @@ function capacity(dataDir: string): Record<string, string> {
 
 export function realNodeConfig(options: ContainerdNodeOptions, runtimeVersion: string): NodeConfig {
   const nodeName = (options.nodeName ?? hostname()).toLowerCase();
-  const ipv4 = hostAddresses().find((a) => !a.includes(':')) ?? '127.0.0.1';
+  const nodeIP = options.nodeIP ?? defaultNodeIP();
   const cap = capacity(options.dataDir);
   return {
     nodeName,
@@ -77,7 +79,7 @@ export function realNodeConfig(options: ContainerdNodeOptions, runtimeVersion: s
     taints: options.taints ?? [],
     controlPlane: options.controlPlane ?? false,
     addresses: [
-      { type: 'InternalIP', address: ipv4 },
+      { type: 'InternalIP', address: nodeIP },
       { type: 'Hostname', address: nodeName },
     ],
     capacity: cap,

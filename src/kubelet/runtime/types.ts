@@ -149,6 +149,12 @@ export interface Mount {
   hostPath: string;
   readonly: boolean;
   propagation?: 'PROPAGATION_PRIVATE' | 'PROPAGATION_HOST_TO_CONTAINER' | 'PROPAGATION_BIDIRECTIONAL';
+  /**
+   * Not in the CRI: a file the kubelet keeps in memory instead of on the host (hollow nodes write
+   * nothing per pod), hostPath empty. The runtime shows it at containerPath with this content, the
+   * container may write it, and readMountedFile reads it back. Nodes without a kubelet root directory use these.
+   */
+  content?: string;
 }
 
 export type ContainerState = 'CONTAINER_CREATED' | 'CONTAINER_RUNNING' | 'CONTAINER_EXITED' | 'CONTAINER_UNKNOWN';
@@ -291,6 +297,11 @@ export interface RuntimeService {
   streamLogs?(containerId: string, options: LogOptions, signal: AbortSignal): Readable;
   /** CRI ReopenContainerLog: the runtime writes to a fresh file at logPath (after the kubelet rotated the old one). */
   reopenContainerLog?(containerId: string): Promise<void>;
+  /**
+   * Optional: the last `maxBytes` of an in-memory mounted file (Mount.content) as the container left
+   * it. Rejects with code ENOENT when the file or the container is gone.
+   */
+  readMountedFile?(containerId: string, containerPath: string, maxBytes: number): Promise<string>;
   /** Optional: CRI ListContainerStats, real usage of the running containers (a runtime without it gets simulated figures). */
   listContainerStats?(): Promise<ContainerUsage[]>;
   /** CRI Exec: runs cmd in the container with the session's streams; resolves with its exit code. */

@@ -14,7 +14,7 @@ import type { HostedNode } from '../host.js';
 /** Issues a node's serving certificate. */
 export type ServingCertificateIssuer = (node: HostedNode, signal: AbortSignal) => Promise<CertificateAndKey>;
 
-/** The names a node's serving certificate covers: loopback (hollow nodes are dialled as localhost) and its addresses. */
+/** The names a node's serving certificate covers: loopback (the server's own hollow nodes are dialled as localhost) and its addresses (an agent's --node-ip among them). */
 export function servingNames(node: HostedNode, extra: { dnsNames: string[]; ips: string[] } = { dnsNames: [], ips: [] }): { dnsNames: string[]; ips: string[] } {
   const dnsNames = new Set(['localhost', ...extra.dnsNames]);
   const ips = new Set(['127.0.0.1', '::1', ...extra.ips]);

@@ -1,6 +1,7 @@
 // A simulated container's filesystem: files in memory (what the container and
 // execs write, what kubectl cp copies in), over the image's few well-known
-// files and, read-only, the host directories the kubelet mounted.
+// files and, read-only, the host directories the kubelet mounted. Mounts the
+// kubelet keeps in memory (Mount.content) are files of their own here.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { Mount } from '../types.js';
@@ -16,11 +17,12 @@ export class SimulatedFs {
   private readonly dirs = new Set<string>(['/', '/bin', '/etc', '/tmp', '/root', '/var', '/usr', '/proc', '/dev', '/home']);
   cwd = '/';
 
-  constructor(
-    initial: Record<string, string> = {},
-    private readonly mounts: Mount[] = [],
-  ) {
+  private readonly mounts: Mount[];
+
+  constructor(initial: Record<string, string> = {}, mounts: Mount[] = []) {
     for (const [path, text] of Object.entries(initial)) this.writeFile(path, Buffer.from(text));
+    for (const m of mounts) if (m.content !== undefined) this.writeFile(m.containerPath, Buffer.from(m.content));
+    this.mounts = mounts.filter((m) => m.content === undefined);
   }
 
   resolve(path: string, from: string = this.cwd): string {

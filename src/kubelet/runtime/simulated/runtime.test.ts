@@ -73,3 +73,26 @@ test('probes fail only for the kinds the pod annotation names; exec answers by e
   await rt.stopContainer(id);
   assert.equal((await rt.containerStatus(id)).exitCode, 137);
 });
+
+test('in-memory mounts: the container sees their content, writes them, and readMountedFile reads back the tail', async () => {
+  const rt = new SimulatedRuntime();
+  await rt.updateRuntimeConfig({ podCIDR: '10.42.0.0/24' });
+  await rt.pullImage('busybox');
+  const sb = await rt.runPodSandbox(sandboxConfig());
+  const mounts = [
+    { containerPath: '/etc/hosts', hostPath: '', readonly: false, content: '# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n' },
+    { containerPath: '/dev/termination-log', hostPath: '', readonly: false, content: '' },
+  ];
+  const exited = new Promise<void>((resolve) => rt.onContainerEvent((e) => e.type === 'CONTAINER_STOPPED_EVENT' && resolve()));
+  const id = await rt.createContainer(sb, { ...containerConfig(['sh', '-c', 'cat /etc/hosts; printf "bye $NAME" > /dev/termination-log; exit 2']), mounts }, sandboxConfig());
+  await rt.startContainer(id);
+  await exited;
+  const status = await rt.containerStatus(id);
+  assert.equal(status.exitCode, 2);
+  assert.equal(await rt.readLogs(id), mounts[0].content);
+  assert.equal(await rt.readMountedFile(id, '/dev/termination-log', 4096), 'bye k8ts');
+  assert.equal(await rt.readMountedFile(id, '/dev/termination-log', 4), 'k8ts');
+  await assert.rejects(rt.readMountedFile(id, '/nowhere', 10), { code: 'ENOENT' });
+  await rt.removeContainer(id);
+  await assert.rejects(rt.readMountedFile(id, '/dev/termination-log', 10), { code: 'ENOENT' });
+});

@@ -6,11 +6,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hostname as osHostname } from 'node:os';
 import { PassThrough, Writable, type Duplex, type Readable } from 'node:stream';
+import { resolvConfText } from '../../dns.js';
 import { MemoryLog } from '../../logs/memory-log.js';
 import { SimulatedFs } from './fs.js';
 import { simulatedResponder } from './responder.js';
 import { runCommand } from './shell.js';
-import { ANNOTATION_EXIT_AFTER, ANNOTATION_EXIT_CODE, execExitCode, scriptFor, type ContainerScript, type ProbeType } from './script.js';
+import { ANNOTATION_EXIT_AFTER, ANNOTATION_EXIT_CODE, execExitCode, scriptFor, statements, words, type ContainerScript, type ProbeType } from './script.js';
 import {
   RuntimeError,
   type Container,
@@ -86,11 +87,6 @@ export function normalizeImage(image: string): string {
   const lastPart = name.slice(name.lastIndexOf('/') + 1);
   if (!lastPart.includes(':') && !name.includes('@')) name += ':latest';
   return name;
-}
-
-function resolvConf(dns: { servers: string[]; searches: string[]; options: string[] }): string {
-  const lines = [...(dns.searches.length > 0 ? [`search ${dns.searches.join(' ')}`] : []), ...dns.servers.map((s) => `nameserver ${s}`), ...(dns.options.length > 0 ? [`options ${dns.options.join(' ')}`] : [])];
-  return lines.map((l) => `${l}\n`).join('');
 }
 
 function matches(labels: Record<string, string>, selector: Record<string, string> | undefined): boolean {
@@ -244,7 +240,7 @@ export class SimulatedRuntime implements RuntimeService, ImageService {
         {
           '/etc/hostname': `${hostName}\n`,
           '/etc/hosts': `127.0.0.1\tlocalhost\n${sandbox.ip || '127.0.0.1'}\t${hostName}\n`,
-          ...(sandboxConfig.dnsConfig ? { '/etc/resolv.conf': resolvConf(sandboxConfig.dnsConfig) } : {}),
+          ...(sandboxConfig.dnsConfig ? { '/etc/resolv.conf': resolvConfText(sandboxConfig.dnsConfig) } : {}),
         },
         config.mounts ?? [],
       ),
@@ -264,8 +260,8 @@ export class SimulatedRuntime implements RuntimeService, ImageService {
       this.startShell(c);
       return;
     }
-    if (this.runsLoop(c)) {
-      this.startLoop(c);
+    if (this.runsLive(c)) {
+      this.startLive(c);
       return;
     }
     const startedAt = new Date(Number(c.startedAt / 1_000_000n));
@@ -379,6 +375,12 @@ export class SimulatedRuntime implements RuntimeService, ImageService {
     return simulatedResponder(sandbox.config.metadata.name, port, signal);
   }
 
+  async readMountedFile(containerId: string, containerPath: string, maxBytes: number): Promise<string> {
+    const data = this.containers.get(containerId)?.fs.readFile(containerPath);
+    if (!data) throw Object.assign(new Error(`open ${containerPath}: no such file or directory`), { code: 'ENOENT' });
+    return data.subarray(Math.max(0, data.length - maxBytes)).toString('utf8');
+  }
+
   streamLogs(containerId: string, options: LogOptions, signal: AbortSignal): Readable {
     return this.mustGet(containerId).log.read(options, signal);
   }
@@ -389,15 +391,20 @@ export class SimulatedRuntime implements RuntimeService, ImageService {
     return c.config.stdin === true && c.script.exitAfterMs === undefined && (argv.length === 0 || (/(^|\/)(sh|bash|ash)$/.test(argv[0]) && argv.length === 1));
   }
 
-  /** `sh -c` with a loop (`while true; do echo ...; sleep 1; done`): interpreted live, so its output appears over time. */
-  private runsLoop(c: ContainerRecord): boolean {
+  /**
+   * `sh -c` with a loop (`while true; do echo ...; sleep 1; done`) or writing a file (`printf DONE >
+   * /dev/termination-log`): interpreted live, so its output appears over time and its files exist.
+   */
+  private runsLive(c: ContainerRecord): boolean {
     const argv = [...c.config.command, ...c.config.args];
     const podAnnotations = this.sandboxes.get(c.sandboxId)?.config.annotations ?? {};
     const exitAfter = Object.keys(podAnnotations).some((k) => k.startsWith(ANNOTATION_EXIT_AFTER) || k.startsWith(ANNOTATION_EXIT_CODE));
-    return !exitAfter && /(^|\/)(sh|bash|ash)$/.test(argv[0] ?? '') && argv[1] === '-c' && /\b(while|until|for)\b/.test(argv[2] ?? '');
+    if (exitAfter || !/(^|\/)(sh|bash|ash)$/.test(argv[0] ?? '') || argv[1] !== '-c') return false;
+    const script = argv[2] ?? '';
+    return /\b(while|until|for)\b/.test(script) || statements(script).some((line) => words(line, c.env).some((w) => w.startsWith('>')));
   }
 
-  private startLoop(c: ContainerRecord): void {
+  private startLive(c: ContainerRecord): void {
     const argv = [...c.config.command, ...c.config.args];
     c.stopMain = new AbortController();
     const writer = (stream: 'stdout' | 'stderr') =>
