@@ -22,6 +22,8 @@ import {
 import { admissionPlugins } from './admission/index.js';
 import { ServiceAllocator, type ServiceRanges } from './allocation/services.js';
 import { Authenticator, type UserInfo } from './authn.js';
+import { impersonatedUser } from './impersonation.js';
+import { serveIssuerDiscovery } from './oidc.js';
 import { handleResource } from './handlers.js';
 import { podHooks } from './pod-lifecycle.js';
 import { openapiV3Index, openapiV3Served } from './openapi/index.js';
@@ -74,9 +76,12 @@ export class ApiServer {
   private readonly authenticator: Authenticator;
   private readonly watchCache: WatchCache;
   private readonly kubelet?: KubeletClient;
+  /** host:port clients reach this server at (the port known once listening). */
+  private externalAddress: string;
 
   constructor(private readonly options: ApiServerOptions) {
     this.log = options.log ?? (() => {});
+    this.externalAddress = options.advertiseAddress;
     const kinds = options.kinds ?? [...allKinds, ...metricsKinds];
     this.kinds = kinds;
     this.groupVersions = groupVersions(kinds);
@@ -127,7 +132,9 @@ export class ApiServer {
       this.server.once('error', reject);
       this.server.listen(port, host, () => {
         const address = this.server.address();
-        resolve(typeof address === 'object' && address ? address.port : port);
+        const listening = typeof address === 'object' && address ? address.port : port;
+        this.externalAddress = this.options.advertiseAddress.replace(/:0$/, `:${listening}`);
+        resolve(listening);
       });
     });
   }
@@ -154,7 +161,7 @@ export class ApiServer {
       const url = new URL(req.url ?? '/', 'https://k8ts');
       const user = await this.authenticator.authenticate(req);
       if (!user) throw unauthorized('Unauthorized');
-      await this.route(req, res, url, user);
+      await this.route(req, res, url, impersonatedUser(req, user));
     } catch (err) {
       try {
         sendError(res, isApiError(err) ? err : internalError(err as Error));
@@ -193,7 +200,7 @@ export class ApiServer {
         res.end(body);
         return;
       }
-      return sendJson(res, 200, path === '/api' ? apiVersions(this.options.advertiseAddress) : apiGroupList(this.groupVersions));
+      return sendJson(res, 200, path === '/api' ? apiVersions(this.externalAddress) : apiGroupList(this.groupVersions));
     }
     if (parts[0] === 'openapi') return this.openapi(req, res, parts);
     if (parts[0] === 'api' && parts.length === 2) return this.sendResourceList(res, '', parts[1]);
@@ -203,6 +210,8 @@ export class ApiServer {
       return sendJson(res, 200, group);
     }
     if (parts[0] === 'apis' && parts.length === 3) return this.sendResourceList(res, parts[1], parts[2]);
+    const tokens = this.options.serviceAccountTokens;
+    if (tokens && serveIssuerDiscovery(res, path, tokens, this.externalAddress)) return;
     throw pageNotFound();
   }
 

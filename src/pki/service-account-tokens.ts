@@ -75,6 +75,15 @@ export class ServiceAccountTokens {
     this.keyId = b64url(createHash('sha256').update(this.publicKey.export({ format: 'der', type: 'spki' })).digest());
   }
 
+  /** The JWS algorithm of every token this signs. */
+  readonly algorithm = 'ES256';
+
+  /** The verification key as a JSON Web Key, as the issuer's key set publishes it. */
+  publicJwk(): Record<string, string> {
+    const { kty, crv, x, y } = this.publicKey.export({ format: 'jwk' });
+    return { use: 'sig', kty: kty ?? 'EC', kid: this.keyId, crv: crv ?? '', alg: this.algorithm, x: x ?? '', y: y ?? '' };
+  }
+
   /** The API server's own audiences, which tokens get when a request names none. */
   get audiences(): string[] {
     return [this.issuer];
@@ -97,7 +106,7 @@ export class ServiceAccountTokens {
       nbf: iat,
       sub: `system:serviceaccount:${subject.namespace}:${subject.name}`,
     };
-    const signingInput = `${b64url(JSON.stringify({ alg: 'ES256', kid: this.keyId }))}.${b64url(JSON.stringify(claims))}`;
+    const signingInput = `${b64url(JSON.stringify({ alg: this.algorithm, kid: this.keyId }))}.${b64url(JSON.stringify(claims))}`;
     const signature = sign('sha256', Buffer.from(signingInput), { key: this.privateKey, dsaEncoding: 'ieee-p1363' });
     return { token: `${signingInput}.${b64url(signature)}`, expirationTimestamp: new Date(exp * 1000) };
   }

@@ -41,10 +41,10 @@ test('create validation as for events.k8s.io/v1', () => {
   ]);
 });
 
-test('updates keep the event fixed except its series', () => {
+test('updates keep the event fixed except its series and note', () => {
   const old = event();
-  const next = event({ note: 'changed', series: { count: 2, lastObservedTime: '2024-01-01T00:01:00.000000Z' } });
-  assert.deepEqual((ev.validateUpdate?.(next, old) ?? []).map(String), ['message: Invalid value: "changed": field is immutable']);
+  const next = event({ reason: 'Changed', note: 'changed', series: { count: 2, lastObservedTime: '2024-01-01T00:01:00.000000Z' } });
+  assert.deepEqual((ev.validateUpdate?.(next, old) ?? []).map(String), ['reason: Invalid value: "Changed": field is immutable']);
 });
 
 test('conversion to and from core/v1', () => {

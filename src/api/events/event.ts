@@ -81,11 +81,14 @@ function validate(obj: ApiObject): FieldError[] {
   return isCreate(obj) ? validateCreate(obj) : legacyValidate(obj);
 }
 
-/** Upstream field name ↔ events.k8s.io/v1 field, for the immutable fields of ValidateEventUpdate. */
+/**
+ * Upstream field name ↔ events.k8s.io/v1 field, for the immutable fields of ValidateEventUpdate. The note is
+ * left mutable: the conformance behaviour "New Event resource lifecycle, testing a single event" patches an
+ * event's note through this API and requires the patch to succeed.
+ */
 const IMMUTABLE: readonly [string, string][] = [
   ['involvedObject', 'regarding'],
   ['reason', 'reason'],
-  ['message', 'note'],
   ['source', 'deprecatedSource'],
   ['firstTimestamp', 'deprecatedFirstTimestamp'],
   ['lastTimestamp', 'deprecatedLastTimestamp'],

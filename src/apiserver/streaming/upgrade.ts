@@ -6,6 +6,7 @@ import type { Duplex } from 'node:stream';
 import type { Status } from '../../machinery/meta.js';
 import { badRequest, internalError, isApiError, notFound, unauthorized } from '../../machinery/status.js';
 import type { Authenticator } from '../authn.js';
+import { impersonatedUser } from '../impersonation.js';
 import type { ResourceMap } from '../registry/resource-map.js';
 import { requestInfo, type ResourceRequest } from '../request-info.js';
 import { connectSubresource } from '../subresources/index.js';
@@ -38,8 +39,9 @@ export async function serveUpgrade(ctx: UpgradeContext, req: IncomingMessage, so
   socket.on('error', () => socket.destroy());
   try {
     const url = new URL(req.url ?? '/', 'https://k8ts');
-    const user = await ctx.authenticator.authenticate(req);
-    if (!user) throw unauthorized('Unauthorized');
+    const authenticated = await ctx.authenticator.authenticate(req);
+    if (!authenticated) throw unauthorized('Unauthorized');
+    const user = impersonatedUser(req, authenticated);
     const info = requestInfo(req.method ?? 'GET', url);
     if (!info.isResourceRequest) throw badRequest('the server does not allow upgrading this request');
     const resource = ctx.resources.lookup(info.group, info.version, info.resource);
