@@ -58,9 +58,24 @@ export class DaemonSetController {
     });
     const podChanged = (pod: Pod) => {
       const ref = controllerRefOf(pod);
-      if (ref?.kind === 'DaemonSet') this.queue.add(`${pod.metadata?.namespace}/${ref.name}`);
+      if (ref?.kind === 'DaemonSet') return this.queue.add(`${pod.metadata?.namespace}/${ref.name}`);
+      if (ref) return;
+      // An orphan: every DaemonSet whose selector matches it may adopt it.
+      for (const ds of this.daemonSets.lister.list(pod.metadata?.namespace)) {
+        if (selectorOf(ds.spec?.selector)?.matches(pod.metadata?.labels ?? {})) this.queue.add(keyOf(ds));
+      }
     };
-    this.pods.addEventHandler({ onAdd: podChanged, onUpdate: (_o, p) => podChanged(p), onDelete: podChanged });
+    this.pods.addEventHandler({
+      onAdd: podChanged,
+      onUpdate: (old, pod) => {
+        if (controllerRefOf(old)?.uid !== controllerRefOf(pod)?.uid) podChanged(old);
+        podChanged(pod);
+      },
+      onDelete: (pod) => {
+        const ref = controllerRefOf(pod);
+        if (ref?.kind === 'DaemonSet') this.queue.add(`${pod.metadata?.namespace}/${ref.name}`);
+      },
+    });
   }
 
   run(signal: AbortSignal): Promise<void> {
