@@ -27,7 +27,7 @@ import { isNotFound } from '../src/client/errors.js';
 import { Client, DEFAULT_MAX_CONCURRENT_REQUESTS, resourcePath } from '../src/client/rest.js';
 import type { KubeObject, ResourceClient, ResourceRef } from '../src/client/types.js';
 import { tempDir } from '../test/helpers/tmp.js';
-import { processUsage, startHollowAgent } from './hollow-agent.js';
+import { processUsage, startHollowAgent, type HollowAgent } from './hollow-agent.js';
 import type { BenchRow } from './report.js';
 
 const LARGE = !!process.env.K8TS_BENCH_LARGE;
@@ -176,9 +176,10 @@ export async function benchControllers(): Promise<BenchRow[]> {
     watches.push(w);
     return w;
   };
-  const agent = await startHollowAgent(client, server.kubeconfigPath, { count: NODES, prefix: 'bench', timeoutMs: 300_000, progress });
-  progress(`${NODES} hollow nodes Ready`);
+  let agent: HollowAgent | undefined;
   try {
+    agent = await startHollowAgent(client, server.kubeconfigPath, { count: NODES, prefix: 'bench', timeoutMs: 300_000, progress });
+    progress(`${NODES} hollow nodes Ready`);
     for (const name of ['raw', 'controlled', 'many']) await namespaces.create(undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
     const agentCpu0 = processUsage(agent.pid).cpuSeconds;
     const runStart = performance.now();
@@ -274,7 +275,7 @@ export async function benchControllers(): Promise<BenchRow[]> {
     ];
   } finally {
     for (const w of watches) w.stop();
-    await agent.stop();
+    await agent?.stop();
     client.close();
     await server.stop();
   }
