@@ -8,10 +8,6 @@
 //    a status at least every 5 min per node) and that process' CPU (beside the
 //    API server's CPU serving those writes over the same window).
 // K8TS_BENCH_PODS, K8TS_BENCH_NODES, K8TS_BENCH_IDLE_NODES, K8TS_BENCH_WINDOW_S shrink it for a quick try.
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createLogger } from '../src/cli/log.js';
 import { startServer } from '../src/cli/server.js';
 import * as resources from '../src/client/resources.js';
@@ -20,6 +16,7 @@ import type { KubeObject, ResourceClient } from '../src/client/types.js';
 import { hollowNodes } from '../src/kubelet/hollow.js';
 import { KubeletHost } from '../src/kubelet/host.js';
 import { tempDir } from '../test/helpers/tmp.js';
+import { hollowNodeCount, processUsage, startHollowAgent, type HollowAgent } from './hollow-agent.js';
 import { percentile, type BenchRow } from './report.js';
 
 const PODS = Number(process.env.K8TS_BENCH_PODS ?? 1000);
@@ -28,7 +25,6 @@ const IDLE_NODES = Number(process.env.K8TS_BENCH_IDLE_NODES ?? 1000);
 const WINDOW_S = Number(process.env.K8TS_BENCH_WINDOW_S ?? 30);
 /** Pods created per second (KWOK publishes 20 pods/s). */
 const RATE = Number(process.env.K8TS_BENCH_RATE ?? 20);
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 function progress(step: string): void {
   process.stderr.write(`kubelet bench: ${step}\n`);
@@ -40,11 +36,6 @@ async function until(what: string, fn: () => Promise<boolean> | boolean, timeout
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 200));
   }
-}
-
-async function readyNodes(nodes: ResourceClient<KubeObject>, prefix: string): Promise<number> {
-  const list = await nodes.list();
-  return list.items.filter((n) => n.metadata?.name?.startsWith(prefix) && ((n.status as { conditions?: { type: string; status: string }[] })?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True')).length;
 }
 
 function podManifest(name: string, nodeName: string): KubeObject {
@@ -86,12 +77,6 @@ async function startupLatencies(pods: ResourceClient<KubeObject>, namespace: str
   return latencies;
 }
 
-/** utime + stime of a process in seconds (Linux /proc). */
-function processCpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
 export async function benchKubelet(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const dataDir = tempDir('k8ts-bench-kubelet');
@@ -105,7 +90,7 @@ export async function benchKubelet(): Promise<BenchRow[]> {
     // 1. Pod startup latency.
     const host = new KubeletHost({ client: await Client.fromKubeconfig(server.kubeconfigPath), log, nodes: hollowNodes(NODES, { prefix: 'startup' }) });
     await host.start();
-    await until(`${NODES} Ready nodes`, async () => (await readyNodes(nodes, 'startup-')) === NODES, 120_000);
+    await until(`${NODES} Ready nodes`, async () => (await hollowNodeCount(client, 'startup')).ready === NODES, 120_000);
     progress(`${NODES} nodes Ready`);
     await namespaces.create(undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bench' } });
     await namespaces.create(undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'baseline' } });
@@ -139,9 +124,9 @@ export async function benchKubelet(): Promise<BenchRow[]> {
     rows.push({ backend: 'simulated', metric: `pod startup p99, ${PODS} pods / ${NODES} nodes, ${RATE}/s (ms)`, value: percentile(k8ts, 99), baseline: percentile(base, 99), higherIsBetter: false });
 
     // 2. Idle nodes in their own process.
-    const agent = spawn(process.execPath, [join(root, 'dist', 'src', 'cli', 'main.js'), 'agent', '--runtime', 'simulated', '--simulated-nodes', String(IDLE_NODES), '--node-name', 'idle', '--kubeconfig', server.kubeconfigPath], { stdio: ['ignore', 'ignore', 'inherit'] });
+    let agent: HollowAgent | undefined;
     try {
-      await until(`${IDLE_NODES} idle nodes Ready`, async () => (await readyNodes(nodes, 'idle-')) === IDLE_NODES, 300_000);
+      agent = await startHollowAgent(client, server.kubeconfigPath, { count: IDLE_NODES, prefix: 'idle', timeoutMs: 300_000, progress });
       progress(`${IDLE_NODES} idle nodes Ready; measuring ${WINDOW_S}s`);
       // Let registration's burst settle, then count every write the idle nodes make.
       await new Promise((r) => setTimeout(r, 12_000));
@@ -153,12 +138,12 @@ export async function benchKubelet(): Promise<BenchRow[]> {
           for await (const ev of w) if (ev.type === 'MODIFIED' && ev.object.metadata?.name?.startsWith('idle-')) writes++;
         })();
       }
-      const cpu0 = processCpuSeconds(agent.pid ?? 0);
+      const cpu0 = processUsage(agent.pid).cpuSeconds;
       const server0 = process.cpuUsage();
       const t0 = performance.now();
       await new Promise((r) => setTimeout(r, WINDOW_S * 1000));
       const seconds = (performance.now() - t0) / 1000;
-      const agentCpu = (processCpuSeconds(agent.pid ?? 0) - cpu0) / seconds;
+      const agentCpu = (processUsage(agent.pid).cpuSeconds - cpu0) / seconds;
       const serverUsage = process.cpuUsage(server0);
       const serverCpu = (serverUsage.user + serverUsage.system) / 1e6 / seconds;
       leaseWatch.stop();
@@ -166,8 +151,7 @@ export async function benchKubelet(): Promise<BenchRow[]> {
       rows.push({ backend: 'simulated', metric: `heartbeat writes/s, ${IDLE_NODES} idle nodes (baseline: upstream rate)`, value: writes / seconds, baseline: IDLE_NODES / 10 + IDLE_NODES / 300, higherIsBetter: false });
       rows.push({ backend: 'simulated', metric: `agent CPU % of a core, ${IDLE_NODES} idle nodes (baseline: API server)`, value: agentCpu * 100, baseline: serverCpu * 100, higherIsBetter: false });
     } finally {
-      agent.kill('SIGTERM');
-      await new Promise((r) => agent.once('exit', r));
+      await agent?.stop();
     }
   } finally {
     client.close();

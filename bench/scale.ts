@@ -5,16 +5,12 @@
 // the agent's steady state with those pods — CPU, RSS, heartbeat writes/s —
 // beside the same figures for the same nodes idle, measured first.
 // K8TS_BENCH_SCALE_NODES, K8TS_BENCH_SCALE_PODS_PER_NODE, K8TS_BENCH_WINDOW_S shrink it.
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createLogger } from '../src/cli/log.js';
 import { startServer } from '../src/cli/server.js';
 import * as resources from '../src/client/resources.js';
 import { Client } from '../src/client/rest.js';
-import type { KubeObject, ResourceClient } from '../src/client/types.js';
 import { tempDir } from '../test/helpers/tmp.js';
+import { hollowNodeCount, processUsage, startHollowAgent, type HollowAgent } from './hollow-agent.js';
 import type { BenchRow } from './report.js';
 
 const NODES = Number(process.env.K8TS_BENCH_SCALE_NODES ?? 1000);
@@ -22,45 +18,9 @@ const PODS_PER_NODE = Number(process.env.K8TS_BENCH_SCALE_PODS_PER_NODE ?? 30);
 const WINDOW_S = Number(process.env.K8TS_BENCH_WINDOW_S ?? 30);
 /** Creates in flight at once (kubectl apply of a large manifest, or a controller, does about this). */
 const CREATE_CONCURRENCY = 32;
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 function progress(step: string): void {
   process.stderr.write(`scale bench: ${step}\n`);
-}
-
-interface Usage {
-  cpuSeconds: number;
-  rssMiB: number;
-}
-
-/** utime + stime and resident memory of a process (Linux /proc). */
-function usageOf(pid: number): Usage {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  const rssPages = Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]);
-  return { cpuSeconds: (Number(fields[11]) + Number(fields[12])) / 100, rssMiB: (rssPages * 4096) / 2 ** 20 };
-}
-
-function isReady(node: KubeObject): boolean {
-  return ((node.status as { conditions?: { type: string; status: string }[] })?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
-}
-
-async function readyNodes(nodes: ResourceClient<KubeObject>): Promise<number> {
-  const items = (await nodes.list()).items.filter((n) => n.metadata?.name?.startsWith('scale-'));
-  const ready = items.filter(isReady).length;
-  if (ready < NODES && Date.now() - lastReport > 10_000) {
-    lastReport = Date.now();
-    progress(`${items.length} nodes registered, ${ready} Ready`);
-  }
-  return ready;
-}
-let lastReport = 0;
-
-async function until(what: string, fn: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await fn())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
 }
 
 interface SteadyState {
@@ -83,11 +43,11 @@ async function steadyState(client: Client, pid: number): Promise<SteadyState> {
       for await (const ev of w) if (ev.type === 'MODIFIED' && ev.object.metadata?.name?.startsWith('scale-')) writes++;
     })();
   }
-  const before = usageOf(pid);
+  const before = processUsage(pid);
   const t0 = performance.now();
   await new Promise((r) => setTimeout(r, WINDOW_S * 1000));
   const seconds = (performance.now() - t0) / 1000;
-  const after = usageOf(pid);
+  const after = processUsage(pid);
   for (const w of watches) w.stop();
   return { cpuPercent: ((after.cpuSeconds - before.cpuSeconds) / seconds) * 100, rssMiB: after.rssMiB, writesPerSecond: writes / seconds };
 }
@@ -135,11 +95,10 @@ export async function benchScale(): Promise<BenchRow[]> {
     createLogger(0, () => undefined),
   );
   const client = await Client.fromKubeconfig(server.kubeconfigPath);
-  const nodes = client.resource(resources.nodes);
-  const agent = spawn(process.execPath, [join(root, 'dist', 'src', 'cli', 'main.js'), 'agent', '--runtime', 'simulated', '--simulated-nodes', String(NODES), '--node-name', 'scale', '--kubeconfig', server.kubeconfigPath], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const pid = agent.pid ?? 0;
+  let agent: HollowAgent | undefined;
   try {
-    await until(`${NODES} nodes Ready`, async () => (await readyNodes(nodes)) === NODES, 600_000);
+    agent = await startHollowAgent(client, server.kubeconfigPath, { count: NODES, prefix: 'scale', timeoutMs: 600_000, progress });
+    const pid = agent.pid;
     progress(`${NODES} nodes Ready; idle window ${WINDOW_S}s`);
     await new Promise((r) => setTimeout(r, 12_000));
     const idle = await steadyState(client, pid);
@@ -149,7 +108,7 @@ export async function benchScale(): Promise<BenchRow[]> {
     progress(`${count} pods Running after ${runningS.toFixed(0)}s; loaded window ${WINDOW_S}s`);
     await new Promise((r) => setTimeout(r, 12_000));
     const loaded = await steadyState(client, pid);
-    const ready = await readyNodes(nodes);
+    const { ready } = await hollowNodeCount(client, 'scale');
     const shape = `${NODES} nodes × ${PODS_PER_NODE} pods`;
     return [
       { backend: 'simulated', metric: `${shape}: all ${count} Running (s; baseline: creates acknowledged)`, value: runningS, baseline: createdS, higherIsBetter: false },
@@ -159,8 +118,7 @@ export async function benchScale(): Promise<BenchRow[]> {
       { backend: 'simulated', metric: `${shape}: heartbeat writes/s (baseline: upstream rate)`, value: loaded.writesPerSecond, baseline: NODES / 10 + NODES / 300, higherIsBetter: false },
     ];
   } finally {
-    agent.kill('SIGTERM');
-    await new Promise((r) => agent.once('exit', r));
+    await agent?.stop();
     client.close();
     await server.stop();
   }

@@ -274,6 +274,19 @@ describe('apps', () => {
         await ready.stop();
       }
     });
+
+    test('StatefulSet adopts matching orphans and releases non-matching pods', async () => {
+      await apply(statefulSet('adopt', 1));
+      const set = await get(`/apis/apps/v1/namespaces/${sns}/statefulsets/adopt`);
+      const ownerOf = async () => (await get(`/api/v1/namespaces/${sns}/pods/adopt-0`)).metadata.ownerReferences?.find((r) => r.kind === 'StatefulSet')?.uid;
+      await eventually('adopt-0 owned', async () => (await ownerOf()) === set.metadata.uid);
+      await cluster.kubectl(['patch', 'pod', 'adopt-0', '-n', sns, '--type=json', '-p', '[{"op":"remove","path":"/metadata/ownerReferences"}]']);
+      await eventually('the orphan readopted', async () => (await ownerOf()) === set.metadata.uid);
+      await cluster.kubectl(['label', 'pod', 'adopt-0', '-n', sns, 'app=released', '--overwrite']);
+      await eventually('the pod released', async () => (await ownerOf()) === undefined);
+      await cluster.kubectl(['label', 'pod', 'adopt-0', '-n', sns, 'app=adopt', '--overwrite']);
+      await eventually('the pod readopted', async () => (await ownerOf()) === set.metadata.uid);
+    });
   });
 
   describe('DaemonSet', () => {
@@ -364,6 +377,16 @@ describe('apps', () => {
       });
       const revisions = await cluster.kubectl(['get', 'controllerrevisions', '-n', dns, '-l', 'app=daemon-set', '-o', 'jsonpath={.items[*].revision}']);
       assert.deepEqual(revisions.split(' ').sort(), ['2', '3']);
+    });
+
+    test('DaemonSet readopts a pod whose owner reference was removed, rather than adding one', async () => {
+      await apply(daemonSet('adopter'));
+      await eventually('a pod per eligible node', async () => (await daemonPods('adopter')).length === 3);
+      const ds = await get(`/apis/apps/v1/namespaces/${dns}/daemonsets/adopter`);
+      const [first] = await daemonPods('adopter');
+      await cluster.kubectl(['patch', 'pod', first.name, '-n', dns, '--type=json', '-p', '[{"op":"remove","path":"/metadata/ownerReferences"}]']);
+      await eventually('the orphan readopted', async () => (await get(`/api/v1/namespaces/${dns}/pods/${first.name}`)).metadata.ownerReferences?.[0]?.uid === ds.metadata.uid);
+      assert.deepEqual(await nodesOf('adopter'), ['ds-a', 'ds-b', 'ds-d']);
     });
   });
 

@@ -9,7 +9,7 @@ import { getScaledValueFromIntOrPercent } from '../../machinery/intorstring.js';
 import type { Controller, ControllerContext, EventRecorder } from '../context.js';
 import { claimObjects } from '../controller-utils/claim.js';
 import { CONTROLLER_REVISION_HASH, byRevision, equalRevisions, newRevision, nextRevisionNumber } from '../controller-utils/history.js';
-import { controllerRefOf, isPodAvailable, isPodReady, newControllerRef, podFromTemplate, podNamePrefix } from '../controller-utils/pods.js';
+import { addPodControllerUIDIndexer, controllerRefOf, isPodAvailable, isPodReady, newControllerRef, podFromTemplate, podNamePrefix, podsOwnedBy } from '../controller-utils/pods.js';
 import { isAlreadyExists, isNotFound, keyOf, runQueue, splitKey, updateStatusRetrying, type ReconcileResult } from '../controller-utils/run.js';
 import type { ControllerRevision, DaemonSet, Node, Pod, PodTemplateSpec } from '../controller-utils/types.js';
 import { daemonTolerations, pinToNode, shouldRunOn, targetNodeName } from './eligibility.js';
@@ -35,6 +35,7 @@ export class DaemonSetController {
   constructor(private readonly ctx: ControllerContext) {
     this.daemonSets = ctx.informers.informerFor<DaemonSet>(resources.daemonsets);
     this.pods = ctx.informers.informerFor<Pod>(resources.pods);
+    addPodControllerUIDIndexer(this.pods);
     this.nodes = ctx.informers.informerFor<Node>(resources.nodes);
     this.revisions = ctx.informers.informerFor<ControllerRevision>(resources.controllerrevisions);
     this.recorder = ctx.recorder('daemonset-controller');
@@ -57,9 +58,24 @@ export class DaemonSetController {
     });
     const podChanged = (pod: Pod) => {
       const ref = controllerRefOf(pod);
-      if (ref?.kind === 'DaemonSet') this.queue.add(`${pod.metadata?.namespace}/${ref.name}`);
+      if (ref?.kind === 'DaemonSet') return this.queue.add(`${pod.metadata?.namespace}/${ref.name}`);
+      if (ref) return;
+      // An orphan: every DaemonSet whose selector matches it may adopt it.
+      for (const ds of this.daemonSets.lister.list(pod.metadata?.namespace)) {
+        if (selectorOf(ds.spec?.selector)?.matches(pod.metadata?.labels ?? {})) this.queue.add(keyOf(ds));
+      }
     };
-    this.pods.addEventHandler({ onAdd: podChanged, onUpdate: (_o, p) => podChanged(p), onDelete: podChanged });
+    this.pods.addEventHandler({
+      onAdd: podChanged,
+      onUpdate: (old, pod) => {
+        if (controllerRefOf(old)?.uid !== controllerRefOf(pod)?.uid) podChanged(old);
+        podChanged(pod);
+      },
+      onDelete: (pod) => {
+        const ref = controllerRefOf(pod);
+        if (ref?.kind === 'DaemonSet') this.queue.add(`${pod.metadata?.namespace}/${ref.name}`);
+      },
+    });
   }
 
   run(signal: AbortSignal): Promise<void> {
@@ -75,7 +91,7 @@ export class DaemonSetController {
     if (!selector || selector.empty()) return;
     const ownerRef = newControllerRef(ds, 'apps/v1', 'DaemonSet');
     const freshOwner = () => this.dsClient.get(namespace, name).catch(() => undefined);
-    const pods = (await claimObjects(this.pods.lister.list(namespace), { owner: ds, ownerRef, selector, resource: this.podClient, freshOwner })).filter(isActive);
+    const pods = (await claimObjects(podsOwnedBy(this.pods, ds, true), { owner: ds, ownerRef, selector, resource: this.podClient, freshOwner })).filter(isActive);
     const revisions = await claimObjects(this.revisions.lister.list(namespace), { owner: ds, ownerRef, selector, resource: this.revisionClient, freshOwner });
     const current = await this.syncRevision(ds, revisions);
     const hash = current.metadata!.labels![CONTROLLER_REVISION_HASH];

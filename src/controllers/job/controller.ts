@@ -12,7 +12,7 @@ import type { Controller, ControllerContext, EventRecorder, EventType } from '..
 import { claimObjects } from '../controller-utils/claim.js';
 import { Expectations } from '../controller-utils/expectations.js';
 import { canonicalJson } from '../controller-utils/hash.js';
-import { controllerRefOf, isPodActive, isPodReady, newControllerRef, podsToDelete } from '../controller-utils/pods.js';
+import { addPodControllerUIDIndexer, controllerRefOf, isPodActive, isPodReady, newControllerRef, podsOwnedBy, podsToDelete } from '../controller-utils/pods.js';
 import { isNotFound, keyOf, runQueue, splitKey, type ReconcileResult } from '../controller-utils/run.js';
 import { slowStartBatch } from '../controller-utils/slowstart.js';
 import type { Pod, PodTemplateSpec } from '../controller-utils/types.js';
@@ -218,6 +218,7 @@ export class JobController {
     this.now = options.now ?? Date.now;
     this.jobs = ctx.informers.informerFor<Job>(resources.jobs);
     this.pods = ctx.informers.informerFor<Pod>(resources.pods);
+    addPodControllerUIDIndexer(this.pods);
     this.recorder = ctx.recorder(COMPONENT);
     this.jobs.addEventHandler({
       onAdd: (job) => this.queue.add(keyOf(job)),
@@ -309,7 +310,7 @@ export class JobController {
       return;
     }
     if (!managedByThisController(job)) return;
-    const owned = this.pods.lister.list(namespace).filter((p) => controllerRefOf(p)?.uid === job.metadata?.uid);
+    const owned = podsOwnedBy(this.pods, job, false);
     if (finishedCondition(job) || job.metadata?.deletionTimestamp) {
       this.backoffs.delete(key);
       await this.removeFinalizers(owned.filter((p) => hasTrackingFinalizer(p)));
@@ -317,7 +318,7 @@ export class JobController {
     }
     const selector = selectorOf(job.spec?.selector);
     if (!selector) return;
-    const candidates = this.pods.lister.list(namespace).filter((p) => controllerRefOf(p)?.uid === job.metadata?.uid || isPodActive(p));
+    const candidates = podsOwnedBy(this.pods, job, true).filter((p) => controllerRefOf(p)?.uid === job.metadata?.uid || isPodActive(p));
     const pods = await claimObjects(candidates, {
       owner: job,
       ownerRef: newControllerRef(job, 'batch/v1', 'Job'),

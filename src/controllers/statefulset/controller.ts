@@ -9,7 +9,7 @@ import { selectorOf } from '../../api/workloads-common.js';
 import type { Controller, ControllerContext, EventRecorder } from '../context.js';
 import { claimObjects } from '../controller-utils/claim.js';
 import { CONTROLLER_REVISION_HASH, byRevision, equalRevisions, newRevision, nextRevisionNumber } from '../controller-utils/history.js';
-import { controllerRefOf, isPodAvailable, isPodReady, newControllerRef } from '../controller-utils/pods.js';
+import { addPodControllerUIDIndexer, controllerRefOf, isPodAvailable, isPodReady, newControllerRef, podsOwnedBy } from '../controller-utils/pods.js';
 import { isAlreadyExists, isNotFound, keyOf, runQueue, splitKey, updateStatusRetrying, type ReconcileResult } from '../controller-utils/run.js';
 import type { ControllerRevision, PersistentVolumeClaim, Pod, StatefulSet } from '../controller-utils/types.js';
 import { identityMatches, isMemberOf, newStatefulSetPod, ordinalOf, parentAndOrdinal, persistentVolumeClaims, startOrdinal, withIdentityLabels } from './identity.js';
@@ -37,6 +37,7 @@ export class StatefulSetController {
   constructor(private readonly ctx: ControllerContext) {
     this.sets = ctx.informers.informerFor<StatefulSet>(resources.statefulsets);
     this.pods = ctx.informers.informerFor<Pod>(resources.pods);
+    addPodControllerUIDIndexer(this.pods);
     this.revisions = ctx.informers.informerFor<ControllerRevision>(resources.controllerrevisions);
     this.claims = ctx.informers.informerFor<PersistentVolumeClaim>(resources.persistentvolumeclaims);
     this.recorder = ctx.recorder('statefulset-controller');
@@ -80,7 +81,7 @@ export class StatefulSetController {
     if (!selector || selector.empty()) return;
     const ownerRef = newControllerRef(set, 'apps/v1', 'StatefulSet');
     const freshOwner = () => this.setClient.get(namespace, name).catch(() => undefined);
-    const candidates = this.pods.lister.list(namespace).filter((p) => isMemberOf(set, p) || controllerRefOf(p)?.uid === set.metadata?.uid);
+    const candidates = podsOwnedBy(this.pods, set, true).filter((p) => isMemberOf(set, p) || controllerRefOf(p)?.uid === set.metadata?.uid);
     const pods = await claimObjects(candidates, { owner: set, ownerRef, selector, resource: this.podClient, freshOwner });
     const revisions = await claimObjects(this.revisions.lister.list(namespace), { owner: set, ownerRef, selector, resource: this.revisionClient, freshOwner });
     const { current, update, collisionCount } = await this.syncRevisions(set, revisions);
