@@ -23,12 +23,21 @@ function mapMatches(selector: Record<string, string>, labels: Record<string, str
   return keys.length > 0 && keys.every((k) => labels[k] === selector[k]);
 }
 
+/** Compiled selectors by the informer's selector object: every pod the scheduler places asks for them again. */
+const compiled = new WeakMap<LabelSelector, Selector | null>();
+
 function safe(selector: LabelSelector | null | undefined): Selector | undefined {
-  try {
-    return labelSelectorAsSelector(selector);
-  } catch {
-    return undefined;
+  if (!selector) return undefined;
+  let known = compiled.get(selector);
+  if (known === undefined) {
+    try {
+      known = labelSelectorAsSelector(selector);
+    } catch {
+      known = null;
+    }
+    compiled.set(selector, known);
   }
+  return known ?? undefined;
 }
 
 export function defaultSelector(sources: SelectorSources, pod: Pod): Selector | undefined {

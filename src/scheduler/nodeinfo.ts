@@ -1,5 +1,6 @@
 // NodeInfo: a node and what is placed on it — its pods, the resources they
 // request, the host ports they hold — as the scheduler's filters see it.
+import type { Selector } from '../machinery/labels.js';
 import { PodInfo } from './podinfo.js';
 import { cloneResource, emptyResource, resourceFromList, type Resource } from './resources.js';
 import type { Node, Pod } from './types.js';
@@ -57,6 +58,7 @@ export class HostPortInfo {
 }
 
 let generation = 0;
+const MAX_REMEMBERED_SELECTORS = 64;
 
 export class NodeInfo {
   node: Node | undefined;
@@ -70,6 +72,8 @@ export class NodeInfo {
   /** PVC keys (ns/name) used by the pods here. */
   pvcRefCounts = new Map<string, number>();
   generation = ++generation;
+  /** Pods matching a selector, by namespace and selector, as of a generation of this node's pods. */
+  private matchCounts?: Map<string, { generation: number; count: number }>;
 
   constructor(node?: Node) {
     if (node) this.setNode(node);
@@ -132,6 +136,27 @@ export class NodeInfo {
       if (n > 0) this.pvcRefCounts.set(k, n);
       else this.pvcRefCounts.delete(k);
     }
+  }
+
+  /**
+   * Pods here in `namespace`, not being deleted, that `selector` matches. Scoring asks this of every node for
+   * every pod it places (PodTopologySpread): the answer is kept until the node's pods change. `selectorKey`
+   * names the selector (its canonical text).
+   */
+  countMatching(namespace: string, selector: Selector, selectorKey: string): number {
+    const key = `${namespace}\u0000${selectorKey}`;
+    const known = this.matchCounts?.get(key);
+    if (known && known.generation === this.generation) return known.count;
+    let count = 0;
+    for (const p of this.pods) {
+      const m = p.pod.metadata;
+      if (m.namespace === namespace && !m.deletionTimestamp && selector.matches(m.labels ?? {})) count++;
+    }
+    this.matchCounts ??= new Map();
+    // Selectors come and go with workloads: a node remembers a bounded number of them.
+    if (this.matchCounts.size >= MAX_REMEMBERED_SELECTORS) this.matchCounts.clear();
+    this.matchCounts.set(key, { generation: this.generation, count });
+    return count;
   }
 
   /** A copy whose pod list and sums can change without touching this one (for preemption). */

@@ -30,6 +30,8 @@ interface Constraint {
   maxSkew: number;
   topologyKey: string;
   selector: Selector;
+  /** The selector's canonical text, naming it in the nodes' memo of matching pods. */
+  selectorKey: string;
   minDomains: number;
   honorNodeAffinity: boolean;
   honorNodeTaints: boolean;
@@ -51,6 +53,7 @@ function compile(pod: Pod, c: TopologySpreadConstraint): Constraint {
     maxSkew: c.maxSkew,
     topologyKey: c.topologyKey,
     selector,
+    selectorKey: selectorKeyOf(selector),
     minDomains: c.minDomains ?? 1,
     honorNodeAffinity: (c.nodeAffinityPolicy ?? 'Honor') === 'Honor',
     honorNodeTaints: (c.nodeTaintsPolicy ?? 'Ignore') === 'Honor',
@@ -75,12 +78,11 @@ function hasAllKeys(constraints: readonly Constraint[], node: NodeInfo): boolean
 }
 
 function countMatching(c: Constraint, namespace: string, node: NodeInfo): number {
-  let n = 0;
-  for (const p of node.pods) {
-    const m = p.pod.metadata;
-    if (m.namespace === namespace && !m.deletionTimestamp && c.selector.matches(m.labels ?? {})) n++;
-  }
-  return n;
+  return node.countMatching(namespace, c.selector, c.selectorKey);
+}
+
+function selectorKeyOf(selector: Selector): string {
+  return selector.requirements() === null ? '\u0000nothing' : selector.toString();
 }
 
 class PreFilterState implements StateData {
@@ -132,7 +134,8 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
     if ((pod.spec.topologySpreadConstraints ?? []).length > 0) return { constraints: constraintsOf(pod, 'ScheduleAnyway'), requireAllTopologies: true };
     const selector = this.defaultSelector(pod);
     if (!selector || selector.empty()) return { constraints: [], requireAllTopologies: false };
-    const constraints = SYSTEM_DEFAULT_CONSTRAINTS.map((c) => ({ ...c, selector, minDomains: 1, honorNodeAffinity: true, honorNodeTaints: false }));
+    const selectorKey = selectorKeyOf(selector);
+    const constraints = SYSTEM_DEFAULT_CONSTRAINTS.map((c) => ({ ...c, selector, selectorKey, minDomains: 1, honorNodeAffinity: true, honorNodeTaints: false }));
     return { constraints, requireAllTopologies: false };
   }
 
