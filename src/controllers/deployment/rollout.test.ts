@@ -115,14 +115,14 @@ test('the new ReplicaSet is the oldest one with the template; the active one tak
 test('revision annotations: copied from the Deployment, history kept when a ReplicaSet is reused', () => {
   const d = deployment(3, { annotations: { 'kubernetes.io/change-cause': 'kubectl set image', [REVISION]: '2', 'kubectl.kubernetes.io/last-applied-configuration': '{}' } });
   const reused = rs('a', 0, { revision: 1 });
-  assert.ok(setNewReplicaSetAnnotations(d, reused, 3, true));
+  assert.ok(setNewReplicaSetAnnotations(d, reused, 3n, true));
   assert.equal(reused.metadata?.annotations?.[REVISION], '3');
   assert.equal(reused.metadata?.annotations?.[REVISION_HISTORY], '1');
   assert.equal(reused.metadata?.annotations?.['kubernetes.io/change-cause'], 'kubectl set image');
   assert.equal(reused.metadata?.annotations?.['kubectl.kubernetes.io/last-applied-configuration'], undefined);
-  assert.ok(!setNewReplicaSetAnnotations(d, reused, 3, true), 'idempotent');
+  assert.ok(!setNewReplicaSetAnnotations(d, reused, 3n, true), 'idempotent');
   const created = rs('b', 3);
-  setNewReplicaSetAnnotations(deployment(3), created, 1, false);
+  setNewReplicaSetAnnotations(deployment(3), created, 1n, false);
   assert.deepEqual(created.metadata?.annotations, { [REVISION]: '1', [DESIRED_REPLICAS]: '3', [MAX_REPLICAS]: '4' });
 });
 
