@@ -377,6 +377,7 @@ describe('apps conformance', () => {
         const pods = await podsOf(ns, 'daemonset-name=daemon-set');
         return pods.length === (await nodeCount()) && pods.every(isReady) && !pods.some((p) => p.metadata.uid === victim.metadata.uid);
       }, 60_000);
+      await gone('the failed pod', `/api/v1/namespaces/${ns}/pods/${victim.metadata.name}`);
       const status = (await get(path)).status as { numberReady?: number; desiredNumberScheduled?: number };
       assert.equal(status.desiredNumberScheduled, await nodeCount());
       await eventually('the status counts the revived pod', async () => ((await get(path)).status as { numberReady?: number }).numberReady === (await nodeCount()));
@@ -430,7 +431,10 @@ describe('apps conformance', () => {
       assert.equal(updated.metadata.labels?.[current.metadata.name], 'updated');
 
       // The DaemonSet's new template collides with the hand-made name: the controller makes revision 3 under another name.
-      await send('PATCH', `/apis/apps/v1/namespaces/${ns}/daemonsets/${dsName}`, { spec: { template: { spec: { terminationGracePeriodSeconds: 2 } } } }, strategicPatch);
+      // Upstream's patch carries a misplaced top-level updateStrategy: dropped with a warning, not refused.
+      const dsPatch = await api.request('PATCH', `/apis/apps/v1/namespaces/${ns}/daemonsets/${dsName}`, { spec: { template: { spec: { terminationGracePeriodSeconds: 2 } } }, updateStrategy: { type: 'RollingUpdate' } }, strategicPatch);
+      assert.equal(dsPatch.status, 200, dsPatch.text);
+      assert.equal(dsPatch.headers.warning, '299 - "unknown field \\"updateStrategy\\""');
       await countRevisions(2);
       const del = await api.request('DELETE', `${revisions}?labelSelector=${encodeURIComponent(`${current.metadata.name}=updated`)}`);
       assert.equal(del.status, 200, del.text);
