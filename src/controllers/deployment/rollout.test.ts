@@ -10,6 +10,7 @@ import {
   findActiveOrLatest,
   findNewReplicaSet,
   isScalingEvent,
+  maxRevision,
   maxScaledDown,
   maxSurge,
   maxUnavailable,
@@ -131,4 +132,15 @@ test('revisionHistoryLimit deletes the oldest empty ReplicaSets', () => {
   const olds = [rs('r3', 0, { revision: 3 }), rs('r1', 0, { revision: 1 }), rs('r2', 0, { revision: 2 }), rs('busy', 1, { revision: 0 })];
   assert.deepEqual(replicaSetsToCleanUp(d, olds).map((r) => r.metadata?.name), ['r1', 'r2']);
   assert.deepEqual(replicaSetsToCleanUp(deployment(3, { limit: 10 }), olds), []);
+});
+
+test('revisions are int64: one past 3546343826724305832 is ...833; an adopted ReplicaSet without desired-replicas is no scaling event', () => {
+  const adopted = rs('adopted', 1);
+  adopted.metadata!.annotations![REVISION] = '3546343826724305832';
+  assert.equal(maxRevision([adopted, rs('other', 0, { revision: 7 })]), 3546343826724305832n);
+  const fresh = rs('fresh', 0);
+  setNewReplicaSetAnnotations(deployment(1), fresh, maxRevision([adopted]) + 1n, false);
+  assert.equal(fresh.metadata?.annotations?.[REVISION], '3546343826724305833');
+  assert.equal(isScalingEvent(deployment(1), [adopted]), false);
+  assert.equal(isScalingEvent(deployment(2), [rs('annotated', 1, { desired: 1 })]), true);
 });
