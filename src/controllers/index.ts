@@ -5,6 +5,7 @@ import type { Controller } from './context.js';
 import { cronJobController } from './cronjob/controller.js';
 import { daemonSetController } from './daemonset/controller.js';
 import { deploymentController } from './deployment/controller.js';
+import { disruptionController } from './disruption/controller.js';
 import { garbageCollectorController } from './garbagecollector/controller.js';
 import { jobController } from './job/controller.js';
 import { endpointsController } from './endpoints/controller.js';
@@ -27,6 +28,7 @@ export const controllers: Controller[] = [
   deploymentController,
   statefulSetController,
   daemonSetController,
+  disruptionController,
   endpointsController,
   endpointSliceController,
   endpointSliceMirroringController,

@@ -134,7 +134,10 @@ export class DaemonSetController {
         const existing = await this.revisionClient.get(ds.metadata?.namespace, attempt.metadata!.name!);
         if (equalRevisions(existing, attempt)) return existing;
         collisionCount++;
-        await this.dsClient.updateStatus({ ...ds, status: { ...ds.status!, collisionCount } });
+        // The status written at the end of the sync starts from ds.status: it must carry the count on.
+        const updated = await this.dsClient.updateStatus({ ...ds, status: { ...ds.status!, collisionCount } });
+        ds.metadata = updated.metadata;
+        ds.status = updated.status;
       }
     }
   }

@@ -154,7 +154,7 @@ export class DeploymentController {
 
   /** getNewReplicaSet: the ReplicaSet of the current template, its revision synced; created when asked. */
   private async newReplicaSet(d: Deployment, rsList: ReplicaSet[], existing: ReplicaSet | undefined, oldRSs: ReplicaSet[], create: boolean): Promise<ReplicaSet | undefined> {
-    const newRevision = maxRevision(oldRSs) + 1;
+    const newRevision = maxRevision(oldRSs) + 1n;
     if (existing) {
       const rs = clone(existing);
       const changed = setNewReplicaSetAnnotations(d, rs, newRevision, true);

@@ -10,6 +10,7 @@ import {
   findActiveOrLatest,
   findNewReplicaSet,
   isScalingEvent,
+  maxRevision,
   maxScaledDown,
   maxSurge,
   maxUnavailable,
@@ -115,14 +116,14 @@ test('the new ReplicaSet is the oldest one with the template; the active one tak
 test('revision annotations: copied from the Deployment, history kept when a ReplicaSet is reused', () => {
   const d = deployment(3, { annotations: { 'kubernetes.io/change-cause': 'kubectl set image', [REVISION]: '2', 'kubectl.kubernetes.io/last-applied-configuration': '{}' } });
   const reused = rs('a', 0, { revision: 1 });
-  assert.ok(setNewReplicaSetAnnotations(d, reused, 3, true));
+  assert.ok(setNewReplicaSetAnnotations(d, reused, 3n, true));
   assert.equal(reused.metadata?.annotations?.[REVISION], '3');
   assert.equal(reused.metadata?.annotations?.[REVISION_HISTORY], '1');
   assert.equal(reused.metadata?.annotations?.['kubernetes.io/change-cause'], 'kubectl set image');
   assert.equal(reused.metadata?.annotations?.['kubectl.kubernetes.io/last-applied-configuration'], undefined);
-  assert.ok(!setNewReplicaSetAnnotations(d, reused, 3, true), 'idempotent');
+  assert.ok(!setNewReplicaSetAnnotations(d, reused, 3n, true), 'idempotent');
   const created = rs('b', 3);
-  setNewReplicaSetAnnotations(deployment(3), created, 1, false);
+  setNewReplicaSetAnnotations(deployment(3), created, 1n, false);
   assert.deepEqual(created.metadata?.annotations, { [REVISION]: '1', [DESIRED_REPLICAS]: '3', [MAX_REPLICAS]: '4' });
 });
 
@@ -131,4 +132,15 @@ test('revisionHistoryLimit deletes the oldest empty ReplicaSets', () => {
   const olds = [rs('r3', 0, { revision: 3 }), rs('r1', 0, { revision: 1 }), rs('r2', 0, { revision: 2 }), rs('busy', 1, { revision: 0 })];
   assert.deepEqual(replicaSetsToCleanUp(d, olds).map((r) => r.metadata?.name), ['r1', 'r2']);
   assert.deepEqual(replicaSetsToCleanUp(deployment(3, { limit: 10 }), olds), []);
+});
+
+test('revisions are int64: one past 3546343826724305832 is ...833; an adopted ReplicaSet without desired-replicas is no scaling event', () => {
+  const adopted = rs('adopted', 1);
+  adopted.metadata!.annotations![REVISION] = '3546343826724305832';
+  assert.equal(maxRevision([adopted, rs('other', 0, { revision: 7 })]), 3546343826724305832n);
+  const fresh = rs('fresh', 0);
+  setNewReplicaSetAnnotations(deployment(1), fresh, maxRevision([adopted]) + 1n, false);
+  assert.equal(fresh.metadata?.annotations?.[REVISION], '3546343826724305833');
+  assert.equal(isScalingEvent(deployment(1), [adopted]), false);
+  assert.equal(isScalingEvent(deployment(2), [rs('annotated', 1, { desired: 1 })]), true);
 });

@@ -65,14 +65,20 @@ export function byCreation(a: ReplicaSet, b: ReplicaSet): number {
   return created(a) - created(b) || (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? '');
 }
 
-export function revisionOf(obj: { metadata?: { annotations?: Record<string, string> } } | undefined): number {
-  const v = Number(obj?.metadata?.annotations?.[REVISION] ?? 0);
-  return Number.isFinite(v) ? v : 0;
+/** A ReplicaSet's revision; bigint because revisions are int64 (a number loses digits past 2^53). */
+export function revisionOf(obj: { metadata?: { annotations?: Record<string, string> } } | undefined): bigint {
+  const v = obj?.metadata?.annotations?.[REVISION] ?? '0';
+  return /^\d+$/.test(v) ? BigInt(v) : 0n;
 }
 
-export function maxRevision(rss: ReplicaSet[]): number {
-  return rss.reduce((m, rs) => Math.max(m, revisionOf(rs)), 0);
+export function maxRevision(rss: ReplicaSet[]): bigint {
+  return rss.reduce((m, rs) => (revisionOf(rs) > m ? revisionOf(rs) : m), 0n);
 }
+
+const compareRevisions = (a: ReplicaSet, b: ReplicaSet): number => {
+  const d = revisionOf(a) - revisionOf(b);
+  return d < 0n ? -1 : d > 0n ? 1 : 0;
+};
 
 /** The template without the pod-template-hash label, for comparing Deployment and ReplicaSet templates. */
 function withoutHash(t: PodTemplateSpec | undefined): unknown {
@@ -120,7 +126,10 @@ export function isSaturated(d: Deployment, rs: ReplicaSet | undefined): boolean 
 
 /** A scaling event: some active ReplicaSet was sized for a different replica count. */
 export function isScalingEvent(d: Deployment, rss: ReplicaSet[]): boolean {
-  return activeReplicaSets(rss).some((rs) => intAnnotation(rs, DESIRED_REPLICAS) !== replicasOf(d));
+  return activeReplicaSets(rss).some((rs) => {
+    const desired = intAnnotation(rs, DESIRED_REPLICAS);
+    return desired !== undefined && desired !== replicasOf(d);
+  });
 }
 
 // integer.RoundToInt32: half away from zero.
@@ -221,7 +230,7 @@ export function setReplicasAnnotations(rs: ReplicaSet, d: Deployment): boolean {
  * SetNewReplicaSetAnnotations: copy the Deployment's annotations and set the
  * revision (keeping the earlier ones in revision-history when a ReplicaSet is reused).
  */
-export function setNewReplicaSetAnnotations(d: Deployment, rs: ReplicaSet, newRevision: number, exists: boolean): boolean {
+export function setNewReplicaSetAnnotations(d: Deployment, rs: ReplicaSet, newRevision: bigint, exists: boolean): boolean {
   const meta = rs.metadata!;
   const before = JSON.stringify(meta.annotations ?? {});
   const annotations = (meta.annotations ??= {});
@@ -229,8 +238,7 @@ export function setNewReplicaSetAnnotations(d: Deployment, rs: ReplicaSet, newRe
     if (!NOT_COPIED.has(k)) annotations[k] = v;
   }
   const old = annotations[REVISION];
-  const oldNumber = Number(old ?? 0);
-  if (old === undefined || oldNumber < newRevision) {
+  if (old === undefined || revisionOf(rs) < newRevision) {
     annotations[REVISION] = String(newRevision);
     if (old !== undefined && exists) {
       annotations[REVISION_HISTORY] = annotations[REVISION_HISTORY] ? `${annotations[REVISION_HISTORY]},${old}` : old;
@@ -247,7 +255,7 @@ export function replicaSetsToCleanUp(d: Deployment, oldRSs: ReplicaSet[]): Repli
   const cleanable = oldRSs.filter((rs) => !rs.metadata?.deletionTimestamp);
   const diff = cleanable.length - limit;
   if (diff <= 0) return [];
-  const byRevision = [...cleanable].sort((a, b) => revisionOf(a) - revisionOf(b) || byCreation(a, b));
+  const byRevision = [...cleanable].sort((a, b) => compareRevisions(a, b) || byCreation(a, b));
   return byRevision
     .slice(0, diff)
     .filter((rs) => (rs.status?.replicas ?? 0) === 0 && replicasOf(rs) === 0 && (rs.metadata?.generation ?? 0) <= (rs.status?.observedGeneration ?? 0));
