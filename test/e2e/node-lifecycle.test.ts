@@ -80,6 +80,7 @@ describe('node lifecycle', () => {
         serviceCidr: '10.43.0.0/16',
         clusterCidr: '10.42.0.0/16',
         simulatedNodes: 2,
+        kubeletPort: 0,
         nodeMonitorGracePeriodMs: 6000,
         terminatedPodGCThreshold: 2,
       },
