@@ -211,7 +211,7 @@ describe('pod identity on hollow nodes (the same kubelet logic over the simulate
     assert.equal(await exec('hollow-dns', 'c', 'hostname'), 'h-0\n');
   });
 
-  test('FallbackToLogsOnError takes the log tail of a failed container; File has no file to read there', async () => {
+  test('FallbackToLogsOnError takes the log tail of a failed container whose message file is empty; File leaves the message empty', async () => {
     const failed = await runPod('hollow-term', { command: ['sh', '-c', 'echo DONE; exit 1'], terminationMessagePolicy: 'FallbackToLogsOnError' });
     assert.equal(failed.phase, 'Failed');
     assert.equal(failed.terminated.message, 'DONE\n');
