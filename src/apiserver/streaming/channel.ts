@@ -42,16 +42,17 @@ export function errorStatus(protocol: string, message: string): string {
 
 /** Messages are cut to this size so one large write does not become one huge frame. */
 const MAX_CHUNK = 32 * 1024;
+/** What a channel buffers before it pushes back (a stream's default 16 KiB is half a message). */
+export const CHANNEL_BUFFER = 256 * 1024;
 
 /** A Writable that sends what is written as messages on one channel, with the socket's backpressure. */
 function channelWriter(ws: WebSocket, channel: number): Writable {
+  const prefix = Buffer.from([channel]);
   return new Writable({
+    highWaterMark: CHANNEL_BUFFER,
     write(chunk: Buffer, _enc, done) {
       let ok = true;
-      for (let i = 0; i < chunk.length; i += MAX_CHUNK) {
-        const part = chunk.subarray(i, i + MAX_CHUNK);
-        ok = ws.send(Buffer.concat([Buffer.from([channel]), part]));
-      }
+      for (let i = 0; i < chunk.length; i += MAX_CHUNK) ok = ws.sendParts([prefix, chunk.subarray(i, i + MAX_CHUNK)]);
       if (!ws.isOpen) done(new Error('connection closed'));
       else if (ok) done();
       else ws.once('drain', () => done());
@@ -79,7 +80,7 @@ export class ChannelConnection {
     readonly protocol: string,
     options: ChannelOptions,
   ) {
-    if (options.stdin) this.stdin = new PassThrough();
+    if (options.stdin) this.stdin = new PassThrough({ highWaterMark: CHANNEL_BUFFER });
     if (options.stdout) this.stdout = channelWriter(ws, STDOUT);
     // With a tty, stderr is merged into stdout (upstream refuses both at once).
     if (options.stderr && !options.tty) this.stderr = channelWriter(ws, STDERR);
@@ -125,7 +126,7 @@ export class ChannelConnection {
   async finish(status: string): Promise<void> {
     const flush = (w?: Writable) => (w && !w.writableFinished && this.ws.isOpen ? new Promise<void>((r) => w.end(() => r())) : Promise.resolve());
     await Promise.all([flush(this.stdout), flush(this.stderr)]);
-    if (status && this.ws.isOpen) this.ws.send(Buffer.concat([Buffer.from([ERROR]), Buffer.from(status)]));
+    if (status && this.ws.isOpen) this.ws.sendParts([Buffer.from([ERROR]), Buffer.from(status)]);
     this.ws.close(1000);
     this.stdin?.end();
   }

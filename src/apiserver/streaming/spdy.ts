@@ -8,6 +8,7 @@
 import { EventEmitter } from 'node:events';
 import { Duplex } from 'node:stream';
 import { constants as zc, createInflate, type Inflate } from 'node:zlib';
+import { ByteQueue } from './byte-queue.js';
 
 const CONTROL = 0x8000;
 const VERSION = 3;
@@ -20,6 +21,11 @@ const GOAWAY = 7;
 const FLAG_FIN = 0x01;
 /** DATA frames are cut to this size. */
 const MAX_DATA = 32 * 1024;
+/**
+ * What a stream buffers each way before it pushes back: several frames, so that the transport is not
+ * paused and resumed for every frame read (a stream's default 16 KiB is less than one frame).
+ */
+const STREAM_BUFFER = 256 * 1024;
 
 /** The SPDY/3 header compression dictionary (draft 3, section 2.6.10.1): length-prefixed names, then a tail. */
 const DICTIONARY_WORDS = [
@@ -146,7 +152,7 @@ export class SpdyStream extends Duplex {
     /** Streams this end opened need no reply. */
     private replied = false,
   ) {
-    super();
+    super({ readableHighWaterMark: STREAM_BUFFER, writableHighWaterMark: STREAM_BUFFER });
   }
 
   /** Accepts the stream (SYN_REPLY). */
@@ -194,7 +200,9 @@ export interface SpdySessionEvents {
  * ends them (what the server sent before closing is still read).
  */
 export class SpdySession extends EventEmitter<SpdySessionEvents> {
-  private buffer: Buffer = Buffer.alloc(0);
+  private readonly buffer = new ByteQueue();
+  /** Frames waiting behind a header block's decompression; until they are handled, DATA waits too. */
+  private queued = 0;
   private readonly streams = new Map<number, SpdyStream>();
   private readonly inflater = new HeaderInflater();
   private readonly deflater = new StoredDeflate();
@@ -280,16 +288,19 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> {
   sendData(id: number, data: Buffer, fin: boolean, done: (err?: Error | null) => void): void {
     if (this.closed) return done(new Error('session closed'));
     let ok = true;
+    this.transport.cork();
     for (let i = 0; i < data.length || (i === 0 && fin); i += MAX_DATA) {
       const chunk = data.subarray(i, i + MAX_DATA);
       const last = i + MAX_DATA >= data.length;
-      const head = Buffer.alloc(8);
+      const head = Buffer.allocUnsafe(8);
       head.writeUInt32BE(id & 0x7fffffff, 0);
       head.writeUInt32BE((((fin && last ? FLAG_FIN : 0) << 24) | chunk.length) >>> 0, 4);
-      ok = this.transport.write(Buffer.concat([head, chunk]));
+      this.transport.write(head);
+      if (chunk.length > 0) ok = this.transport.write(chunk);
       if (data.length === 0) break;
     }
-    if (ok) done();
+    this.transport.uncork();
+    if (ok && !this.transport.writableNeedDrain) done();
     else this.transport.once('drain', () => done());
   }
 
@@ -303,26 +314,36 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> {
   }
 
   private receive(chunk: Buffer): void {
-    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
-    while (this.buffer.length >= 8) {
-      const length = this.buffer.readUInt32BE(4) & 0xffffff;
-      if (this.buffer.length < 8 + length) return;
-      const frame = this.buffer.subarray(0, 8 + length);
-      this.buffer = this.buffer.subarray(8 + length);
+    const q = this.buffer;
+    q.push(chunk);
+    while (q.length >= 8) {
+      const length = q.peek(8).readUInt32BE(4) & 0xffffff;
+      if (q.length < 8 + length) return;
+      const frame = q.take(8 + length);
+      if (this.queued === 0 && (frame[0] & 0x80) === 0) {
+        this.handleData(frame);
+        continue;
+      }
       // Frames are handled in order; header blocks decompress asynchronously.
-      this.queue = this.queue.then(() => this.handle(frame)).catch(() => this.close());
+      this.queued++;
+      this.queue = this.queue
+        .then(() => this.handle(frame))
+        .catch(() => this.close())
+        .finally(() => this.queued--);
     }
+  }
+
+  private handleData(frame: Buffer): void {
+    if (this.closed) return;
+    const id = frame.readUInt32BE(0) & 0x7fffffff;
+    this.streams.get(id)?.receive(frame.subarray(8), (frame[4] & FLAG_FIN) !== 0);
   }
 
   private async handle(frame: Buffer): Promise<void> {
     if (this.closed) return;
     const flags = frame[4];
     const body = frame.subarray(8);
-    if ((frame[0] & 0x80) === 0) {
-      const id = frame.readUInt32BE(0) & 0x7fffffff;
-      this.streams.get(id)?.receive(Buffer.from(body), (flags & FLAG_FIN) !== 0);
-      return;
-    }
+    if ((frame[0] & 0x80) === 0) return this.handleData(frame);
     const type = frame.readUInt16BE(2);
     switch (type) {
       case SYN_STREAM: {

@@ -5,6 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { applyMask, ByteQueue } from './byte-queue.js';
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 const OP_CONTINUATION = 0x0;
@@ -66,7 +67,7 @@ export interface WebSocketEvents {
 
 /** One WebSocket connection over an upgraded socket. Emits message, drain and (once) close. */
 export class WebSocket extends EventEmitter<WebSocketEvents> {
-  private buffer: Buffer = Buffer.alloc(0);
+  private readonly buffer = new ByteQueue();
   private fragments: Buffer[] = [];
   private fragmentOpcode = 0;
   private closed = false;
@@ -93,9 +94,13 @@ export class WebSocket extends EventEmitter<WebSocketEvents> {
 
   /** Sends one binary message; false when the socket's buffer is full (wait for drain). */
   send(data: Buffer | string, binary = true): boolean {
+    return this.sendParts([typeof data === 'string' ? Buffer.from(data) : data], binary);
+  }
+
+  /** Sends the parts as one message without joining them (one write of the header and the parts). */
+  sendParts(parts: Buffer[], binary = true): boolean {
     if (!this.isOpen) return false;
-    const payload = typeof data === 'string' ? Buffer.from(data) : data;
-    return this.socket.write(this.frame(binary ? OP_BINARY : OP_TEXT, payload));
+    return this.writeFrame(binary ? OP_BINARY : OP_TEXT, parts);
   }
 
   /** Stops reading from the peer until resume() (backpressure toward the sender). */
@@ -135,24 +140,40 @@ export class WebSocket extends EventEmitter<WebSocketEvents> {
   }
 
   private frame(opcode: number, payload: Buffer): Buffer {
-    const len = payload.length;
+    return Buffer.concat(this.frameParts(opcode, [payload]));
+  }
+
+  private writeFrame(opcode: number, parts: Buffer[]): boolean {
+    const buffers = this.frameParts(opcode, parts);
+    if (buffers.length === 1) return this.socket.write(buffers[0]);
+    this.socket.cork();
+    let ok = true;
+    for (const b of buffers) ok = this.socket.write(b);
+    this.socket.uncork();
+    return ok;
+  }
+
+  /** The header and payload of one frame; a client's payload is masked into one new buffer. */
+  private frameParts(opcode: number, parts: Buffer[]): Buffer[] {
+    let len = 0;
+    for (const p of parts) len += p.length;
     const lenBytes = len < 126 ? 0 : len < 65536 ? 2 : 8;
     const maskBytes = this.isClient ? 4 : 0;
-    const header = Buffer.alloc(2 + lenBytes + maskBytes);
+    const header = Buffer.allocUnsafe(2 + lenBytes + maskBytes);
     header[0] = 0x80 | opcode;
     header[1] = (this.isClient ? 0x80 : 0) | (len < 126 ? len : len < 65536 ? 126 : 127);
     if (lenBytes === 2) header.writeUInt16BE(len, 2);
     else if (lenBytes === 8) header.writeBigUInt64BE(BigInt(len), 2);
-    if (!this.isClient) return Buffer.concat([header, payload]);
+    if (!this.isClient) return [header, ...parts.filter((p) => p.length > 0)];
     const mask = randomBytes(4);
     mask.copy(header, 2 + lenBytes);
-    const masked = Buffer.allocUnsafe(len);
-    for (let i = 0; i < len; i++) masked[i] = payload[i] ^ mask[i & 3];
-    return Buffer.concat([header, masked]);
+    const masked = parts.length === 1 ? Buffer.from(parts[0]) : Buffer.concat(parts, len);
+    applyMask(masked, mask);
+    return [header, masked];
   }
 
   private receive(chunk: Buffer): void {
-    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    this.buffer.push(chunk);
     while (!this.closed) {
       const frame = this.parseFrame();
       if (!frame) return;
@@ -161,39 +182,30 @@ export class WebSocket extends EventEmitter<WebSocketEvents> {
   }
 
   private parseFrame(): { fin: boolean; opcode: number; payload: Buffer } | undefined {
-    const b = this.buffer;
-    if (b.length < 2) return undefined;
-    const fin = (b[0] & 0x80) !== 0;
-    const opcode = b[0] & 0x0f;
+    const q = this.buffer;
+    if (q.length < 2) return undefined;
+    let b = q.peek(2);
     const masked = (b[1] & 0x80) !== 0;
     let len = b[1] & 0x7f;
-    let offset = 2;
-    if (len === 126) {
-      if (b.length < 4) return undefined;
-      len = b.readUInt16BE(2);
-      offset = 4;
-    } else if (len === 127) {
-      if (b.length < 10) return undefined;
+    const headerBytes = 2 + (len === 126 ? 2 : len === 127 ? 8 : 0) + (masked ? 4 : 0);
+    if (q.length < headerBytes) return undefined;
+    b = q.peek(headerBytes);
+    const fin = (b[0] & 0x80) !== 0;
+    const opcode = b[0] & 0x0f;
+    if (len === 126) len = b.readUInt16BE(2);
+    else if (len === 127) {
       const big = b.readBigUInt64BE(2);
       if (big > BigInt(MAX_MESSAGE_BYTES)) {
         this.close(1009, 'message too big');
         return undefined;
       }
       len = Number(big);
-      offset = 10;
     }
-    const maskOffset = offset;
-    if (masked) offset += 4;
-    if (b.length < offset + len) return undefined;
-    let payload = b.subarray(offset, offset + len);
-    if (masked) {
-      const unmasked = Buffer.allocUnsafe(len);
-      for (let i = 0; i < len; i++) unmasked[i] = payload[i] ^ b[maskOffset + (i & 3)];
-      payload = unmasked;
-    } else {
-      payload = Buffer.from(payload);
-    }
-    this.buffer = b.subarray(offset + len);
+    if (q.length < headerBytes + len) return undefined;
+    const mask = masked ? Buffer.from(b.subarray(headerBytes - 4, headerBytes)) : undefined;
+    q.take(headerBytes);
+    const payload = q.take(len);
+    if (mask) applyMask(payload, mask);
     return { fin, opcode, payload };
   }
 

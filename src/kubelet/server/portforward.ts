@@ -5,7 +5,7 @@
 // (the kubelet's failure text) and "data" (the bytes), both naming the port.
 import type { IncomingMessage } from 'node:http';
 import { Duplex } from 'node:stream';
-import { negotiateChannelProtocol } from '../../apiserver/streaming/channel.js';
+import { CHANNEL_BUFFER, negotiateChannelProtocol } from '../../apiserver/streaming/channel.js';
 import { SpdyServerSession, type SpdyStream } from '../../apiserver/streaming/spdy.js';
 import { acceptWebSocket, isWebSocketUpgrade, offeredProtocols, type WebSocket } from '../../apiserver/streaming/websocket.js';
 import { LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID, type RuntimeService } from '../runtime/types.js';
@@ -25,9 +25,16 @@ export const openPortForwards = new Set<SpdyServerSession>();
 /** The bytes of a WebSocket's binary messages as one stream (the SPDY tunnel). */
 export function webSocketStream(ws: WebSocket): Duplex {
   const stream = new Duplex({
+    readableHighWaterMark: CHANNEL_BUFFER,
+    writableHighWaterMark: CHANNEL_BUFFER,
     read: () => ws.resume(),
     write(chunk: Buffer, _enc, done) {
       if (ws.send(chunk)) done();
+      else ws.once('drain', () => done());
+    },
+    // What was written while corked (a SPDY frame's header and body) goes as one message.
+    writev(chunks, done) {
+      if (ws.sendParts(chunks.map((c) => c.chunk as Buffer))) done();
       else ws.once('drain', () => done());
     },
     final(done) {
@@ -161,7 +168,7 @@ async function channelPortForward(runtime: RuntimeService, sandboxId: string, re
   const ws = acceptWebSocket(req, socket, head, offered.length > 0 ? (protocol ?? offered[0]) : undefined);
   const abort = new AbortController();
   ws.on('close', () => abort.abort());
-  const send = (channel: number, data: Buffer) => ws.send(Buffer.concat([Buffer.from([channel]), data]));
+  const send = (channel: number, data: Buffer) => ws.sendParts([Buffer.from([channel]), data]);
   const targets: (Duplex | undefined)[] = [];
   let open = ports.length;
   ports.forEach((port, i) => {

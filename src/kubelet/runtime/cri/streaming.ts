@@ -17,12 +17,15 @@ interface WsLike {
   on(event: 'close', cb: (code: number, reason: Buffer) => void): void;
   on(event: 'error', cb: (err: Error) => void): void;
   send(data: Buffer, cb?: (err?: Error) => void): void;
+  pause(): void;
+  resume(): void;
+  readonly bufferedAmount: number;
   close(): void;
   terminate(): void;
   readonly readyState: number;
 }
 
-type WsCtor = new (url: string, protocols: string[]) => WsLike;
+type WsCtor = new (url: string, protocols: string[], options: { perMessageDeflate: boolean }) => WsLike;
 
 let wsCtor: WsCtor | undefined;
 
@@ -136,19 +139,33 @@ export async function criAttach(client: CriClient, containerId: string, session:
   await stream(String((r as Message).url), session);
 }
 
+/** Bytes sent to the runtime and not yet written to its socket before a write waits for them. */
+const PORT_FORWARD_BUFFER = 256 * 1024;
+const DATA_CHANNEL = Buffer.from([0]);
+
 /** A byte stream to `port` in the sandbox's network namespace, through the runtime's port-forward websocket. */
 export async function criPortForward(client: CriClient, podSandboxId: string, port: number, signal: AbortSignal): Promise<Duplex> {
   const r = await client.runtimeCall('portForward', { podSandboxId, port: [port] });
   const Ws = await webSocket();
-  const ws = new Ws(`${wsUrl(String((r as Message).url))}?port=${port}`, ['v4.channel.k8s.io']);
+  const ws = new Ws(`${wsUrl(String((r as Message).url))}?port=${port}`, ['v4.channel.k8s.io'], { perMessageDeflate: false });
   // Each channel's first frame carries the port (2 bytes, little endian) before any data.
   const seenPrefix = new Set<number>();
   let errors = '';
   const duplex = new Duplex({
+    readableHighWaterMark: PORT_FORWARD_BUFFER,
+    writableHighWaterMark: PORT_FORWARD_BUFFER,
+    // Waiting for each message to reach the socket before taking the next leaves the connection idle
+    // between them: wait only when the socket's buffer is full.
     write(chunk: Buffer, _enc, cb) {
-      ws.send(Buffer.concat([Buffer.from([0]), chunk]), cb);
+      const message = Buffer.concat([DATA_CHANNEL, chunk]);
+      if (ws.bufferedAmount < PORT_FORWARD_BUFFER) {
+        ws.send(message);
+        cb();
+      } else ws.send(message, cb);
     },
-    read() {},
+    read() {
+      ws.resume();
+    },
     final(cb) {
       cb();
     },
@@ -174,8 +191,9 @@ export async function criPortForward(client: CriClient, podSandboxId: string, po
       if (payload.length >= 2 && payload.readUInt16LE(0) === port) payload = payload.subarray(2);
     }
     if (payload.length === 0) return;
-    if (channel === 0) duplex.push(payload);
-    else errors += payload.toString();
+    if (channel === 0) {
+      if (!duplex.push(payload)) ws.pause();
+    } else errors += payload.toString();
   });
   ws.on('close', () => {
     if (errors) duplex.destroy(new Error(errors));
