@@ -19,6 +19,7 @@ import type { KubeObject, ResourceClient } from '../src/client/types.js';
 import { containerdPaths } from '../src/kubelet/containerd/paths.js';
 import { startContainerdNode } from '../src/kubelet/containerd/node.js';
 import { shellImage } from '../src/kubelet/images/busybox.js';
+import { traceEventLoopDelay } from '../src/kubelet/startup-trace.js';
 import { CRI_NAMESPACE, CTR_BIN } from '../src/kubelet/images/import.js';
 import { ociArchive } from '../src/kubelet/images/oci.js';
 import { acquireHostLock } from '../test/helpers/host-lock.js';
@@ -28,6 +29,8 @@ import { percentile, type BenchRow } from './report.js';
 const PODS = Number(process.env.K8TS_BENCH_CONTAINER_PODS ?? 100);
 const RATE = Number(process.env.K8TS_BENCH_CONTAINER_RATE ?? 2);
 const RSS_PODS = Math.min(30, PODS);
+/** With K8TS_POD_STARTUP_TRACE=1 the agent logs each pod's startup steps and this prints each pod's latency beside them. */
+const TRACE = process.env.K8TS_POD_STARTUP_TRACE === '1';
 const IMAGE = 'docker.io/library/busybox:bench';
 const NODE = 'bench-node';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -73,6 +76,7 @@ async function startupLatencies(pods: ResourceClient<KubeObject>, count: number)
       if ((ev.object.status as { phase?: string } | undefined)?.phase === 'Running' && t0 !== undefined) {
         created.delete(name);
         latencies.push(performance.now() - t0);
+        if (TRACE) progress(`pod ${name} latency=${Math.round(performance.now() - t0)} running=${Date.now()}`);
         if (latencies.length === count) resolveAll();
       }
     }
@@ -133,7 +137,10 @@ export async function benchContainers(): Promise<BenchRow[]> {
       return ((node?.status as { conditions?: { type: string; status: string }[] })?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
     }, 120_000);
     progress('node Ready');
+    // The API server runs in this process: its event loop delays show beside the agent's.
+    const stopLoopTrace = traceEventLoopDelay(createLogger(0));
     const k8ts = await startupLatencies(pods, PODS);
+    stopLoopTrace();
     progress(`${PODS} pods Running`);
     const snapshotter = /snapshotter = "([^"]+)"/.exec(readFileSync(paths.configFile, 'utf8'))?.[1] ?? 'overlayfs';
     const floor = await ctrRunLatencies(paths.socket, snapshotter, PODS);

@@ -18,6 +18,7 @@ import type { NodeConfig } from './node-status.js';
 import type { ProbeHandler } from './prober.js';
 import type { ImageService, RuntimeService } from './runtime/types.js';
 import { PodStatusManager } from './status-manager.js';
+import { traceEventLoopDelay } from './startup-trace.js';
 import { sysctlAdmission } from './sysctl.js';
 import { Ticker } from './ticker.js';
 
@@ -86,6 +87,7 @@ export class KubeletHost {
   private readonly nodeInformer: Informer<KubeObject>;
   /** Every Service, for the pods' service links (upstream's kubelet service lister). */
   private readonly serviceInformer: Informer<KubeObject>;
+  private stopLoopTrace: () => void = () => undefined;
 
   constructor(private readonly options: KubeletHostOptions) {
     const { client } = options;
@@ -99,7 +101,7 @@ export class KubeletHost {
       persistentvolumes: client.resource(resources.persistentvolumes),
       serviceaccounts: client.resource(resources.serviceaccounts),
     };
-    this.statuses = new PodStatusManager(this.api.pods, options.statusConcurrency ?? 16);
+    this.statuses = new PodStatusManager(this.api.pods, options.statusConcurrency ?? 16, undefined, options.log);
     const shared: KubeletShared = {
       api: this.api,
       // Status writes go before events when both wait.
@@ -126,6 +128,7 @@ export class KubeletHost {
   }
 
   async start(): Promise<void> {
+    this.stopLoopTrace = traceEventLoopDelay(this.options.log);
     const agentFor = (obj: KubeObject) => this.agents.get(nodeNameOf(obj));
     this.podInformer.addEventHandler({
       onAdd: (pod) => agentFor(pod)?.podChanged(pod as unknown as IPod),
@@ -152,6 +155,7 @@ export class KubeletHost {
   async stop(): Promise<void> {
     for (const a of this.agents.values()) a.stop();
     this.ticker.stop();
+    this.stopLoopTrace();
     this.statuses.close();
     await Promise.all([this.podInformer.stop(), this.nodeInformer.stop(), this.serviceInformer.stop()]);
   }

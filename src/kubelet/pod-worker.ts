@@ -18,6 +18,7 @@ import { containerLinuxConfig, podPortMappings, sandboxLinuxConfig } from './lin
 import type { PodFiles } from './pod-files.js';
 import { runLifecycleHandler, type HookRunner } from './lifecycle.js';
 import { attemptsOf, computePodStatus, conditionsToCarry, isRestartableInit, type WaitingReason } from './pod-status.js';
+import { StartupTrace } from './startup-trace.js';
 import { SYSCTL_FORBIDDEN, type SysctlAdmission } from './sysctl.js';
 import { PROBE_KIND, ProbeWorker, type ProbeHandler, type ProbeTarget, type ProbeType } from './prober.js';
 import { ANNOTATION_TERMINATION_MESSAGE_PATH, ANNOTATION_TERMINATION_MESSAGE_POLICY, readMountTail, terminationMessage, type TerminationMessageSources } from './termination-message.js';
@@ -126,6 +127,7 @@ export class PodWorker {
   private readonly exitMessages = new Map<string, string>();
   private removedFromApi = false;
   private finished = false;
+  private readonly trace = new StartupTrace();
 
   constructor(
     private pod: IPod,
@@ -270,8 +272,10 @@ export class PodWorker {
     }
     const spec = this.pod.spec ?? { containers: [] };
     const restartPolicy = spec.restartPolicy ?? 'Always';
+    this.trace.mark('queued');
     // The pod's state in the runtime (upstream GetPodStatus): both questions at once.
     const [statuses, sandboxes] = await Promise.all([this.containerStatuses(), this.ctx.runtime.listPodSandbox({ labelSelector: this.podLabelSelector() })]);
+    this.trace.mark('podStatus');
     let containers = statuses;
     let sandbox: PodSandbox | undefined = sandboxes.find((s) => s.state === 'SANDBOX_READY');
     const reportedTerminal = isTerminal(this.lastStatus?.phase ?? this.pod.status?.phase);
@@ -304,6 +308,7 @@ export class PodWorker {
     }
     // Volumes before the sandbox (upstream WaitForAttachAndMount): a missing source keeps the pod ContainerCreating.
     const volumesReady = await this.ctx.volumes.mountPod(this.pod);
+    this.trace.mark('volumes');
     if (!volumesReady) this.requeueAfter(this.ctx.retryMs);
     if (!volumesReady && !sandbox) {
       this.report(containers, undefined);
@@ -316,7 +321,9 @@ export class PodWorker {
       }
       try {
         const id = await this.ctx.runtime.runPodSandbox(this.sandboxConfig(sandboxes.length));
+        this.trace.mark('runPodSandbox');
         sandbox = sandboxStatus = await this.ctx.runtime.podSandboxStatus(id);
+        this.trace.mark('sandboxStatus');
       } catch (err) {
         this.ctx.events.event(podRef(this.pod), 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${(err as Error).message}`, this.ctx.nodeName);
         this.report(containers, undefined);
@@ -366,8 +373,10 @@ export class PodWorker {
       }
     }
     containers = await this.containerStatuses();
+    this.trace.mark('containerStatuses');
     this.syncProbes(containers, podIP);
     const status = this.report(containers, { ready: true, ip: podIP });
+    if (status.phase === 'Running') this.trace.finish(this.ctx.log, this.describe());
     if (isTerminal(status.phase)) {
       // Nothing will run again: release the sandbox (and its IP) and the volumes.
       await this.ctx.runtime.stopPodSandbox(sandbox.id);
@@ -471,6 +480,7 @@ export class PodWorker {
     const image = c.image ?? '';
     const policy = pullPolicy(c);
     const present = await this.ctx.images.imageStatus(image);
+    this.trace.mark('imageStatus');
     if (policy === 'Never' && !present) {
       const message = `Container image "${image}" is not present with pull policy of Never`;
       this.waiting.set(c.name, { reason: 'ErrImageNeverPull', message });
@@ -527,6 +537,7 @@ export class PodWorker {
       const podWithIPs: IPod = { ...this.pod, status: { ...this.pod.status, podIP, podIPs: podIP ? [{ ip: podIP }] : [], hostIP: this.ctx.hostIPs()[0], hostIPs: this.ctx.hostIPs().map((ip) => ({ ip })) } };
       envs = await containerEnv(podWithIPs, c, this.ctx.env, this.ctx.allocatable());
       mounts = [...(await this.ctx.volumes.containerMounts(this.pod, c, envs)), ...(await this.podFileMounts(c, podIP))];
+      this.trace.mark('envAndMounts');
     } catch (err) {
       if (!(err instanceof ContainerConfigError)) throw err;
       this.waiting.set(c.name, { reason: 'CreateContainerConfigError', message: err.message });
@@ -570,9 +581,11 @@ export class PodWorker {
       this.requeueAfter(this.ctx.retryMs);
       return false;
     }
+    this.trace.mark('createContainer');
     ev.event(ref, 'Normal', 'Created', `Created container: ${c.name}`, node);
     try {
       await this.ctx.runtime.startContainer(id);
+      this.trace.mark('startContainer');
     } catch (err) {
       this.waiting.set(c.name, { reason: 'RunContainerError', message: (err as Error).message });
       ev.event(ref, 'Warning', 'Failed', `Error: ${(err as Error).message}`, node);

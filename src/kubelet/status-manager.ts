@@ -3,7 +3,9 @@
 // from what was last written, one write per pod at a time, latest wins,
 // failed writes retried with back-off. Shared by every node of a process.
 import type { IPodStatus } from 'kubernetes-models/v1/PodStatus';
+import type { Logger } from '../cli/log.js';
 import type { KubeObject, ResourceClient } from '../client/types.js';
+import { startupTracing } from './startup-trace.js';
 
 interface Entry {
   namespace: string;
@@ -16,6 +18,8 @@ interface Entry {
   writtenResourceVersion?: string;
   writing: boolean;
   retryMs: number;
+  /** When the first Running status was set (startup tracing; -1 once logged). */
+  runningSetAt?: number;
 }
 
 function statusCode(err: unknown): number {
@@ -36,6 +40,7 @@ export class PodStatusManager {
     private readonly pods: ResourceClient<KubeObject>,
     private readonly concurrency = 16,
     private readonly onWritten?: (uid: string, status: IPodStatus) => void,
+    private readonly log?: Logger,
   ) {}
 
   set(pod: KubeObject, status: IPodStatus): void {
@@ -51,6 +56,7 @@ export class PodStatusManager {
     }
     entry.status = status;
     entry.json = json;
+    if (startupTracing && status.phase === 'Running') entry.runningSetAt ??= performance.now();
     if (entry.writtenJson === json) return;
     if (!entry.writing) this.enqueue(uid);
   }
@@ -112,6 +118,7 @@ export class PodStatusManager {
   private async write(entry: Entry): Promise<void> {
     const json = entry.json;
     const status = entry.status;
+    const startedAt = performance.now();
     try {
       const written = await this.pods.patch(entry.namespace, entry.name, 'merge', { metadata: { uid: entry.uid }, status }, { subresource: 'status' });
       entry.writtenJson = json;
@@ -119,6 +126,11 @@ export class PodStatusManager {
       entry.retryMs = 200;
       this.writes++;
       this.onWritten?.(entry.uid, status);
+      if (entry.runningSetAt !== undefined && entry.runningSetAt >= 0 && status.phase === 'Running') {
+        const end = performance.now();
+        this.log?.info('startup-trace', `pod ${entry.namespace}/${entry.name} status Running queued=${Math.round(startedAt - entry.runningSetAt)} patch=${Math.round(end - startedAt)} at=${Date.now()}`);
+        entry.runningSetAt = -1;
+      }
     } catch (err) {
       const code = statusCode(err);
       if (code === 404 || code === 409 || code === 422) {

@@ -4,13 +4,16 @@
 // Runs mount(8)/umount(8) as upstream's mount utility does, and reports a
 // failure in upstream's words (command, arguments, output).
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 
 export interface Mounter {
   mountTmpfs(target: string, sizeBytes?: bigint): Promise<void>;
   unmount(target: string): Promise<void>;
   /** Mount points at or below `prefix`, deepest first (the order to unmount them in). */
   mountsUnder(prefix: string): Promise<string[]>;
+  /** Whether a filesystem of its own (such as the volumes' tmpfs) is mounted on `path`. */
+  isMountPoint(path: string): Promise<boolean>;
 }
 
 function run(command: string, args: string[]): Promise<void> {
@@ -53,6 +56,12 @@ export class HostMounter implements Mounter {
       if (!/target is busy/.test((err as Error).message)) throw err;
       await run('umount', ['-l', target]);
     }
+  }
+
+  /** A device number differing from the parent's: a stat of two paths, not a read of the whole mount table (which grows with the pods). */
+  async isMountPoint(path: string): Promise<boolean> {
+    const [own, parent] = await Promise.all([stat(path), stat(dirname(path))]);
+    return own.dev !== parent.dev;
   }
 
   async mountsUnder(prefix: string): Promise<string[]> {

@@ -80,7 +80,7 @@ export const VOLUME_DIR_MODE = 0o777;
 /** Makes the volume's directory; memory-backed ones get a tmpfs mounted on it (once). */
 export async function prepareDir(dir: string, mounter: Mounter, medium: 'disk' | 'memory', sizeBytes?: bigint): Promise<void> {
   await mkdir(dir, { recursive: true, mode: VOLUME_DIR_MODE });
-  if (medium === 'memory' && !(await mounter.mountsUnder(dir)).includes(dir)) {
+  if (medium === 'memory' && !(await mounter.isMountPoint(dir))) {
     try {
       await mounter.mountTmpfs(dir, sizeBytes);
     } catch (err) {

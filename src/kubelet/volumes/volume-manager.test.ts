@@ -5,7 +5,7 @@ import { after, test } from 'node:test';
 import type { IPod } from 'kubernetes-models/v1/Pod';
 import { createLogger } from '../../cli/log.js';
 import type { EventSink } from '../events.js';
-import { HostMounter } from './mounter.js';
+import { HostMounter, mountPoints } from './mounter.js';
 import { b64, memorySources, mountedFsType, podWith, removeRoot, tempRoot, type MemorySources } from './testing.js';
 import { VolumeManager } from './volume-manager.js';
 
@@ -96,6 +96,36 @@ test('the resync rewrites ConfigMap and downward API files from their current so
   await vm.resync();
   assert.equal(readFileSync(join(volumes, 'kubernetes.io~configmap', 'config', 'lives'), 'utf8'), '5');
   assert.equal(readFileSync(join(volumes, 'kubernetes.io~downward-api', 'podinfo', 'labels'), 'utf8'), 'app="web"\nstage="prod"');
+});
+
+test('a resync pass reads a ConfigMap once however many pods mount it', async () => {
+  const sources = memorySources();
+  const { vm } = manager(sources);
+  sources.configMaps.set('default/shared', { data: { k: 'v' } });
+  for (const uid of ['uid-a', 'uid-b', 'uid-c']) assert.equal(await vm.mountPod(podWith([{ name: 'config', configMap: { name: 'shared' } }], {}, { uid, name: uid })), true);
+  let reads = 0;
+  const read = sources.getConfigMap;
+  sources.getConfigMap = (ns, name) => {
+    reads++;
+    return read(ns, name);
+  };
+  await vm.resync();
+  assert.equal(reads, 1);
+  await vm.resync();
+  assert.equal(reads, 2);
+});
+
+test('a memory-backed volume set up again keeps its one tmpfs', async () => {
+  const sources = memorySources();
+  sources.secrets.set('default/s', { data: { k: b64('v') } });
+  const { vm, rootDir } = manager(sources);
+  assert.equal(await vm.mountPod(podWith([{ name: 'sec', secret: { secretName: 's' } }])), true);
+  const secretDir = join(rootDir, 'pods', 'uid-1', 'volumes', 'kubernetes.io~secret', 'sec');
+  assert.equal(await new HostMounter().isMountPoint(secretDir), true);
+  assert.equal(await new HostMounter().isMountPoint(join(secretDir, '..')), false);
+  await vm.resync();
+  assert.equal((await mountPoints()).filter((m) => m === secretDir).length, 1);
+  assert.equal(readFileSync(join(secretDir, 'k'), 'utf8'), 'v');
 });
 
 test('teardown unmounts the tmpfs volumes and removes the pod directory', async () => {

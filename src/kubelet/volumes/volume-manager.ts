@@ -71,6 +71,23 @@ function usedVolumes(pod: IPod): IVolume[] {
   return (spec?.volumes ?? []).filter((v) => used.has(v.name));
 }
 
+/** The sources as one resync pass reads them: each object once, however many pods use it. */
+function readOnce(sources: VolumeSources): VolumeSources {
+  const reads = new Map<string, Promise<unknown>>();
+  const once = <T>(key: string, read: () => Promise<T>): Promise<T> => {
+    let p = reads.get(key);
+    if (!p) reads.set(key, (p = read()));
+    return p as Promise<T>;
+  };
+  return {
+    getConfigMap: (ns, name) => once(`configmaps/${ns}/${name}`, () => sources.getConfigMap(ns, name)),
+    getSecret: (ns, name) => once(`secrets/${ns}/${name}`, () => sources.getSecret(ns, name)),
+    getPersistentVolumeClaim: (ns, name) => once(`persistentvolumeclaims/${ns}/${name}`, () => sources.getPersistentVolumeClaim(ns, name)),
+    getPersistentVolume: (name) => once(`persistentvolumes/${name}`, () => sources.getPersistentVolume(name)),
+    requestToken: (ns, serviceAccount, spec) => sources.requestToken(ns, serviceAccount, spec),
+  };
+}
+
 function goList(items: string[]): string {
   return `[${items.join(' ')}]`;
 }
@@ -126,14 +143,14 @@ export class VolumeManager implements PodVolumes {
     }
   }
 
-  private async setUp(pod: IPod, volume: IVolume): Promise<SetUpResult> {
+  private async setUp(pod: IPod, volume: IVolume, sources = this.options.sources): Promise<SetUpResult> {
     const plugin = volumePlugins.find((p) => p.canSupport(volume));
     if (!plugin) throw new VolumeError(`failed to get Plugin from volumeSpec for volume "${volume.name}" err=no volume plugin matched`, 'Process');
     const uid = pod.metadata?.uid ?? '';
     return plugin.setUp({
       pod,
       volume,
-      sources: this.options.sources,
+      sources,
       allocatable: this.options.allocatable(),
       tokens: this.tokens,
       dir: this.volumeDir(uid, plugin, volume.name),
@@ -220,6 +237,7 @@ export class VolumeManager implements PodVolumes {
 
   /** Rewrites the dynamic volumes of every set-up pod from their current sources. */
   async resync(): Promise<void> {
+    const sources = readOnce(this.options.sources);
     for (const [uid, state] of [...this.pods]) {
       await this.withLock(uid, async () => {
         if (this.pods.get(uid) !== state) return;
@@ -228,7 +246,7 @@ export class VolumeManager implements PodVolumes {
           const plugin = volumePlugins.find((p) => p.canSupport(volume));
           if (!plugin?.dynamic) continue;
           try {
-            await this.setUp(state.pod, volume);
+            await this.setUp(state.pod, volume, sources);
           } catch (err) {
             if (!(err instanceof VolumeError)) {
               this.options.log.warn('kubelet', `pod ${uid}: volume ${volume.name} resync failed: ${(err as Error).message}`);

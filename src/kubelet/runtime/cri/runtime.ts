@@ -418,7 +418,6 @@ export class CriRuntime implements RuntimeService, ImageService {
   private pollEvents(): () => void {
     const states = new Map<string, { state: ContainerState; sandbox: string; uid: string }>();
     let busy = false;
-    let first = true;
     const tick = async () => {
       if (busy) return;
       busy = true;
@@ -429,10 +428,10 @@ export class CriRuntime implements RuntimeService, ImageService {
           seen.add(c.id);
           const before = states.get(c.id);
           states.set(c.id, { state: c.state, sandbox: c.podSandboxId, uid: c.labels[LABEL_POD_UID] ?? '' });
-          // Exited since the last look — including containers that started and exited in between.
-          if (!first && c.state === 'CONTAINER_EXITED' && before?.state !== 'CONTAINER_EXITED') this.emitStopped(c.id, c.podSandboxId, c.labels[LABEL_POD_UID] ?? '');
+          // Exited since the last look — including containers that started and exited in between, and those that
+          // exited before the first look (a pod's worker may have seen them running): at worst one needless sync.
+          if (c.state === 'CONTAINER_EXITED' && before?.state !== 'CONTAINER_EXITED') this.emitStopped(c.id, c.podSandboxId, c.labels[LABEL_POD_UID] ?? '');
         }
-        first = false;
         for (const [id, s] of states) {
           if (seen.has(id)) continue;
           states.delete(id);
