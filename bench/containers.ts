@@ -155,6 +155,10 @@ export async function benchContainers(): Promise<BenchRow[]> {
     rows.push({ backend: 'containerd', metric: `agent RSS with ${RSS_PODS} running pods (MiB; baseline containerd)`, value: rssBytes(agent.pid ?? 0) / 2 ** 20, baseline: rssBytes(containerdPid) / 2 ** 20, higherIsBetter: false });
     for (let i = 0; i < RSS_PODS; i++) await pods.delete('default', `p-${i}`, { gracePeriodSeconds: 0 }).catch(() => undefined);
     await until('pods gone', async () => (await pods.list('default')).items.length === 0, 180_000).catch(() => undefined);
+    // Force-deleted pods leave the API at once; their kubelet tears them down after. Stopping the agent meanwhile
+    // could cut a sandbox off from containerd and leave its shim running.
+    const tasks = async () => (await run(CTR_BIN, ['--address', paths.socket, '--namespace', CRI_NAMESPACE, 'tasks', 'ls', '-q'])).stdout.trim();
+    await until('the kubelet to stop every pod', async () => (await tasks()) === '', 120_000).catch(() => undefined);
   } finally {
     agent.kill('SIGTERM');
     await new Promise((r) => agent.once('exit', r));
