@@ -81,7 +81,8 @@ describe('node lifecycle', () => {
         clusterCidr: '10.42.0.0/16',
         simulatedNodes: 2,
         kubeletPort: 0,
-        nodeMonitorGracePeriodMs: 6000,
+        // Above the kubelets' 10 s Lease renewal (upstream: 50 s), so a live node never looks silent between renewals.
+        nodeMonitorGracePeriodMs: 15_000,
         terminatedPodGCThreshold: 2,
       },
       log,
