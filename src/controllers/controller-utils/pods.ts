@@ -1,6 +1,8 @@
 // Pod facts the workload controllers share (upstream pkg/controller and podutil).
-import type { OwnerReference } from '../../machinery/meta.js';
+import { selectorOf } from '../../api/workloads-common.js';
+import type { LabelSelector, OwnerReference } from '../../machinery/meta.js';
 import type { ControllerInformer } from '../context.js';
+import { keyOf } from './run.js';
 import type { Pod, PodCondition, PodTemplateSpec } from './types.js';
 
 export function isPodActive(pod: Pod): boolean {
@@ -67,6 +69,26 @@ export function podsOwnedBy(pods: ControllerInformer<Pod>, owner: { metadata?: {
   // A controller reference never crosses namespaces; one that claims to is not the owner's.
   const owned = pods.byIndex(POD_CONTROLLER_UID_INDEX, owner.metadata?.uid ?? '').filter((p) => p.metadata?.namespace === namespace);
   return orphans ? [...owned, ...pods.byIndex(POD_CONTROLLER_UID_INDEX, orphanPodIndexKey(namespace))] : owned;
+}
+
+/** A workload kind whose controller owns pods through a label selector. */
+interface PodOwnerLister {
+  list(namespace?: string): { metadata?: { name?: string; namespace?: string }; spec?: { selector?: LabelSelector } }[];
+}
+
+/**
+ * The handler a workload controller gives pod events: the owner a pod names as its controller is
+ * queued; for an orphan, every owner of this kind whose selector matches it (which may adopt it).
+ */
+export function queueOwnerOfPod(kind: string, owners: PodOwnerLister, queue: { add(key: string): void }): (pod: Pod) => void {
+  return (pod) => {
+    const ref = controllerRefOf(pod);
+    if (ref?.kind === kind) return queue.add(`${pod.metadata?.namespace}/${ref.name}`);
+    if (ref) return;
+    for (const owner of owners.list(pod.metadata?.namespace)) {
+      if (selectorOf(owner.spec?.selector)?.matches(pod.metadata?.labels ?? {})) queue.add(keyOf(owner));
+    }
+  };
 }
 
 export function newControllerRef(owner: { metadata?: { name?: string; uid?: string } }, apiVersion: string, kind: string): OwnerReference {

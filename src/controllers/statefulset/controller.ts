@@ -9,7 +9,7 @@ import { selectorOf } from '../../api/workloads-common.js';
 import type { Controller, ControllerContext, EventRecorder } from '../context.js';
 import { claimObjects } from '../controller-utils/claim.js';
 import { CONTROLLER_REVISION_HASH, byRevision, equalRevisions, newRevision, nextRevisionNumber } from '../controller-utils/history.js';
-import { addPodControllerUIDIndexer, controllerRefOf, isPodAvailable, isPodReady, newControllerRef, podsOwnedBy } from '../controller-utils/pods.js';
+import { addPodControllerUIDIndexer, controllerRefOf, queueOwnerOfPod, isPodAvailable, isPodReady, newControllerRef, podsOwnedBy } from '../controller-utils/pods.js';
 import { isAlreadyExists, isNotFound, keyOf, runQueue, splitKey, updateStatusRetrying, type ReconcileResult } from '../controller-utils/run.js';
 import type { ControllerRevision, PersistentVolumeClaim, Pod, StatefulSet } from '../controller-utils/types.js';
 import { identityMatches, isMemberOf, newStatefulSetPod, ordinalOf, parentAndOrdinal, persistentVolumeClaims, startOrdinal, withIdentityLabels } from './identity.js';
@@ -50,14 +50,7 @@ export class StatefulSetController {
       onUpdate: (_o, s) => this.queue.add(keyOf(s)),
       onDelete: (s) => this.queue.add(keyOf(s)),
     });
-    const podChanged = (pod: Pod) => {
-      const ref = controllerRefOf(pod);
-      if (ref?.kind === 'StatefulSet') return this.queue.add(`${pod.metadata?.namespace}/${ref.name}`);
-      if (ref) return;
-      for (const s of this.sets.lister.list(pod.metadata?.namespace)) {
-        if (selectorOf(s.spec?.selector)?.matches(pod.metadata?.labels ?? {})) this.queue.add(keyOf(s));
-      }
-    };
+    const podChanged = queueOwnerOfPod('StatefulSet', this.sets.lister, this.queue);
     this.pods.addEventHandler({
       onAdd: podChanged,
       onUpdate: (old, pod) => {
