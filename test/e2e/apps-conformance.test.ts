@@ -44,12 +44,7 @@ describe('apps conformance', () => {
   before(async () => ({ cluster, api } = await startApiCluster({ simulatedNodes: 2 })));
   after(async () => cluster.stop());
 
-  let namespaces = 0;
-  async function namespace(prefix: string): Promise<string> {
-    const name = `${prefix}-${++namespaces}`;
-    await api.create('/api/v1/namespaces', { metadata: { name } });
-    return name;
-  }
+  const namespace = (prefix: string) => api.createNamespace(prefix);
 
   const get = async (path: string) => {
     const res = await api.request('GET', path);

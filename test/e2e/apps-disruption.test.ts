@@ -42,12 +42,7 @@ describe('disruption conformance', () => {
   before(async () => ({ cluster, api } = await startApiCluster({ simulatedNodes: 2 })));
   after(async () => cluster.stop());
 
-  let namespaces = 0;
-  async function namespace(prefix: string): Promise<string> {
-    const name = `${prefix}-${++namespaces}`;
-    await api.create('/api/v1/namespaces', { metadata: { name } });
-    return name;
-  }
+  const namespace = (prefix: string) => api.createNamespace(prefix);
 
   const budgets = (ns: string) => `/apis/policy/v1/namespaces/${ns}/poddisruptionbudgets`;
   const getBudget = async (ns: string, name = 'foo') => {

@@ -15,6 +15,8 @@ export interface ApiClient {
   getIfExists<T = unknown>(path: string): Promise<T | undefined>;
   /** POSTs `obj` to `path`; anything but 201 Created throws with the answer's text. */
   create<T = unknown>(path: string, obj: unknown): Promise<T>;
+  /** Creates a namespace `<prefix>-<n>` (n counts this client's namespaces) and returns its name. */
+  createNamespace(prefix: string): Promise<string>;
   /** Opens a watch and yields its events until closed. */
   watch(path: string): WatchStream;
 }
@@ -43,7 +45,13 @@ export async function apiClient(kubeconfigPath: string, credentials = true): Pro
     headers,
     ...tls,
   });
+  let namespaces = 0;
   const client: ApiClient = {
+    async createNamespace(prefix: string) {
+      const name = `${prefix}-${++namespaces}`;
+      await client.create('/api/v1/namespaces', { metadata: { name } });
+      return name;
+    },
     async getIfExists<T>(path: string) {
       const res = await client.request('GET', path);
       if (res.status === 404) return undefined;
