@@ -2,6 +2,11 @@
 // k8ts' own client (keep-alive, JSON), each figure beside what the datastore
 // does for the same work in the same run (a second SQLite store, no HTTP).
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { clusterPkiPaths } from '../src/pki/index.js';
 import { startServer, type RunningServer } from '../src/cli/server.js';
 import { createLogger } from '../src/cli/log.js';
 import { Client } from '../src/client/rest.js';
@@ -11,6 +16,7 @@ import { openStore } from '../src/storage/open.js';
 import type { Store } from '../src/storage/store.js';
 import { tempDir } from '../test/helpers/tmp.js';
 import { percentile, type BenchRow } from './report.js';
+import { benchPod as pod, runConcurrently as run, startCreateClient } from './create-client.js';
 
 const listSize = 10_000;
 const watchers = 1000;
@@ -18,34 +24,6 @@ const watchWrites = 50;
 
 function progress(step: string): void {
   process.stderr.write(`apiserver bench: ${step}\n`);
-}
-
-/** A pod nobody schedules, so only the API server works. */
-function pod(name: string): KubeObject {
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name, labels: { app: 'bench' } },
-    spec: { schedulerName: 'bench-nobody', containers: [{ name: 'c', image: 'registry.k8s.io/pause:3.10', resources: { requests: { cpu: '10m' } } }] },
-  };
-}
-
-/** `total` operations from `concurrency` workers: operations per second and per-operation latencies (ms). */
-async function run(total: number, concurrency: number, op: (i: number) => Promise<unknown>): Promise<{ rate: number; latencies: number[] }> {
-  let next = 0;
-  const latencies: number[] = [];
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) {
-        const i = next++;
-        const t = performance.now();
-        await op(i);
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  return { rate: total / ((performance.now() - started) / 1000), latencies };
 }
 
 async function median(fn: () => Promise<unknown>, repeat = 3): Promise<number> {
@@ -70,8 +48,9 @@ export async function benchApiServer(): Promise<BenchRow[]> {
   const row = (metric: string, value: number, baseline: number, higherIsBetter: boolean) =>
     rows.push({ backend: 'apiserver', metric, value, baseline, higherIsBetter });
 
+  const dataDir = tempDir('k8ts-bench-api');
   const server: RunningServer = await startServer(
-    { dataDir: tempDir('k8ts-bench-api'), httpsListenPort: 0, bindAddress: '127.0.0.1', serviceCidr: '10.43.0.0/16', clusterCidr: '10.42.0.0/16' },
+    { dataDir, httpsListenPort: 0, bindAddress: '127.0.0.1', serviceCidr: '10.43.0.0/16', clusterCidr: '10.42.0.0/16' },
     createLogger(0, () => {}),
   );
   const raw: Store = await openStore({ dataDir: tempDir('k8ts-bench-raw') });
@@ -82,11 +61,13 @@ export async function benchApiServer(): Promise<BenchRow[]> {
     row('idle RSS (MiB) vs bare node', rssMiB(), bareNodeRssMiB(), false);
 
     let created = 0;
+    // The creating clients run on a thread of their own, as kubectl or a controller is another process.
+    const creator = startCreateClient(client.config);
     for (const concurrency of [1, 16, 64]) {
       const total = concurrency === 1 ? 500 : 3000;
       const ns = `c${concurrency}`;
       await client.resource(resources.namespaces).create(undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-      const api = await run(total, concurrency, (i) => podsApi.create(ns, pod(`p${i}`)));
+      const api = await creator.run({ namespace: ns, total, concurrency });
       const body = Buffer.from(JSON.stringify(pod('x')));
       const store = await run(total, concurrency, (i) => raw.create(`/bench/${ns}/p${i}`, body));
       row(`creates/s, ${concurrency} clients`, api.rate, store.rate, true);
@@ -96,6 +77,19 @@ export async function benchApiServer(): Promise<BenchRow[]> {
       progress(`creates with ${concurrency} clients`);
     }
     row('RSS after creates (MiB) vs bare node', rssMiB(), bareNodeRssMiB(), false);
+    const echo = await bareHttpsEcho(dataDir);
+    try {
+      const echoClient = startCreateClient({ ...client.config, server: `https://127.0.0.1:${echo.port}` });
+      const floor = await echoClient.run({ namespace: 'echo', total: 3000, concurrency: 64 });
+      await echoClient.close();
+      const body = Buffer.from(JSON.stringify(pod('x')));
+      const store = await run(3000, 64, (i) => raw.create(`/echo/p${i}`, body));
+      row('bare HTTPS JSON echo/s, 64 clients (floor of any Node API) vs store', floor.rate, store.rate, true);
+      progress('bare HTTPS echo');
+    } finally {
+      echo.server.close();
+      await creator.close();
+    }
 
     await client.resource(resources.namespaces).create(undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'list' } });
     await run(listSize, 64, (i) => podsApi.create('list', pod(`l${i}`)));
@@ -118,6 +112,25 @@ export async function benchApiServer(): Promise<BenchRow[]> {
     await server.stop();
   }
   return rows;
+}
+
+/**
+ * The least any API server written for Node does per create here: TLS with the cluster's serving
+ * certificate, HTTP, a JSON body parsed and an object encoded back; no storage, no admission.
+ */
+async function bareHttpsEcho(dataDir: string): Promise<{ server: HttpsServer; port: number }> {
+  const paths = clusterPkiPaths(dataDir);
+  const server = createHttpsServer({ cert: readFileSync(paths.servingCert), key: readFileSync(paths.servingKey), ca: readFileSync(paths.caCert), requestCert: true }, (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const obj = JSON.parse(Buffer.concat(chunks).toString()) as KubeObject;
+      obj.metadata = { ...obj.metadata, uid: randomUUID(), resourceVersion: '1', creationTimestamp: new Date().toISOString() };
+      res.writeHead(201, { 'Content-Type': 'application/json' }).end(JSON.stringify(obj));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, port: (server.address() as AddressInfo).port };
 }
 
 /** A list as kubectl asks for it: a server-side Table. */

@@ -1,9 +1,10 @@
 // Controller benchmark (`npm run bench -- controllers`): issue 6's shapes on NODES
 // hollow nodes (a `k8ts agent` child process) with the real scheduler, so every pod
 // is scheduled, run and marked Ready by the real kubelet code. Each figure stands
-// beside the same work done through the raw API by this process in the same run,
-// with as many requests in flight as a client sends at once
-// (DEFAULT_MAX_CONCURRENT_REQUESTS) and the same pod watch open:
+// beside the same work done through the raw API in the same run (its pods created
+// from a client thread, as the controller manager has a thread of its own), with as
+// many requests in flight as a client sends at once (DEFAULT_MAX_CONCURRENT_REQUESTS)
+// and the same pod watch open:
 // 1. a Deployment of REPLICAS: pods/s the ReplicaSet controller creates beside raw
 //    pod creates/s; seconds to fully available beside raw create + Ready;
 // 2. a rolling update of it (maxSurge 25%, maxUnavailable 25%) beside raw create +
@@ -29,6 +30,7 @@ import type { KubeObject, ResourceClient, ResourceRef } from '../src/client/type
 import { tempDir } from '../test/helpers/tmp.js';
 import { processUsage, startHollowAgent, type HollowAgent } from './hollow-agent.js';
 import type { BenchRow } from './report.js';
+import { startCreateClient } from './create-client.js';
 
 const LARGE = !!process.env.K8TS_BENCH_LARGE;
 const size = (name: string, small: number, large: number) => Number(process.env[name] ?? (LARGE ? large : small));
@@ -177,6 +179,8 @@ export async function benchControllers(): Promise<BenchRow[]> {
     return w;
   };
   let agent: HollowAgent | undefined;
+  // The raw API's pods come from a thread of their own, as the controllers' do (the controller manager has its thread).
+  const rawClient = startCreateClient(client.config);
   try {
     agent = await startHollowAgent(client, server.kubeconfigPath, { count: NODES, prefix: 'bench', timeoutMs: 300_000, progress });
     progress(`${NODES} hollow nodes Ready`);
@@ -189,7 +193,7 @@ export async function benchControllers(): Promise<BenchRow[]> {
     const raw = watchPods('raw');
     const rawStart = performance.now();
     const rawCpu = process.cpuUsage();
-    await inParallel(REPLICAS, (i) => pods.create('raw', rawPod(`raw-${i}`)));
+    await rawClient.run({ namespace: 'raw', total: REPLICAS, concurrency: IN_FLIGHT, prefix: 'raw-', template: rawPod('') });
     await until('raw pods seen', () => raw.added >= REPLICAS);
     const rawCreateS = seconds(rawStart);
     const rawCreateCpuMs = cpuMs(rawCpu);
@@ -214,7 +218,7 @@ export async function benchControllers(): Promise<BenchRow[]> {
     progress(`raw API: replacing ${REPLICAS} pods (create, Ready, delete)`);
     const rawRollStart = performance.now();
     const rawRollCpu = process.cpuUsage();
-    await inParallel(REPLICAS, (i) => pods.create('raw', rawPod(`raw-new-${i}`)));
+    await rawClient.run({ namespace: 'raw', total: REPLICAS, concurrency: IN_FLIGHT, prefix: 'raw-new-', template: rawPod('') });
     await until('new raw pods Ready', () => raw.readyWithPrefix('raw-new-') >= REPLICAS);
     await inParallel(REPLICAS, (i) => pods.delete('raw', `raw-${i}`));
     await until('raw pods replaced', async () => (await pods.list('raw')).items.length === REPLICAS);
@@ -276,6 +280,7 @@ export async function benchControllers(): Promise<BenchRow[]> {
   } finally {
     for (const w of watches) w.stop();
     await agent?.stop();
+    await rawClient.close();
     client.close();
     await server.stop();
   }

@@ -6,6 +6,8 @@ export interface Logger {
   info(component: string, msg: string): void;
   warn(component: string, msg: string): void;
   error(component: string, msg: string): void;
+  /** False when debug lines are dropped (a caller can skip building them, or sending them across threads). */
+  debugEnabled?: boolean;
 }
 
 export function createLogger(verbosity: number, write: (line: string) => void = (l) => process.stderr.write(l)): Logger {
@@ -16,5 +18,6 @@ export function createLogger(verbosity: number, write: (line: string) => void = 
     info: (c, m) => emit('info', c, m),
     warn: (c, m) => emit('warn', c, m),
     error: (c, m) => emit('error', c, m),
+    debugEnabled: verbosity >= 2,
   };
 }

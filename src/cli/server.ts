@@ -4,21 +4,20 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bootstrapCluster } from '../apiserver/bootstrap.js';
-import { startControllerManager, type RunningControllerManager } from '../controllers/manager.js';
 import { namespaceHooks } from '../apiserver/namespace-lifecycle.js';
 import { ApiServer } from '../apiserver/server.js';
 import { ensureClusterPki, ensureServiceAccountKey, hostAddresses, issueClientCertificate, ServiceAccountTokens, writeAdminKubeconfig, type ClusterPki } from '../pki/index.js';
 import { Compactor } from '../storage/compactor.js';
 import { openStore } from '../storage/open.js';
 import { Client } from '../client/rest.js';
-import { startScheduler, type RunningScheduler } from '../scheduler/run.js';
 import type { Store } from '../storage/store.js';
 import { firstServiceIP } from '../machinery/cidr.js';
 import { NodeIpamController } from '../controllers/nodeipam.js';
 import { nodes as nodesResource } from '../client/resources.js';
-import { startContainerdAgent, startSimulatedNodes, type RunningAgents, type RunningContainerdAgent } from '../kubelet/start.js';
-import { DEFAULT_KUBELET_PORT } from '../kubelet/server/server.js';
+import type { RunningAgents, RunningContainerdAgent } from '../kubelet/start.js';
+import { DEFAULT_KUBELET_PORT } from '../kubelet/ports.js';
 import { defaultClusterDNS } from '../kubelet/dns.js';
+import { startControlPlane, type RunningControlPlane } from './control-plane.js';
 import type { Logger } from './log.js';
 
 export interface ServerFlags {
@@ -76,9 +75,8 @@ export interface RunningServer {
   kubeconfigPath: string;
   /** The datastore (tests compact it to force 410 Gone). */
   store: Store;
-  /** The in-process scheduler, unless disabled. */
-  scheduler?: RunningScheduler;
-  controllerManager: RunningControllerManager;
+  /** The scheduler (unless disabled) and the controller manager, on their own thread. */
+  controlPlane: RunningControlPlane;
   /** This machine's node agent, with --runtime containerd. */
   agent?: RunningContainerdAgent;
   stop(): Promise<void>;
@@ -112,20 +110,26 @@ export async function startServer(flags: ServerFlags, log: Logger): Promise<Runn
   log.info('server', `API server listening on ${serverURL}; kubeconfig written to ${kubeconfigPath}`);
   // caPem: what the controllers publish as kube-root-ca.crt (the loopback connection itself has no TLS).
   const loopbackClient = (userAgent: string) => new Client({ server: serverURL, caPem: pki.caCertPem, socketPath: loopback.socketPath, token: loopback.token, userAgent });
-  const scheduler = flags.disableScheduler ? undefined : startScheduler({ client: loopbackClient('k8ts-scheduler'), log });
-  const controllerClient = loopbackClient('kube-controller-manager');
-  const controllerManager = startControllerManager(controllerClient, log, {
-    config: { nodeMonitorGracePeriodMs: flags.nodeMonitorGracePeriodMs, terminatedPodGCThreshold: flags.terminatedPodGCThreshold, clusterSigningDurationMs: flags.clusterSigningDurationMs },
-    signingCA: pki.ca,
-  });
+  const controlPlane = startControlPlane(
+    {
+      client: { server: serverURL, caPem: pki.caCertPem, socketPath: loopback.socketPath, token: loopback.token },
+      scheduler: !flags.disableScheduler,
+      controllerConfig: { nodeMonitorGracePeriodMs: flags.nodeMonitorGracePeriodMs, terminatedPodGCThreshold: flags.terminatedPodGCThreshold, clusterSigningDurationMs: flags.clusterSigningDurationMs },
+      signingCA: pki.ca,
+    },
+    log,
+  );
   // Node IPAM runs here until the controller manager takes it over.
   const ipamClient = loopbackClient('k8ts-node-ipam');
   const nodeIpam = new NodeIpamController(ipamClient.resource(nodesResource), flags.clusterCidr, log);
   await nodeIpam.start();
   const dns = { clusterDNS: flags.clusterDNS ?? [defaultClusterDNS(flags.serviceCidr)], clusterDomain: flags.clusterDomain, resolvConf: flags.resolvConf, allowedUnsafeSysctls: flags.allowedUnsafeSysctls };
   let agents: RunningAgents | undefined;
+  // The kubelet's code loads only when this process runs a node (an API-only server stays lean).
+  const kubelet = () => import('../kubelet/start.js');
+  const kubeletPort = flags.kubeletPort ?? DEFAULT_KUBELET_PORT;
   if (!flags.disableAgent && (flags.simulatedNodes ?? 0) > 0) {
-    agents = await startSimulatedNodes(
+    agents = await (await kubelet()).startSimulatedNodes(
       {
         kubeconfigPath,
         simulatedNodes: flags.simulatedNodes ?? 0,
@@ -133,7 +137,7 @@ export async function startServer(flags: ServerFlags, log: Logger): Promise<Runn
         nodeLabels: flags.nodeLabels,
         nodeTaints: flags.nodeTaints,
         backoffBaseMs: flags.kubeletBackoffBaseMs,
-        kubelet: { ca: pki.ca, port: flags.kubeletPort ?? DEFAULT_KUBELET_PORT },
+        kubelet: { ca: pki.ca, port: kubeletPort },
         containerLogMaxSize: flags.containerLogMaxSize,
         containerLogMaxFiles: flags.containerLogMaxFiles,
         ...dns,
@@ -143,7 +147,7 @@ export async function startServer(flags: ServerFlags, log: Logger): Promise<Runn
   }
   let agent: RunningContainerdAgent | undefined;
   if (!flags.disableAgent && flags.runtime === 'containerd') {
-    agent = await startContainerdAgent(
+    agent = await (await kubelet()).startContainerdAgent(
       {
         kubeconfigPath,
         dataDir: flags.dataDir,
@@ -153,7 +157,7 @@ export async function startServer(flags: ServerFlags, log: Logger): Promise<Runn
         controlPlane: true,
         backoffBaseMs: flags.kubeletBackoffBaseMs,
         volumeResyncMs: flags.kubeletVolumeResyncMs,
-        kubelet: { ca: pki.ca, port: flags.kubeletPort ?? DEFAULT_KUBELET_PORT },
+        kubelet: { ca: pki.ca, port: kubeletPort },
         ...dns,
         containerLogMaxSize: flags.containerLogMaxSize,
         containerLogMaxFiles: flags.containerLogMaxFiles,
@@ -166,13 +170,10 @@ export async function startServer(flags: ServerFlags, log: Logger): Promise<Runn
     port,
     kubeconfigPath,
     store,
-    scheduler,
-    controllerManager,
+    controlPlane,
     agent,
     async stop() {
-      await controllerManager.stop();
-      controllerClient.close();
-      await scheduler?.stop();
+      await controlPlane.stop();
       await agents?.stop();
       // The agent in place now (a test may have restarted it).
       await running.agent?.stop();

@@ -20,7 +20,7 @@ describe('controller manager failover', () => {
   before(async () => {
     etcd = await startEtcd();
     first = await startTestCluster({ datastoreEndpoint: etcd.endpoint });
-    await eventually('the first manager leads', async () => first.server.controllerManager.manager.runningControllers().length > 0);
+    await eventually('the first manager leads', async () => (await first.server.controlPlane.runningControllers()).length > 0);
     second = await startTestCluster({ datastoreEndpoint: etcd.endpoint });
     api = await apiClient(second.kubeconfig);
   });
@@ -34,7 +34,7 @@ describe('controller manager failover', () => {
     (((await api.request('GET', '/api/v1/namespaces/default/pods?labelSelector=app%3Dfailover')).body as { items: { metadata: { name: string } }[] }).items).map((p) => p.metadata.name).sort();
 
   test('the standby takes over within 15 s when the leader stops, and no pod is created twice', async () => {
-    assert.deepEqual(second.server.controllerManager.manager.runningControllers(), [], 'the second manager stands by');
+    assert.deepEqual(await second.server.controlPlane.runningControllers(), [], 'the second manager stands by');
     const lease = (await api.request('GET', '/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kube-controller-manager')).body as { spec: { holderIdentity: string; leaseDurationSeconds: number } };
     assert.equal(lease.spec.leaseDurationSeconds, 15);
     await first.kubectl(['create', 'deployment', 'failover', '--image=nginx', '--replicas=5']);
@@ -42,8 +42,8 @@ describe('controller manager failover', () => {
     const before = await podNames();
 
     const stoppedAt = Date.now();
-    await first.server.controllerManager.stop();
-    await eventually('the standby leads', async () => second.server.controllerManager.manager.runningControllers().length > 0, 15_000);
+    await first.server.controlPlane.stopControllerManager();
+    await eventually('the standby leads', async () => (await second.server.controlPlane.runningControllers()).length > 0, 15_000);
     assert.ok(Date.now() - stoppedAt < 15_000);
     const holder = ((await api.request('GET', '/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kube-controller-manager')).body as { spec: { holderIdentity: string } }).spec.holderIdentity;
     assert.notEqual(holder, lease.spec.holderIdentity);
@@ -70,7 +70,7 @@ describe('controller manager failover', () => {
       assert.deepEqual(third.manager.runningControllers(), []);
       const before = await podNames();
       const diedAt = Date.now();
-      await second.server.controllerManager.stop({ releaseLease: false });
+      await second.server.controlPlane.stopControllerManager({ releaseLease: false });
       // Upstream timing: the lease lasts 15 s from the last renewal the standby saw; it retries every 2 s.
       await eventually('the third manager leads', async () => third.manager.runningControllers().length > 0, 20_000);
       const took = Date.now() - diedAt;

@@ -255,7 +255,7 @@ describe('garbage collector', () => {
     const ref = { apiVersion: 'v1', kind: 'ConfigMap', name: 'restart-owner', uid: owner.metadata.uid };
     await create(`/api/v1/namespaces/${ns}/secrets`, { metadata: { name: 'restart-dependent', ownerReferences: [ref] } });
     // Controllers down: the owner goes while nobody collects.
-    await cluster.server.controllerManager.stop();
+    await cluster.server.controlPlane.stopControllerManager();
     await remove(`/api/v1/namespaces/${ns}/configmaps/restart-owner`, 'Background');
     await new Promise((r) => setTimeout(r, 500));
     assert.ok(await get(`/api/v1/namespaces/${ns}/secrets/restart-dependent`), 'nothing collects while the controllers are down');

@@ -324,7 +324,7 @@ describe('scheduling', () => {
     try {
       await new Promise((r) => setTimeout(r, 3000));
       assert.equal(second.current(), undefined);
-      assert.ok(cluster.server.scheduler?.current(), 'the first scheduler still leads');
+      assert.ok(await cluster.server.controlPlane.schedulerStatus(), 'the first scheduler still leads');
     } finally {
       await second.stop();
       client.close();

@@ -40,6 +40,11 @@ export class LeaseElection implements LeaderElection {
   async run(signal: AbortSignal, lead: (leading: AbortSignal) => Promise<void>): Promise<void> {
     while (!signal.aborted) {
       if (!(await this.acquire(signal))) return;
+      // Stopped while the lease was being taken: the abort event has fired already.
+      if (signal.aborted) {
+        if (this.releaseOnStop) await this.release();
+        return;
+      }
       const term = new AbortController();
       const stop = () => term.abort();
       signal.addEventListener('abort', stop, { once: true });

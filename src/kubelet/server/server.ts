@@ -19,7 +19,7 @@ import { serveStream } from './streaming.js';
 import { servePortForward } from './portforward.js';
 import { ServingCertificates, type ServingCertificateIssuer } from './serving-certificate.js';
 
-export const DEFAULT_KUBELET_PORT = 10250;
+export { DEFAULT_KUBELET_PORT } from '../ports.js';
 
 export interface KubeletServerOptions {
   /** Issues each node's serving certificate. */

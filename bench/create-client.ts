@@ -1,0 +1,76 @@
+// A benchmark client on a thread of its own (as kubectl or a controller is another process):
+// it creates pods `concurrency` at a time and reports the rate and each create's latency.
+import { parentPort, Worker, workerData } from 'node:worker_threads';
+import { Client, type ClientConfig } from '../src/client/rest.js';
+import * as resources from '../src/client/resources.js';
+import type { KubeObject } from '../src/client/types.js';
+
+export interface CreateRun {
+  namespace: string;
+  total: number;
+  concurrency: number;
+  /** Pods named `${prefix}${i}` (default p). */
+  prefix?: string;
+  /** The pod to create (default benchPod, which nobody schedules). */
+  template?: KubeObject;
+}
+
+export interface CreateResult {
+  rate: number;
+  latencies: number[];
+  error?: string;
+}
+
+/** A pod nobody schedules, so only the API server works. */
+export function benchPod(name: string): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, labels: { app: 'bench' } },
+    spec: { schedulerName: 'bench-nobody', containers: [{ name: 'c', image: 'registry.k8s.io/pause:3.10', resources: { requests: { cpu: '10m' } } }] },
+  };
+}
+
+/** `total` operations from `concurrency` loops: operations per second and per-operation latencies (ms). */
+export async function runConcurrently(total: number, concurrency: number, op: (i: number) => Promise<unknown>): Promise<{ rate: number; latencies: number[] }> {
+  let next = 0;
+  const latencies: number[] = [];
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        const i = next++;
+        const t = performance.now();
+        await op(i);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  return { rate: total / ((performance.now() - started) / 1000), latencies };
+}
+
+/** The parent's handle on a client thread. */
+export function startCreateClient(config: ClientConfig): { run(r: CreateRun): Promise<CreateResult>; close(): Promise<number> } {
+  const worker = new Worker(new URL('./create-client.js', import.meta.url), { workerData: config });
+  return {
+    run: (r) =>
+      new Promise((resolve, reject) => {
+        worker.once('message', (res: CreateResult) => (res.error ? reject(new Error(res.error)) : resolve(res)));
+        worker.postMessage(r);
+      }),
+    close: () => worker.terminate(),
+  };
+}
+
+if (parentPort) {
+  const port = parentPort;
+  const pods = new Client({ ...(workerData as ClientConfig), userAgent: 'k8ts-bench' }).resource(resources.pods);
+  port.on('message', (r: CreateRun) => {
+    const prefix = r.prefix ?? 'p';
+    const make = (i: number) => (r.template ? { ...r.template, metadata: { ...r.template.metadata, name: `${prefix}${i}` } } : benchPod(`${prefix}${i}`));
+    runConcurrently(r.total, r.concurrency, (i) => pods.create(r.namespace, make(i))).then(
+      (res) => port.postMessage(res),
+      (err: Error) => port.postMessage({ rate: 0, latencies: [], error: err.stack ?? err.message }),
+    );
+  });
+}
