@@ -53,43 +53,41 @@ export async function benchApiServer(): Promise<BenchRow[]> {
     { dataDir, httpsListenPort: 0, bindAddress: '127.0.0.1', serviceCidr: '10.43.0.0/16', clusterCidr: '10.42.0.0/16' },
     createLogger(0, () => {}),
   );
+  // The server alone, before the benchmark opens its own store and client in this process.
+  await new Promise((r) => setTimeout(r, 2000));
+  row('idle RSS (MiB) vs bare node', rssMiB(), bareNodeRssMiB(), false);
   const raw: Store = await openStore({ dataDir: tempDir('k8ts-bench-raw') });
   try {
     const client = await Client.fromKubeconfig(server.kubeconfigPath, { userAgent: 'k8ts-bench' });
     const podsApi = client.resource(resources.pods);
-    await new Promise((r) => setTimeout(r, 2000));
-    row('idle RSS (MiB) vs bare node', rssMiB(), bareNodeRssMiB(), false);
 
     let created = 0;
     // The creating clients run on a thread of their own, as kubectl or a controller is another process.
     const creator = startCreateClient(client.config);
-    for (const concurrency of [1, 16, 64]) {
-      const total = concurrency === 1 ? 500 : 3000;
-      const ns = `c${concurrency}`;
-      await client.resource(resources.namespaces).create(undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-      const api = await creator.run({ namespace: ns, total, concurrency });
-      const body = Buffer.from(JSON.stringify(pod('x')));
-      const store = await run(total, concurrency, (i) => raw.create(`/bench/${ns}/p${i}`, body));
-      row(`creates/s, ${concurrency} clients`, api.rate, store.rate, true);
-      row(`create p50 ms, ${concurrency} clients`, percentile(api.latencies, 50), percentile(store.latencies, 50), false);
-      row(`create p99 ms, ${concurrency} clients`, percentile(api.latencies, 99), percentile(store.latencies, 99), false);
-      created += total;
-      progress(`creates with ${concurrency} clients`);
+    // The floor: what an HTTPS server that only parses and re-encodes the JSON answers from the same kind of client.
+    const echo = await bareHttpsEcho(dataDir);
+    const echoClient = startCreateClient({ ...client.config, server: `https://127.0.0.1:${echo.port}` });
+    try {
+      for (const concurrency of [1, 16, 64]) {
+        const total = concurrency === 1 ? 500 : 3000;
+        const ns = `c${concurrency}`;
+        await client.resource(resources.namespaces).create(undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+        const api = await creator.run({ namespace: ns, total, concurrency });
+        const body = Buffer.from(JSON.stringify(pod('x')));
+        const store = await run(total, concurrency, (i) => raw.create(`/bench/${ns}/p${i}`, body));
+        const floor = await echoClient.run({ namespace: ns, total, concurrency });
+        row(`creates/s, ${concurrency} clients`, api.rate, store.rate, true);
+        row(`create p50 ms, ${concurrency} clients`, percentile(api.latencies, 50), percentile(store.latencies, 50), false);
+        row(`create p99 ms, ${concurrency} clients`, percentile(api.latencies, 99), percentile(store.latencies, 99), false);
+        row(`bare HTTPS JSON echo/s, ${concurrency} clients (floor of any Node API) vs store`, floor.rate, store.rate, true);
+        created += total;
+        progress(`creates with ${concurrency} clients`);
+      }
+    } finally {
+      await Promise.all([creator.close(), echoClient.close()]);
+      echo.server.close();
     }
     row('RSS after creates (MiB) vs bare node', rssMiB(), bareNodeRssMiB(), false);
-    const echo = await bareHttpsEcho(dataDir);
-    try {
-      const echoClient = startCreateClient({ ...client.config, server: `https://127.0.0.1:${echo.port}` });
-      const floor = await echoClient.run({ namespace: 'echo', total: 3000, concurrency: 64 });
-      await echoClient.close();
-      const body = Buffer.from(JSON.stringify(pod('x')));
-      const store = await run(3000, 64, (i) => raw.create(`/echo/p${i}`, body));
-      row('bare HTTPS JSON echo/s, 64 clients (floor of any Node API) vs store', floor.rate, store.rate, true);
-      progress('bare HTTPS echo');
-    } finally {
-      echo.server.close();
-      await creator.close();
-    }
 
     await client.resource(resources.namespaces).create(undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'list' } });
     await run(listSize, 64, (i) => podsApi.create('list', pod(`l${i}`)));

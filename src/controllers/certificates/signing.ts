@@ -5,7 +5,7 @@
 import * as resources from '../../client/resources.js';
 import { WorkQueue } from '../../client/workqueue.js';
 import type { KubeObject } from '../../client/types.js';
-import { parseCertificateRequest, signCertificateRequest, type CertificateAuthority } from '../../pki/index.js';
+import type { CertificateAuthority } from '../../pki/index.js';
 import type { Controller, ControllerContext } from '../context.js';
 import { keyOf, runQueue, updateStatusRetrying } from '../controller-utils/run.js';
 import { BUILT_IN_SIGNERS, certificateDuration, DEFAULT_CLUSTER_SIGNING_DURATION_MS, signerRefusal } from './signers.js';
@@ -63,6 +63,8 @@ export class CSRSigningController {
     const signerName = csr.spec?.signerName ?? '';
     const pem = Buffer.from(csr.spec?.request ?? '', 'base64').toString('latin1');
     const usages = csr.spec?.usages ?? [];
+    // The X.509 code loads with the first request to sign (a cluster without CSRs never needs it here).
+    const { parseCertificateRequest, signCertificateRequest } = await import('../../pki/index.js');
     const request = parseCertificateRequest(pem);
     const client = this.ctx.client.resource<CertificateSigningRequest>(resources.certificatesigningrequests);
     const refusal = signerRefusal(signerName, request, usages);
