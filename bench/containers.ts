@@ -2,11 +2,13 @@
 // 1. pod startup latency with the image present — creation → Running observed
 //    through a watch, p50/p99 over 100 pods — beside `ctr run -d` of the same
 //    image against the same containerd in the same run (the runtime's own floor:
-//    no API, no kubelet, no pod network);
+//    no API, no kubelet, no pod network), and beside a pod's sandbox + container
+//    made straight through CRI (the floor for a pod: pause container and CNI too);
 // 2. the agent's RSS (a `k8ts agent --runtime containerd` process) with 30 running
 //    pods, beside the RSS of the containerd it supervises.
 // K8TS_BENCH_CONTAINER_PODS and K8TS_BENCH_CONTAINER_RATE shrink it for a quick try.
 import { execFile, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +18,9 @@ import { startServer } from '../src/cli/server.js';
 import * as resources from '../src/client/resources.js';
 import { Client } from '../src/client/rest.js';
 import type { KubeObject, ResourceClient } from '../src/client/types.js';
-import { containerdPaths } from '../src/kubelet/containerd/paths.js';
+import { containerdPaths, type ContainerdPaths } from '../src/kubelet/containerd/paths.js';
+import { CriRuntime } from '../src/kubelet/runtime/cri/runtime.js';
+import type { PodSandboxConfig } from '../src/kubelet/runtime/types.js';
 import { startContainerdNode } from '../src/kubelet/containerd/node.js';
 import { shellImage } from '../src/kubelet/images/busybox.js';
 import { traceEventLoopDelay } from '../src/kubelet/startup-trace.js';
@@ -83,8 +87,7 @@ async function startupLatencies(pods: ResourceClient<KubeObject>, count: number)
   })();
   const start = performance.now();
   for (let i = 0; i < count; i++) {
-    const wait = start + (i * 1000) / RATE - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    await pace(start, i);
     created.set(`p-${i}`, performance.now());
     void pods.create('default', podManifest(`p-${i}`));
   }
@@ -93,11 +96,19 @@ async function startupLatencies(pods: ResourceClient<KubeObject>, count: number)
   return latencies;
 }
 
+/** Waits until the i-th start of a run begun at `start` is due, at RATE per second. */
+async function pace(start: number, i: number): Promise<void> {
+  const wait = start + (i * 1000) / RATE - performance.now();
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+}
+
 /** `ctr run -d` of the image, one after another at the same rate: create + start of a bare container. */
 async function ctrRunLatencies(socket: string, snapshotter: string, count: number): Promise<number[]> {
   const ctr = (...args: string[]) => run(CTR_BIN, ['--address', socket, '--namespace', CRI_NAMESPACE, ...args]);
   const out: number[] = [];
+  const start = performance.now();
   for (let i = 0; i < count; i++) {
+    await pace(start, i);
     const t0 = performance.now();
     await ctr('run', '-d', '--snapshotter', snapshotter, IMAGE, `bench-ctr-${i}`, 'sleep', '3600');
     out.push(performance.now() - t0);
@@ -113,6 +124,48 @@ async function ctrRunLatencies(socket: string, snapshotter: string, count: numbe
       await new Promise((r) => setTimeout(r, 300));
     }
     await ctr('container', 'delete', `bench-ctr-${i}`).catch(() => undefined);
+  }
+  return out;
+}
+
+/**
+ * The runtime's own floor for a pod: RunPodSandbox (pause container and CNI network), CreateContainer
+ * and StartContainer of the same image straight through CRI, one pod after another at the same rate —
+ * no API server, no kubelet. `ctr run` has no sandbox and no pod network, so it sits below what any pod can reach.
+ */
+async function criPodLatencies(paths: ContainerdPaths, count: number): Promise<number[]> {
+  const runtime = new CriRuntime({ socket: paths.socket, podLogRoot: paths.podLogsDir, cniConfDir: paths.cniConfDir, log: createLogger(0, () => undefined) });
+  const out: number[] = [];
+  const sandboxes: string[] = [];
+  const start = performance.now();
+  try {
+    for (let i = 0; i < count; i++) {
+      await pace(start, i);
+      const sandbox: PodSandboxConfig = {
+        metadata: { name: `cri-floor-${i}`, namespace: 'bench', uid: randomUUID(), attempt: 0 },
+        hostname: `cri-floor-${i}`,
+        logDirectory: join(paths.podLogsDir, `cri-floor-${i}`),
+        portMappings: [],
+        labels: {},
+        annotations: {},
+      };
+      const t0 = performance.now();
+      const id = await runtime.runPodSandbox(sandbox);
+      sandboxes.push(id);
+      const container = await runtime.createContainer(
+        id,
+        { metadata: { name: 'c', attempt: 0 }, image: { image: IMAGE }, command: ['sleep', '3600'], args: [], workingDir: '', envs: [], labels: {}, annotations: {}, logPath: 'c/0.log' },
+        sandbox,
+      );
+      await runtime.startContainer(container);
+      out.push(performance.now() - t0);
+    }
+  } finally {
+    for (const id of sandboxes) {
+      await runtime.stopPodSandbox(id).catch(() => undefined);
+      await runtime.removePodSandbox(id).catch(() => undefined);
+    }
+    runtime.close();
   }
   return out;
 }
@@ -137,16 +190,22 @@ export async function benchContainers(): Promise<BenchRow[]> {
       return ((node?.status as { conditions?: { type: string; status: string }[] })?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
     }, 120_000);
     progress('node Ready');
+    // Each run starts from a node running nothing (the floors remove what they started).
+    const snapshotter = /snapshotter = "([^"]+)"/.exec(readFileSync(paths.configFile, 'utf8'))?.[1] ?? 'overlayfs';
+    const floor = await ctrRunLatencies(paths.socket, snapshotter, PODS);
+    progress(`${PODS} ctr run`);
+    const criFloor = await criPodLatencies(paths, PODS);
+    progress(`${PODS} pods straight through CRI`);
     // The API server runs in this process: its event loop delays show beside the agent's.
     const stopLoopTrace = traceEventLoopDelay(createLogger(0));
     const k8ts = await startupLatencies(pods, PODS);
     stopLoopTrace();
     progress(`${PODS} pods Running`);
-    const snapshotter = /snapshotter = "([^"]+)"/.exec(readFileSync(paths.configFile, 'utf8'))?.[1] ?? 'overlayfs';
-    const floor = await ctrRunLatencies(paths.socket, snapshotter, PODS);
-    progress(`${PODS} ctr run`);
     rows.push({ backend: 'containerd', metric: `pod startup p50, ${PODS} pods, image present, ${RATE}/s (ms; baseline ctr run)`, value: percentile(k8ts, 50), baseline: percentile(floor, 50), higherIsBetter: false });
     rows.push({ backend: 'containerd', metric: `pod startup p99, ${PODS} pods, image present, ${RATE}/s (ms; baseline ctr run)`, value: percentile(k8ts, 99), baseline: percentile(floor, 99), higherIsBetter: false });
+    rows.push({ backend: 'containerd', metric: `pod startup p50 (ms; baseline sandbox+container straight through CRI)`, value: percentile(k8ts, 50), baseline: percentile(criFloor, 50), higherIsBetter: false });
+    rows.push({ backend: 'containerd', metric: `pod startup p99 (ms; baseline sandbox+container straight through CRI)`, value: percentile(k8ts, 99), baseline: percentile(criFloor, 99), higherIsBetter: false });
+    rows.push({ backend: 'containerd', metric: `CRI sandbox+container p99 (ms; baseline ctr run)`, value: percentile(criFloor, 99), baseline: percentile(floor, 99), higherIsBetter: false });
     // Down to 30 running pods, then let the agent settle before reading memory.
     for (let i = RSS_PODS; i < PODS; i++) await pods.delete('default', `p-${i}`, { gracePeriodSeconds: 0 }).catch(() => undefined);
     await until(`${RSS_PODS} pods left`, async () => (await pods.list('default')).items.length === RSS_PODS, 180_000);

@@ -9,8 +9,9 @@ export interface CreateRun {
   namespace: string;
   total: number;
   concurrency: number;
-  /** Pods named `${prefix}${i}` (default p). */
+  /** Pods named `${prefix}${i}` (default p), i from `from` (default 0). */
   prefix?: string;
+  from?: number;
   /** The pod to create (default benchPod, which nobody schedules). */
   template?: KubeObject;
 }
@@ -67,7 +68,8 @@ if (parentPort) {
   const pods = new Client({ ...(workerData as ClientConfig), userAgent: 'k8ts-bench' }).resource(resources.pods);
   port.on('message', (r: CreateRun) => {
     const prefix = r.prefix ?? 'p';
-    const make = (i: number) => (r.template ? { ...r.template, metadata: { ...r.template.metadata, name: `${prefix}${i}` } } : benchPod(`${prefix}${i}`));
+    const name = (i: number) => `${prefix}${(r.from ?? 0) + i}`;
+    const make = (i: number) => (r.template ? { ...r.template, metadata: { ...r.template.metadata, name: name(i) } } : benchPod(name(i)));
     runConcurrently(r.total, r.concurrency, (i) => pods.create(r.namespace, make(i))).then(
       (res) => port.postMessage(res),
       (err: Error) => port.postMessage({ rate: 0, latencies: [], error: err.stack ?? err.message }),
