@@ -1,9 +1,11 @@
 // API server benchmark: creates, lists and watch fan-out through HTTPS with
 // k8ts' own client (keep-alive, JSON), each figure beside what the datastore
 // does for the same work in the same run (a second SQLite store, no HTTP).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { clusterPkiPaths } from '../src/pki/index.js';
@@ -43,6 +45,30 @@ function bareNodeRssMiB(): number {
 
 const rssMiB = (): number => process.memoryUsage().rss / 2 ** 20;
 
+/**
+ * `k8ts server` (API server, scheduler, controller manager; no node) as a process of its own, 2 s after it
+ * wrote its kubeconfig: the server's memory without this benchmark's code and clients.
+ */
+async function serverProcessIdleRssMiB(): Promise<number> {
+  const dataDir = tempDir('k8ts-bench-api-idle');
+  const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'main.js');
+  const child = spawn(process.execPath, [main, 'server', '--data-dir', dataDir, '--https-listen-port', '0', '--bind-address', '127.0.0.1', '--disable-agent'], { stdio: 'ignore' });
+  const exited = new Promise((r) => child.once('exit', r));
+  try {
+    const deadline = Date.now() + 60_000;
+    while (!existsSync(join(dataDir, 'kubeconfig.yaml'))) {
+      if (Date.now() > deadline) throw new Error('k8ts server did not start within 60 s');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await new Promise((r) => setTimeout(r, 2000));
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+    return Number(m?.[1] ?? 0) / 1024;
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
 export async function benchApiServer(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const row = (metric: string, value: number, baseline: number, higherIsBetter: boolean) =>
@@ -53,9 +79,7 @@ export async function benchApiServer(): Promise<BenchRow[]> {
     { dataDir, httpsListenPort: 0, bindAddress: '127.0.0.1', serviceCidr: '10.43.0.0/16', clusterCidr: '10.42.0.0/16' },
     createLogger(0, () => {}),
   );
-  // The server alone, before the benchmark opens its own store and client in this process.
-  await new Promise((r) => setTimeout(r, 2000));
-  row('idle RSS (MiB) vs bare node', rssMiB(), bareNodeRssMiB(), false);
+  row('idle RSS of a `k8ts server` process (MiB) vs bare node', await serverProcessIdleRssMiB(), bareNodeRssMiB(), false);
   const raw: Store = await openStore({ dataDir: tempDir('k8ts-bench-raw') });
   try {
     const client = await Client.fromKubeconfig(server.kubeconfigPath, { userAgent: 'k8ts-bench' });

@@ -23,7 +23,7 @@ import { connect, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { createLogger } from '../src/cli/log.js';
 import { startServer, type RunningServer } from '../src/cli/server.js';
-import { containerdAvailable } from '../src/kubelet/containerd/node.js';
+import { containerdAvailable } from '../src/kubelet/containerd/supervisor.js';
 import { containerdPaths } from '../src/kubelet/containerd/paths.js';
 import { shellImage } from '../src/kubelet/images/busybox.js';
 import { ociArchive } from '../src/kubelet/images/oci.js';

@@ -6,9 +6,8 @@ import { parseArgs } from 'node:util';
 import { createLogger } from './log.js';
 import { startServer } from './server.js';
 import { parseGoDuration } from '../api/batch/cron.js';
-import { agentUsage, parseClusterDNS, runAgent } from '../kubelet/cli.js';
-import { containerdAvailable } from '../kubelet/containerd/node.js';
-import { imagesUsage, runImages } from '../kubelet/images/cli.js';
+import { containerdAvailable } from '../kubelet/containerd/supervisor.js';
+import { parseClusterDNS } from '../kubelet/dns.js';
 import { byteQuantity } from './byte-quantity.js';
 
 const usage = `Usage: k8ts server [flags]
@@ -59,9 +58,11 @@ function serverRuntime(flag: string | undefined, simulatedNodes: string | undefi
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
-  if (command === 'agent') return runAgent(rest);
-  if (command === 'images') return runImages(rest);
+  // Each command loads only its own code (a server without a node never loads the kubelet).
+  if (command === 'agent') return (await import('../kubelet/cli.js')).runAgent(rest);
+  if (command === 'images') return (await import('../kubelet/images/cli.js')).runImages(rest);
   if (command !== 'server') {
+    const [{ agentUsage }, { imagesUsage }] = await Promise.all([import('../kubelet/cli.js'), import('../kubelet/images/cli.js')]);
     process.stderr.write(usage + '\n' + agentUsage + '\n' + imagesUsage);
     process.exit(command === undefined || command === '--help' || command === '-h' ? 0 : 2);
   }

@@ -1,12 +1,12 @@
 // `k8ts agent`: node agents joining a cluster from another process or machine —
 // this machine over containerd (`--runtime containerd`), or hollow nodes (`--runtime simulated`).
-import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { byteQuantity } from '../cli/byte-quantity.js';
 import { createLogger, type Logger } from '../cli/log.js';
 import { loadKubeconfig } from '../pki/kubeconfig.js';
 import { defaultNodeIP, parseIPFlag } from './node-ip.js';
-import { DEFAULT_KUBELET_PORT } from './server/server.js';
+import { DEFAULT_KUBELET_PORT } from './ports.js';
+import { parseClusterDNS } from './dns.js';
 import { startContainerdAgent, startSimulatedNodes } from './start.js';
 
 export const agentUsage = `Usage: k8ts agent --runtime containerd|simulated --kubeconfig PATH [flags]
@@ -95,14 +95,6 @@ export async function runAgent(args: string[]): Promise<void> {
       ? await startContainerdAgent({ ...common, dataDir: values['data-dir'] ?? '/var/lib/k8ts' }, log)
       : await startSimulatedNodes({ ...common, simulatedNodes: Number(values['simulated-nodes'] ?? 1) }, log);
   stopOnSignals(log, () => agent.stop());
-}
-
-/** --cluster-dns: comma-separated IPs (k3s), each checked. */
-export function parseClusterDNS(value: string | undefined): string[] | undefined {
-  if (value === undefined) return undefined;
-  const ips = value.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const ip of ips) if (isIP(ip) === 0) throw new Error(`invalid --cluster-dns "${ip}": not an IP address`);
-  return ips;
 }
 
 function stopOnSignals(log: Logger, stop: () => Promise<void>): void {

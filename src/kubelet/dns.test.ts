@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { IPod } from 'kubernetes-models/v1/Pod';
-import { parseClusterDNS } from './cli.js';
+import { parseClusterDNS } from './dns.js';
 import { clusterDnsSettings, defaultClusterDNS, parseResolvConf, podDnsConfig, podHostnameAndDomain, sandboxHostname, viableResolvConf, type ClusterDnsSettings } from './dns.js';
 
 const pod = (spec: Partial<NonNullable<IPod['spec']>>, name = 'p'): IPod => ({ metadata: { name, namespace: 'ns', uid: 'u1' }, spec: { containers: [{ name: 'c' }], ...spec } }) as IPod;

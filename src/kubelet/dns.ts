@@ -3,6 +3,7 @@
 // domain, and the resolv.conf from the pod's dnsPolicy, the node's resolver,
 // --cluster-dns / --cluster-domain and the pod's dnsConfig. Pure functions.
 import type { IPod } from 'kubernetes-models/v1/Pod';
+import { isIP } from 'node:net';
 import { formatIpv4, parseCidr } from '../machinery/cidr.js';
 
 /** The kubelet's DNS settings (--cluster-dns, --cluster-domain, --resolv-conf as parsed). */
@@ -177,3 +178,11 @@ export function viableResolvConf(text: string): boolean {
 
 /** What k3s gives pods when the node has no viable resolv.conf. */
 export const STUB_RESOLV_CONF = 'nameserver 8.8.8.8\nnameserver 2001:4860:4860::8888\n';
+
+/** --cluster-dns: comma-separated IPs (k3s), each checked. */
+export function parseClusterDNS(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const ips = value.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const ip of ips) if (isIP(ip) === 0) throw new Error(`invalid --cluster-dns "${ip}": not an IP address`);
+  return ips;
+}

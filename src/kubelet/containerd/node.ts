@@ -2,7 +2,7 @@
 // pause image built and imported, air-gapped image tarballs imported, and the
 // node's description (addresses, capacity, runtime version) for registration.
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, statfsSync } from 'node:fs';
+import { readFileSync, statfsSync } from 'node:fs';
 import { cpus, hostname, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { kubernetesVersion } from '../../apiserver/version.js';
@@ -17,7 +17,7 @@ import { CriProbeHandler } from '../runtime/cri/probe.js';
 import { CriRuntime } from '../runtime/cri/runtime.js';
 import { writeContainerdConfig } from './config.js';
 import { containerdPaths, type ContainerdPaths } from './paths.js';
-import { CONTAINERD_BIN, ContainerdSupervisor } from './supervisor.js';
+import { ContainerdSupervisor } from './supervisor.js';
 
 export interface ContainerdNodeOptions {
   dataDir: string;
@@ -40,10 +40,6 @@ export interface ContainerdNode {
   stop(): Promise<void>;
 }
 
-/** Whether this machine can run the containerd runtime (Linux, root, containerd installed). */
-export function containerdAvailable(): boolean {
-  return process.platform === 'linux' && process.getuid?.() === 0 && existsSync(CONTAINERD_BIN);
-}
 
 function readOr(path: string, fallback: string): string {
   try {

@@ -130,3 +130,8 @@ export class ContainerdSupervisor {
     rmSync(this.pidFile, { force: true });
   }
 }
+
+/** Whether this machine can run the containerd runtime (Linux, root, containerd installed). */
+export function containerdAvailable(): boolean {
+  return process.platform === 'linux' && process.getuid?.() === 0 && existsSync(CONTAINERD_BIN);
+}
