@@ -5,7 +5,9 @@ import { isApiError } from '../machinery/status.js';
 import { impersonatedUser } from './impersonation.js';
 
 const admin = { username: 'system:admin', groups: ['system:masters', 'system:authenticated'] };
-const request = (headersDistinct: Record<string, string[]>) => ({ headersDistinct }) as unknown as IncomingMessage;
+/** A request with these headers, as node's parser gives them (rawHeaders keep the sender's case). */
+const request = (headersDistinct: Record<string, string[]>) =>
+  ({ headersDistinct, rawHeaders: Object.entries(headersDistinct).flatMap(([name, values]) => values.flatMap((v) => [name.replace(/^i/, 'I'), v])) }) as unknown as IncomingMessage;
 
 test('no Impersonate-* headers: the caller itself', () => {
   assert.equal(impersonatedUser(request({}), admin), admin);

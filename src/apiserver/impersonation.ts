@@ -13,6 +13,7 @@ const SERVICE_ACCOUNT = /^system:serviceaccount:([^:]+):([^:]+)$/;
 
 /** The user the request acts as: `user` itself, or whom its Impersonate-* headers name. */
 export function impersonatedUser(req: IncomingMessage, user: UserInfo): UserInfo {
+  if (!hasImpersonateHeader(req.rawHeaders)) return user;
   const headers = req.headersDistinct;
   const username = headers['impersonate-user']?.[0];
   const uid = headers['impersonate-uid']?.[0];
@@ -32,6 +33,15 @@ export function impersonatedUser(req: IncomingMessage, user: UserInfo): UserInfo
     groups: withAllGroup(username, groups.length ? groups : serviceAccountGroups(username)),
     ...(Object.keys(extra).length ? { extra } : {}),
   };
+}
+
+/** Whether any header starts with Impersonate- (most requests have none: skip building the header map). */
+function hasImpersonateHeader(rawHeaders: string[]): boolean {
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i];
+    if (name.length > 12 && name.slice(0, 12).toLowerCase() === 'impersonate-') return true;
+  }
+  return false;
 }
 
 /** A service account impersonated without groups gets the groups its tokens would give it. */

@@ -90,7 +90,15 @@ function failure(code: number, reason: StatusReason, message: string, details?: 
   if (reason) status.reason = reason;
   if (details) status.details = compactDetails(details);
   status.code = code;
-  return new ApiError(status);
+  if (code >= 500) return new ApiError(status);
+  // A client's error is an answer, not a fault: capturing a stack trace for each would be wasted work.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new ApiError(status);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 function resourceDetails(gr: GroupResource, name = ''): StatusDetails {
