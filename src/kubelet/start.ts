@@ -181,8 +181,12 @@ export async function startContainerdAgent(flags: ContainerdAgentFlags, log: Log
       await kubeletServer?.close();
       await host.stop();
       client.close();
-      if (agent.removePodsOnStop) await node.removeAllPods();
-      await node.stop();
+      try {
+        if (agent.removePodsOnStop) await node.removeAllPods();
+      } finally {
+        // containerd stops even when a sandbox would not go: nothing of this agent keeps running.
+        await node.stop();
+      }
     },
   };
   return agent;
