@@ -18,7 +18,9 @@ import { openStore } from '../src/storage/open.js';
 import type { Store } from '../src/storage/store.js';
 import { tempDir } from '../test/helpers/tmp.js';
 import { percentile, type BenchRow } from './report.js';
-import { benchPod as pod, runConcurrently as run, startCreateClient } from './create-client.js';
+import { benchPod as pod, startCreateClient } from './create-client.js';
+import { processUsage } from './hollow-agent.js';
+import { runConcurrently as run } from './pool.js';
 
 const listSize = 10_000;
 const watchers = 1000;
@@ -61,8 +63,7 @@ async function serverProcessIdleRssMiB(): Promise<number> {
       await new Promise((r) => setTimeout(r, 100));
     }
     await new Promise((r) => setTimeout(r, 2000));
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-    return Number(m?.[1] ?? 0) / 1024;
+    return processUsage(child.pid ?? 0).rssMiB;
   } finally {
     child.kill('SIGTERM');
     await exited;

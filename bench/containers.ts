@@ -28,6 +28,7 @@ import { CRI_NAMESPACE, CTR_BIN } from '../src/kubelet/images/import.js';
 import { ociArchive } from '../src/kubelet/images/oci.js';
 import { acquireHostLock } from '../test/helpers/host-lock.js';
 import { tempDir } from '../test/helpers/tmp.js';
+import { processUsage } from './hollow-agent.js';
 import { percentile, type BenchRow } from './report.js';
 
 const PODS = Number(process.env.K8TS_BENCH_CONTAINER_PODS ?? 100);
@@ -50,11 +51,6 @@ async function until(what: string, fn: () => Promise<boolean> | boolean, timeout
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 200));
   }
-}
-
-function rssBytes(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Number(m?.[1] ?? 0) * 1024;
 }
 
 function podManifest(name: string): KubeObject {
@@ -211,7 +207,7 @@ export async function benchContainers(): Promise<BenchRow[]> {
     await until(`${RSS_PODS} pods left`, async () => (await pods.list('default')).items.length === RSS_PODS, 180_000);
     await new Promise((r) => setTimeout(r, 10_000));
     const containerdPid = Number(readFileSync(join(paths.state, 'k8ts-containerd.pid'), 'utf8'));
-    rows.push({ backend: 'containerd', metric: `agent RSS with ${RSS_PODS} running pods (MiB; baseline containerd)`, value: rssBytes(agent.pid ?? 0) / 2 ** 20, baseline: rssBytes(containerdPid) / 2 ** 20, higherIsBetter: false });
+    rows.push({ backend: 'containerd', metric: `agent RSS with ${RSS_PODS} running pods (MiB; baseline containerd)`, value: processUsage(agent.pid ?? 0).rssMiB, baseline: processUsage(containerdPid).rssMiB, higherIsBetter: false });
     for (let i = 0; i < RSS_PODS; i++) await pods.delete('default', `p-${i}`, { gracePeriodSeconds: 0 }).catch(() => undefined);
     await until('pods gone', async () => (await pods.list('default')).items.length === 0, 180_000).catch(() => undefined);
     // Force-deleted pods leave the API at once; their kubelet tears them down after. Stopping the agent meanwhile

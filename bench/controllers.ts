@@ -32,6 +32,7 @@ import { tempDir } from '../test/helpers/tmp.js';
 import { processUsage, startHollowAgent, type HollowAgent } from './hollow-agent.js';
 import type { BenchRow } from './report.js';
 import { startCreateClient } from './create-client.js';
+import { runConcurrently } from './pool.js';
 
 const LARGE = !!process.env.K8TS_BENCH_LARGE;
 const size = (name: string, small: number, large: number) => Number(process.env[name] ?? (LARGE ? large : small));
@@ -59,13 +60,6 @@ async function until(what: string, fn: () => Promise<boolean> | boolean, timeout
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-async function inParallel(count: number, fn: (i: number) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: IN_FLIGHT }, async () => {
-    while (next < count) await fn(next++);
-  }));
 }
 
 const labels = { app: 'bench' };
@@ -164,7 +158,7 @@ async function rawRollingReplacement(watch: PodWatch, pods: ResourceClient<KubeO
     }
     if (toDelete > 0) {
       const first = deleted;
-      work.push(inParallel(toDelete, (i) => pods.delete('raw', `raw-${first + i}`)));
+      work.push(runConcurrently(toDelete, IN_FLIGHT, (i) => pods.delete('raw', `raw-${first + i}`)));
       deleted += toDelete;
     }
     if (work.length > 0) await Promise.all(work);
@@ -278,7 +272,7 @@ export async function benchControllers(): Promise<BenchRow[]> {
     progress(`controllers: ${DEPLOYMENTS} Deployments of ${DEPLOYMENT_REPLICAS} replicas at once`);
     const many = watchPods('many');
     const manyStart = performance.now();
-    await inParallel(DEPLOYMENTS, (i) => deployments.create('many', deployment(`d-${i}`, DEPLOYMENT_REPLICAS, { app: `d-${i}` })));
+    await runConcurrently(DEPLOYMENTS, IN_FLIGHT, (i) => deployments.create('many', deployment(`d-${i}`, DEPLOYMENT_REPLICAS, { app: `d-${i}` })));
     await until('all pods created', () => many.added >= total);
     const manyCreatedS = seconds(manyStart);
     await until('every Deployment available', async () => (await deployments.list('many')).items.every(rolledOut));
@@ -346,7 +340,7 @@ async function benchNamespaceDeletion(client: Client): Promise<{ namespaceS: num
     try {
       for (const kind of namespaceKinds) {
         const objects = client.resource(kind.ref);
-        await inParallel(perKind, (i) => objects.create(ns, kind.object(`o-${i}`)));
+        await runConcurrently(perKind, IN_FLIGHT, (i) => objects.create(ns, kind.object(`o-${i}`)));
       }
       await until(`the pods of ${ns} Ready`, () => pods.ready.size >= perKind);
     } finally {

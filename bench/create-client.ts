@@ -4,6 +4,7 @@ import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { Client, type ClientConfig } from '../src/client/rest.js';
 import * as resources from '../src/client/resources.js';
 import type { KubeObject } from '../src/client/types.js';
+import { runConcurrently } from './pool.js';
 
 export interface CreateRun {
   namespace: string;
@@ -30,24 +31,6 @@ export function benchPod(name: string): KubeObject {
     metadata: { name, labels: { app: 'bench' } },
     spec: { schedulerName: 'bench-nobody', containers: [{ name: 'c', image: 'registry.k8s.io/pause:3.10', resources: { requests: { cpu: '10m' } } }] },
   };
-}
-
-/** `total` operations from `concurrency` loops: operations per second and per-operation latencies (ms). */
-export async function runConcurrently(total: number, concurrency: number, op: (i: number) => Promise<unknown>): Promise<{ rate: number; latencies: number[] }> {
-  let next = 0;
-  const latencies: number[] = [];
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) {
-        const i = next++;
-        const t = performance.now();
-        await op(i);
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  return { rate: total / ((performance.now() - started) / 1000), latencies };
 }
 
 /** The parent's handle on a client thread. */

@@ -5,7 +5,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Client } from '../src/client/rest.js';
 import * as resources from '../src/client/resources.js';
-import { pod, runPool, shapes, type PodLike, type Shape } from './scheduler-shapes.js';
+import { runConcurrently } from './pool.js';
+import { CONCURRENCY, pod, shapes, type PodLike, type Shape } from './scheduler-shapes.js';
 
 export type ClientRequest = { op: 'baseline' | 'init' | 'measure'; shape: string } | { op: 'close' };
 export interface ClientAnswer {
@@ -54,14 +55,14 @@ async function serve(port: NonNullable<typeof parentPort>, kubeconfigPath: strin
     const shape = byName(req.shape);
     if (req.op === 'baseline') {
       const start = epochMs();
-      const latencies = await runPool(shape.pods, (i) => podsApi.create('baseline', pod(`b-${i}`, { schedulerName: 'nobody' })));
+      const { latencies } = await runConcurrently(shape.pods, CONCURRENCY, (i) => podsApi.create('baseline', pod(`b-${i}`, { schedulerName: 'nobody' })));
       return { latencies, ms: epochMs() - start };
     }
     const make = req.op === 'init' ? (shape.initPod as (i: number) => PodLike) : (i: number) => shape.pod(i);
     const count = req.op === 'init' ? shape.initPods : shape.pods;
     const created = new Array<number>(count);
     const names = new Array<string>(count);
-    await runPool(count, async (i) => {
+    await runConcurrently(count, CONCURRENCY, async (i) => {
       const p = make(i);
       names[i] = p.metadata?.name ?? '';
       created[i] = epochMs();

@@ -1,4 +1,4 @@
-// The shapes of upstream's scheduler_perf that the scheduler benchmark runs, and its client's pool.
+// The shapes of upstream's scheduler_perf that the scheduler benchmark runs.
 import type { KubeObject } from '../src/client/types.js';
 
 export interface PodLike extends KubeObject {
@@ -88,21 +88,3 @@ export const shapes = (scale: 'small' | 'large'): Shape[] => {
   );
   return list;
 };
-
-/** Runs op(0..total-1) CONCURRENCY at a time; returns each call's latency in ms. */
-export async function runPool(total: number, op: (i: number) => Promise<unknown>): Promise<number[]> {
-  const latencies: number[] = new Array<number>(total);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < total) {
-        const i = next++;
-        const t = performance.now();
-        await op(i);
-        latencies[i] = performance.now() - t;
-      }
-    }),
-  );
-  return latencies;
-}
-

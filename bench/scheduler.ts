@@ -13,7 +13,8 @@ import type { KubeObject } from '../src/client/types.js';
 import { tempDir } from '../test/helpers/tmp.js';
 import { percentile, type BenchRow } from './report.js';
 import { epochMs, type ClientAnswer, type ClientRequest } from './scheduler-client.js';
-import { runPool, shapes, type Shape } from './scheduler-shapes.js';
+import { runConcurrently } from './pool.js';
+import { CONCURRENCY, shapes, type Shape } from './scheduler-shapes.js';
 
 const cpuMs = (usage: NodeJS.CpuUsage): number => (usage.user + usage.system) / 1000;
 
@@ -79,7 +80,7 @@ async function runShape(shape: Shape): Promise<BenchRow[]> {
     for (const [name, value] of [['bench-low', 1], ['bench-high', 100]] as const) {
       await classes.create(undefined, { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name }, value });
     }
-    await runPool(shape.nodes, (i) => nodesApi.create(undefined, shape.node(i)));
+    await runConcurrently(shape.nodes, CONCURRENCY, (i) => nodesApi.create(undefined, shape.node(i)));
     await waitUntil('the scheduler to see every node', async () => ((await server.controlPlane.schedulerStatus())?.nodes ?? 0) >= shape.nodes, 120_000);
     const benchClient = startBenchClient(server.kubeconfigPath);
     try {

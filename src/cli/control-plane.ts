@@ -18,7 +18,9 @@ export interface RunningControlPlane {
 
 const RESTART_DELAY_MS = 1000;
 
-type Request = ControlPlaneRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
+/** A request before the id that pairs it with its answer (Omit applied to each member of the union). */
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+type Request = WithoutId<ControlPlaneRequest>;
 
 export function startControlPlane(options: ControlPlaneOptions, log: Logger): RunningControlPlane {
   let controllerManager = true;

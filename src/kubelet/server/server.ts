@@ -19,8 +19,6 @@ import { serveStream } from './streaming.js';
 import { servePortForward } from './portforward.js';
 import { ServingCertificates, type ServingCertificateIssuer } from './serving-certificate.js';
 
-export { DEFAULT_KUBELET_PORT } from '../ports.js';
-
 export interface KubeletServerOptions {
   /** Issues each node's serving certificate. */
   issuer: ServingCertificateIssuer;
