@@ -77,17 +77,30 @@ interface PodOwnerLister {
 }
 
 /**
- * The handler a workload controller gives pod events: the owner a pod names as its controller is
- * queued; for an orphan, every owner of this kind whose selector matches it (which may adopt it).
+ * The handlers a workload controller gives pod events (upstream's addPod/updatePod/deletePod): the owner
+ * a pod names as its controller is queued; for an orphan, every owner of this kind whose selector matches
+ * it (which may adopt it); a pod whose controller changed queues its old owner too; a deleted orphan
+ * concerns nobody.
  */
-export function queueOwnerOfPod(kind: string, owners: PodOwnerLister, queue: { add(key: string): void }): (pod: Pod) => void {
-  return (pod) => {
+export function podOwnerEvents(kind: string, owners: PodOwnerLister, queue: { add(key: string): void }) {
+  const queueController = (pod: Pod): boolean => {
     const ref = controllerRefOf(pod);
-    if (ref?.kind === kind) return queue.add(`${pod.metadata?.namespace}/${ref.name}`);
-    if (ref) return;
+    if (ref?.kind === kind) queue.add(`${pod.metadata?.namespace}/${ref.name}`);
+    return ref !== undefined;
+  };
+  const podChanged = (pod: Pod) => {
+    if (queueController(pod)) return;
     for (const owner of owners.list(pod.metadata?.namespace)) {
       if (selectorOf(owner.spec?.selector)?.matches(pod.metadata?.labels ?? {})) queue.add(keyOf(owner));
     }
+  };
+  return {
+    onAdd: podChanged,
+    onUpdate: (old: Pod, pod: Pod) => {
+      if (controllerRefOf(old)?.uid !== controllerRefOf(pod)?.uid) podChanged(old);
+      podChanged(pod);
+    },
+    onDelete: (pod: Pod) => void queueController(pod),
   };
 }
 

@@ -9,7 +9,7 @@ import { getScaledValueFromIntOrPercent } from '../../machinery/intorstring.js';
 import type { Controller, ControllerContext, EventRecorder } from '../context.js';
 import { claimObjects } from '../controller-utils/claim.js';
 import { CONTROLLER_REVISION_HASH, byRevision, equalRevisions, newRevision, nextRevisionNumber } from '../controller-utils/history.js';
-import { addPodControllerUIDIndexer, controllerRefOf, queueOwnerOfPod, isPodAvailable, isPodReady, newControllerRef, podFromTemplate, podNamePrefix, podsOwnedBy } from '../controller-utils/pods.js';
+import { addPodControllerUIDIndexer, podOwnerEvents, isPodAvailable, isPodReady, newControllerRef, podFromTemplate, podNamePrefix, podsOwnedBy } from '../controller-utils/pods.js';
 import { isAlreadyExists, isNotFound, keyOf, runQueue, splitKey, updateStatusRetrying, type ReconcileResult } from '../controller-utils/run.js';
 import type { ControllerRevision, DaemonSet, Node, Pod, PodTemplateSpec } from '../controller-utils/types.js';
 import { daemonTolerations, pinToNode, shouldRunOn, targetNodeName } from './eligibility.js';
@@ -56,18 +56,7 @@ export class DaemonSetController {
       },
       onDelete: all,
     });
-    const podChanged = queueOwnerOfPod('DaemonSet', this.daemonSets.lister, this.queue);
-    this.pods.addEventHandler({
-      onAdd: podChanged,
-      onUpdate: (old, pod) => {
-        if (controllerRefOf(old)?.uid !== controllerRefOf(pod)?.uid) podChanged(old);
-        podChanged(pod);
-      },
-      onDelete: (pod) => {
-        const ref = controllerRefOf(pod);
-        if (ref?.kind === 'DaemonSet') this.queue.add(`${pod.metadata?.namespace}/${ref.name}`);
-      },
-    });
+    this.pods.addEventHandler(podOwnerEvents('DaemonSet', this.daemonSets.lister, this.queue));
   }
 
   run(signal: AbortSignal): Promise<void> {

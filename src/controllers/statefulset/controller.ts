@@ -9,7 +9,7 @@ import { selectorOf } from '../../api/workloads-common.js';
 import type { Controller, ControllerContext, EventRecorder } from '../context.js';
 import { claimObjects } from '../controller-utils/claim.js';
 import { CONTROLLER_REVISION_HASH, byRevision, equalRevisions, newRevision, nextRevisionNumber } from '../controller-utils/history.js';
-import { addPodControllerUIDIndexer, controllerRefOf, queueOwnerOfPod, isPodAvailable, isPodReady, newControllerRef, podsOwnedBy } from '../controller-utils/pods.js';
+import { addPodControllerUIDIndexer, controllerRefOf, podOwnerEvents, isPodAvailable, isPodReady, newControllerRef, podsOwnedBy } from '../controller-utils/pods.js';
 import { isAlreadyExists, isNotFound, keyOf, runQueue, splitKey, updateStatusRetrying, type ReconcileResult } from '../controller-utils/run.js';
 import type { ControllerRevision, PersistentVolumeClaim, Pod, StatefulSet } from '../controller-utils/types.js';
 import { identityMatches, isMemberOf, newStatefulSetPod, ordinalOf, parentAndOrdinal, persistentVolumeClaims, startOrdinal, withIdentityLabels } from './identity.js';
@@ -50,15 +50,7 @@ export class StatefulSetController {
       onUpdate: (_o, s) => this.queue.add(keyOf(s)),
       onDelete: (s) => this.queue.add(keyOf(s)),
     });
-    const podChanged = queueOwnerOfPod('StatefulSet', this.sets.lister, this.queue);
-    this.pods.addEventHandler({
-      onAdd: podChanged,
-      onUpdate: (old, pod) => {
-        if (controllerRefOf(old)?.uid !== controllerRefOf(pod)?.uid) podChanged(old);
-        podChanged(pod);
-      },
-      onDelete: podChanged,
-    });
+    this.pods.addEventHandler(podOwnerEvents('StatefulSet', this.sets.lister, this.queue));
   }
 
   run(signal: AbortSignal): Promise<void> {
