@@ -109,10 +109,10 @@ export async function startServer(flags: ServerFlags, log: Logger): Promise<Runn
   const [kubeconfigPath] = await writeAdminKubeconfig(pki, serverURL, { extraPath: flags.writeKubeconfig });
   log.info('server', `API server listening on ${serverURL}; kubeconfig written to ${kubeconfigPath}`);
   // caPem: what the controllers publish as kube-root-ca.crt (the loopback connection itself has no TLS).
-  const loopbackClient = (userAgent: string) => new Client({ server: serverURL, caPem: pki.caCertPem, socketPath: loopback.socketPath, token: loopback.token, userAgent });
+  const loopbackConfig = { server: serverURL, caPem: pki.caCertPem, socketPath: loopback.socketPath, token: loopback.token };
   const controlPlane = startControlPlane(
     {
-      client: { server: serverURL, caPem: pki.caCertPem, socketPath: loopback.socketPath, token: loopback.token },
+      client: loopbackConfig,
       scheduler: !flags.disableScheduler,
       controllerConfig: { nodeMonitorGracePeriodMs: flags.nodeMonitorGracePeriodMs, terminatedPodGCThreshold: flags.terminatedPodGCThreshold, clusterSigningDurationMs: flags.clusterSigningDurationMs },
       signingCA: pki.ca,
@@ -120,7 +120,7 @@ export async function startServer(flags: ServerFlags, log: Logger): Promise<Runn
     log,
   );
   // Node IPAM runs here until the controller manager takes it over.
-  const ipamClient = loopbackClient('k8ts-node-ipam');
+  const ipamClient = new Client({ ...loopbackConfig, userAgent: 'k8ts-node-ipam' });
   const nodeIpam = new NodeIpamController(ipamClient.resource(nodesResource), flags.clusterCidr, log);
   await nodeIpam.start();
   const dns = { clusterDNS: flags.clusterDNS ?? [defaultClusterDNS(flags.serviceCidr)], clusterDomain: flags.clusterDomain, resolvConf: flags.resolvConf, allowedUnsafeSysctls: flags.allowedUnsafeSysctls };
